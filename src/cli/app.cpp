@@ -1,0 +1,160 @@
+#include "cli/app.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "io/input.hpp"
+#include "model/trace.hpp"
+#include "render/renderers.hpp"
+
+namespace sipsleuth::cli {
+namespace {
+
+constexpr std::size_t kWarningsPerCode = 5;
+
+constexpr const char* kDescription =
+    "sipsleuth reads SIP signalling traces and tells the story of every call.\n"
+    "\n"
+    "Inputs (recognised by content, not by name): Lync / Skype for Business client logs\n"
+    "(.uccapilog), server logs converted by OCSLogger or CLS ($$begin_record ... $$end_record),\n"
+    "pcap/pcapng captures (SIP over UDP, TCP and WebSocket; IPv4/IPv6) and raw SIP text.\n"
+    "Files may be gzip or zip compressed; a directory is read recursively; '-' reads stdin.\n"
+    "\n"
+    "Examples:\n"
+    "  sipsleuth calls Lync-UccApi-0.UccApilog edge.pcap      list every call\n"
+    "  sipsleuth calls --json logs/ > calls.jsonl              the same as JSON Lines\n"
+    "  sipsleuth show --call a622d7b9 client.uccapilog         one call, message by message\n"
+    "\n"
+    "Exit status: 0 done, 1 nothing matched, 2 an input could not be read or the command\n"
+    "line is wrong (the other inputs are still analysed).\n"
+    "Credentials and keys (NTLM/Kerberos/TLS-DSK signatures, SRTP keys) are masked unless\n"
+    "--show-secrets is given.";
+
+struct Options {
+  std::vector<std::string> inputs;
+  bool json = false;
+  bool no_color = false;
+  bool show_secrets = false;
+  bool quiet = false;
+  std::string call;
+};
+
+std::string_view severity_word(formats::Severity s) {
+  switch (s) {
+    case formats::Severity::error: return "error";
+    case formats::Severity::warning: return "warning";
+    case formats::Severity::info: break;
+  }
+  return "note";
+}
+
+// Problems go to stderr: every unreadable input, and the findings about the
+// input (a few of each kind, then a count) so a flood of one problem does not
+// hide the others.
+int report_problems(const model::Trace& trace, const Options& options, std::ostream& err) {
+  for (const auto& e : trace.errors) err << "sipsleuth: error: " << e.name << ": " << e.message << '\n';
+  if (options.quiet) return trace.errors.empty() ? kDone : kInputError;
+  for (const auto& note : trace.notes) err << "sipsleuth: note: " << note << '\n';
+  std::map<std::string, std::size_t> shown;
+  for (const auto& f : trace.findings) {
+    if (++shown[f.code] > kWarningsPerCode) continue;
+    std::string where = f.input == model::kNoId ? std::string("?") : render::location_text(trace, f.input, f.location);
+    err << "sipsleuth: " << severity_word(f.severity) << ": " << where << ": " << render::printable(f.detail) << " ["
+        << f.code << "]\n";
+  }
+  for (const auto& [code, count] : shown) {
+    if (count > kWarningsPerCode) {
+      err << fmt::format("sipsleuth: note: {} more [{}] not shown (see the summary of --json)\n", count - kWarningsPerCode, code);
+    }
+  }
+  return trace.errors.empty() ? kDone : kInputError;
+}
+
+model::Trace load(const Options& options) { return model::load(io::open_inputs(options.inputs)); }
+
+int run_calls(const Options& options, std::ostream& out, std::ostream& err) {
+  model::Trace trace = load(options);
+  int status = report_problems(trace, options, err);
+  if (options.json) {
+    render::write_calls_json(out, trace);
+  } else {
+    render::Style style = render::detect_style(options.no_color, options.show_secrets);
+    if (!trace.calls.empty()) render::write_calls_table(out, trace, style);
+  }
+  if (trace.calls.empty()) {
+    if (!options.json) err << "sipsleuth: no calls found in the inputs\n";
+    return status == kDone ? kNothingMatched : status;
+  }
+  return status;
+}
+
+int run_show(const Options& options, std::ostream& out, std::ostream& err) {
+  model::Trace trace = load(options);
+  int status = report_problems(trace, options, err);
+  std::vector<std::uint32_t> matches;
+  auto id = trace.find_call(options.call, &matches);
+  if (!id) {
+    if (matches.empty()) {
+      err << "sipsleuth: no call has a Call-ID starting with \"" << render::printable(options.call) << "\"\n";
+    } else {
+      err << "sipsleuth: \"" << render::printable(options.call) << "\" matches " << matches.size()
+          << " calls; give more of the Call-ID:\n";
+      for (std::uint32_t m : matches) err << "  " << render::printable(trace.calls[m].call_id) << '\n';
+    }
+    return status == kDone ? kNothingMatched : status;
+  }
+  const model::Call& call = trace.calls[*id];
+  if (options.json) {
+    render::write_show_json(out, trace, call, options.show_secrets);
+  } else {
+    render::write_show(out, trace, call, render::detect_style(options.no_color, options.show_secrets));
+  }
+  return status;
+}
+
+}  // namespace
+
+int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  CLI::App app{kDescription, "sipsleuth"};
+  app.set_version_flag("--version", "sipsleuth 0.1.0");
+  app.require_subcommand(1);
+  Options options;
+  auto add_common = [&](CLI::App* sub) {
+    sub->add_option("inputs", options.inputs, "trace files, directories, or - for stdin")->required();
+    sub->add_flag("--json", options.json, "write JSON (see docs/json.md) instead of text");
+    sub->add_flag("--no-color", options.no_color, "never colour the output (NO_COLOR=1 does the same)");
+    sub->add_flag("--show-secrets", options.show_secrets,
+                  "print credentials and SRTP keys as they are in the trace instead of [masked]");
+    sub->add_flag("-q,--quiet", options.quiet, "print only errors on stderr, not warnings about the input");
+  };
+  CLI::App* calls = app.add_subcommand("calls", "list every call: when, what, who called whom, how it ended");
+  add_common(calls);
+  CLI::App* show = app.add_subcommand("show", "print every message of one call in time order, with its full text");
+  add_common(show);
+  show->add_option("-c,--call", options.call, "the Call-ID, or enough of its beginning to be unique")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    out << app.help();
+    return kDone;
+  } catch (const CLI::CallForAllHelp&) {
+    out << app.help("", CLI::AppFormatMode::All);
+    return kDone;
+  } catch (const CLI::CallForVersion&) {
+    out << "sipsleuth 0.1.0\n";
+    return kDone;
+  } catch (const CLI::ParseError& e) {
+    err << "sipsleuth: " << e.what() << "\nRun 'sipsleuth --help' for usage.\n";
+    return kInputError;
+  }
+  if (calls->parsed()) return run_calls(options, out, err);
+  if (show->parsed()) return run_show(options, out, err);
+  return kInputError;
+}
+
+}  // namespace sipsleuth::cli

@@ -1,0 +1,152 @@
+// Lync / Skype for Business / OCS client logs (.uccapilog): SIP messages sit
+// between "Sending Packet" / "Data Received" lines and their "End of ..." lines;
+// other log lines interleave. See docs/formats.md.
+#include <optional>
+#include <string>
+
+#include "formats/line_patterns.hpp"
+#include "formats/reader.hpp"
+#include "sip/message.hpp"
+#include "sip/text.hpp"
+
+namespace sipsleuth::formats {
+namespace {
+
+struct PacketMarker {
+  Direction direction = Direction::unknown;
+  std::string remote;
+  std::string local;
+};
+
+// Parses "- 10.0.0.1:5061 (From Local Address: 10.0.0.2:51647) 2520 bytes:".
+void parse_addresses(std::string_view rest, std::string_view local_label, PacketMarker& marker) {
+  rest = sip::trim(rest);
+  if (!rest.empty() && rest.front() == '-') rest = sip::trim(rest.substr(1));
+  std::size_t paren = rest.find('(');
+  marker.remote = std::string(sip::trim(rest.substr(0, paren)));
+  if (paren == std::string_view::npos) return;
+  std::size_t label = sip::ifind(rest, local_label, paren);
+  std::size_t close = rest.find(')', paren);
+  if (label != std::string_view::npos && close != std::string_view::npos && label < close) {
+    marker.local = std::string(sip::trim(rest.substr(label + local_label.size(), close - label - local_label.size())));
+  }
+}
+
+std::optional<PacketMarker> parse_open_marker(std::string_view text) {
+  constexpr std::string_view kSending = "Sending Packet";
+  constexpr std::string_view kReceived = "Data Received";
+  PacketMarker marker;
+  if (text.substr(0, kSending.size()) == kSending) {
+    marker.direction = Direction::sent;
+    parse_addresses(text.substr(kSending.size()), "From Local Address:", marker);
+    return marker;
+  }
+  if (text.substr(0, kReceived.size()) == kReceived) {
+    marker.direction = Direction::received;
+    parse_addresses(text.substr(kReceived.size()), "To Local Address:", marker);
+    return marker;
+  }
+  return std::nullopt;
+}
+
+bool is_end_marker(std::string_view text) { return text.substr(0, 6) == "End of"; }
+
+struct OpenMessage {
+  PacketMarker marker;
+  Timestamp time;
+  Location opened_at;
+  std::size_t text_begin = std::string_view::npos;  // where the SIP text starts, once known
+  bool implicit = false;  // a prefixed start line without a Sending/Received marker
+};
+
+}  // namespace
+
+ReadResult read_client_log(std::string_view data) {
+  ReadResult result;
+  result.format = Format::client_log;
+  std::optional<OpenMessage> open;
+
+  auto close = [&](std::size_t end_offset) {
+    if (open->text_begin == std::string_view::npos || open->text_begin >= end_offset) {
+      if (!open->implicit) {
+        result.add_finding("lync.client_message_empty", Severity::warning, open->opened_at,
+                           "packet marker without any SIP text before the next log line");
+      }
+      open.reset();
+      return;
+    }
+    SipRecord record;
+    record.location = open->opened_at;
+    record.time = open->time;
+    record.direction = open->marker.direction;
+    if (record.direction == Direction::sent) {
+      record.source = open->marker.local;
+      record.destination = open->marker.remote;
+    } else {
+      record.source = open->marker.remote;
+      record.destination = open->marker.local;
+    }
+    frame_delimited_message(data.substr(open->text_begin, end_offset - open->text_begin), record);
+    result.messages.push_back(std::move(record));
+    open.reset();
+  };
+
+  std::size_t pos = 0;
+  std::uint32_t line_number = 0;
+  while (pos < data.size()) {
+    std::size_t line_begin = pos;
+    std::size_t newline = data.find('\n', pos);
+    std::size_t line_end = newline == std::string_view::npos ? data.size() : newline;
+    pos = newline == std::string_view::npos ? data.size() : newline + 1;
+    ++line_number;
+    std::string_view line = data.substr(line_begin, line_end - line_begin);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    auto prefix = parse_client_prefix(line);
+
+    if (open && open->text_begin == std::string_view::npos) {
+      // First line after the marker: either the start line with its own
+      // prefix (as blogs and some versions print it) or plain SIP text.
+      if (prefix && sip::looks_like_start_line(prefix->text)) {
+        open->text_begin = static_cast<std::size_t>(prefix->text.data() - data.data());
+        continue;
+      }
+      if (!prefix) {
+        if (sip::trim(line).empty()) continue;
+        open->text_begin = line_begin;
+        continue;
+      }
+    }
+    if (!prefix) continue;  // a message line, or a wrapped line of some other log entry
+    if (open) {
+      bool end_marker = is_end_marker(prefix->text);
+      bool unterminated = !end_marker && !open->implicit;
+      Location opened_at = open->opened_at;
+      close(line_begin);
+      if (unterminated) {
+        result.add_finding("lync.client_message_unterminated", Severity::warning, opened_at,
+                           "message has no \"End of ...\" line; it is taken to end at line " +
+                               std::to_string(line_number));
+      }
+      if (end_marker) continue;
+    }
+    if (auto marker = parse_open_marker(prefix->text)) {
+      open = OpenMessage{std::move(*marker), prefix->time, Location{line_begin, line_number, 0}};
+    } else if (sip::looks_like_start_line(prefix->text)) {
+      open = OpenMessage{PacketMarker{}, prefix->time, Location{line_begin, line_number, 0}};
+      open->implicit = true;
+      open->text_begin = static_cast<std::size_t>(prefix->text.data() - data.data());
+    }
+  }
+  if (open) {
+    bool implicit = open->implicit;
+    Location opened_at = open->opened_at;
+    close(data.size());
+    if (!implicit) {
+      result.add_finding("lync.client_message_unterminated", Severity::warning, opened_at,
+                         "the log ends inside this message (file truncated?)");
+    }
+  }
+  return result;
+}
+
+}  // namespace sipsleuth::formats

@@ -1,0 +1,402 @@
+// pcap and pcapng captures through libpcap: link layers, IPv4/IPv6 with
+// fragment reassembly, IP-in-IP and GRE tunnels, SIP over UDP recognised by
+// content on any port, SIP over TCP through TcpReassembler.
+#include <arpa/inet.h>
+#include <pcap/pcap.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <string>
+#include <tuple>
+
+#include "formats/reader.hpp"
+#include "formats/tcp_reassembly.hpp"
+#include "sip/message.hpp"
+#include "sip/text.hpp"
+
+namespace sipsleuth::formats {
+namespace {
+
+constexpr int kMaxTunnelDepth = 4;
+constexpr std::size_t kMaxPendingDatagrams = 4096;
+
+std::uint16_t be16(const unsigned char* p) { return static_cast<std::uint16_t>((p[0] << 8) | p[1]); }
+std::uint32_t be32(const unsigned char* p) {
+  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
+}
+
+std::string address_text(int family, const unsigned char* address, std::uint16_t port) {
+  char buffer[INET6_ADDRSTRLEN] = {};
+  inet_ntop(family, address, buffer, sizeof buffer);
+  if (family == AF_INET6) return "[" + std::string(buffer) + "]:" + std::to_string(port);
+  return std::string(buffer) + ":" + std::to_string(port);
+}
+
+struct Packet {
+  Timestamp time;
+  Location location;
+};
+
+// IP datagrams waiting for their other fragments, keyed by (src, dst, id, proto).
+class Defragmenter {
+ public:
+  struct Pending {
+    std::map<std::uint32_t, std::string> pieces;  // by byte offset
+    std::int64_t total = -1;                      // known once the last fragment arrives
+    Location first;
+  };
+  using Key = std::tuple<std::string, std::string, std::uint32_t, int>;
+
+  // Returns true and fills `whole` when the datagram is complete.
+  bool add(const Key& key, std::uint32_t offset, bool more, std::string_view piece, const Location& where,
+           std::string& whole) {
+    auto it = pending_.find(key);
+    if (it == pending_.end()) {
+      if (order_.size() >= kMaxPendingDatagrams) {
+        pending_.erase(order_.front());
+        order_.pop_front();
+        ++abandoned_;
+      }
+      it = pending_.emplace(key, Pending{}).first;
+      it->second.first = where;
+      order_.push_back(key);
+    }
+    Pending& p = it->second;
+    p.pieces.emplace(offset, std::string(piece));
+    if (!more) p.total = static_cast<std::int64_t>(offset + piece.size());
+    if (p.total < 0) return false;
+    std::uint32_t covered = 0;
+    for (const auto& [off, data] : p.pieces) {
+      if (off > covered) return false;
+      covered = std::max<std::uint32_t>(covered, off + static_cast<std::uint32_t>(data.size()));
+    }
+    if (covered < p.total) return false;
+    whole.assign(static_cast<std::size_t>(p.total), '\0');
+    for (const auto& [off, data] : p.pieces) {
+      std::size_t n = std::min<std::size_t>(data.size(), whole.size() - off);
+      std::memcpy(whole.data() + off, data.data(), n);
+    }
+    pending_.erase(it);
+    for (auto o = order_.begin(); o != order_.end(); ++o) {
+      if (*o == key) {
+        order_.erase(o);
+        break;
+      }
+    }
+    return true;
+  }
+  std::size_t incomplete() const { return pending_.size() + abandoned_; }
+  Location first_incomplete() const {
+    return pending_.empty() ? Location{} : pending_.begin()->second.first;
+  }
+
+ private:
+  std::map<Key, Pending> pending_;
+  std::deque<Key> order_;
+  std::size_t abandoned_ = 0;
+};
+
+class CaptureDecoder {
+ public:
+  explicit CaptureDecoder(ReadResult& result)
+      : result_(result),
+        tcp_(result, [this](const StreamKey& key, std::string_view text, const TcpSegment& seg,
+                            std::vector<sip::ParseIssue> issues) {
+          emit(key.source, key.destination, Transport::tcp, text, seg.time, seg.location, std::move(issues));
+        }) {}
+
+  void link(int dlt, const unsigned char* data, std::size_t length, const Packet& packet) {
+    packet_ = packet;
+    std::uint16_t ethertype = 0;
+    std::size_t offset = 0;
+    switch (dlt) {
+      case DLT_EN10MB:
+        if (length < 14) return;
+        ethertype = be16(data + 12);
+        offset = 14;
+        while ((ethertype == 0x8100 || ethertype == 0x88a8 || ethertype == 0x9100) && length >= offset + 4) {
+          ethertype = be16(data + offset + 2);
+          offset += 4;
+        }
+        break;
+      case DLT_LINUX_SLL:
+        if (length < 16) return;
+        ethertype = be16(data + 14);
+        offset = 16;
+        break;
+#ifdef DLT_LINUX_SLL2
+      case DLT_LINUX_SLL2:
+        if (length < 20) return;
+        ethertype = be16(data);
+        offset = 20;
+        break;
+#endif
+      case DLT_NULL:
+      case DLT_LOOP: {
+        if (length < 4) return;
+        std::uint32_t family;
+        std::memcpy(&family, data, 4);
+        if (dlt == DLT_LOOP) family = ntohl(family);
+        else if (family > 0xffff) family = __builtin_bswap32(family);  // written on the other endianness
+        ethertype = family == 2 ? 0x0800 : (family == 24 || family == 28 || family == 30) ? 0x86dd : 0;
+        offset = 4;
+        break;
+      }
+      case DLT_RAW:
+      case 14:
+#ifdef DLT_IPV4
+      case DLT_IPV4:
+      case DLT_IPV6:
+#endif
+        if (length < 1) return;
+        ethertype = (data[0] >> 4) == 6 ? 0x86dd : 0x0800;
+        break;
+      default:
+        if (!warned_link_) {
+          warned_link_ = true;
+          result_.add_finding("pcap.unsupported_link_type", Severity::warning, packet.location,
+                              "link-layer type " + std::to_string(dlt) + " (" +
+                                  (pcap_datalink_val_to_name(dlt) ? pcap_datalink_val_to_name(dlt) : "?") +
+                                  ") is not decoded");
+        }
+        return;
+    }
+    if (ethertype == 0x0800) ipv4(data + offset, length - offset, 0);
+    else if (ethertype == 0x86dd) ipv6(data + offset, length - offset, 0);
+  }
+
+  void finish() {
+    tcp_.finish();
+    if (defrag_.incomplete() > 0) {
+      result_.add_finding("pcap.ip_fragments_incomplete", Severity::info, defrag_.first_incomplete(),
+                          std::to_string(defrag_.incomplete()) + " fragmented IP datagram(s) never completed");
+    }
+  }
+
+ private:
+  void ipv4(const unsigned char* p, std::size_t length, int depth) {
+    if (length < 20 || (p[0] >> 4) != 4) return;
+    std::size_t ihl = static_cast<std::size_t>(p[0] & 0x0f) * 4;
+    std::size_t total = be16(p + 2);
+    if (ihl < 20 || length < ihl) return;
+    if (total < ihl) total = length;  // TSO captures write 0
+    if (total > length) total = length;  // snaplen cut
+    std::uint16_t flags_offset = be16(p + 6);
+    bool more = (flags_offset & 0x2000) != 0;
+    std::uint32_t frag_offset = static_cast<std::uint32_t>(flags_offset & 0x1fff) * 8;
+    int protocol = p[9];
+    std::string_view payload(reinterpret_cast<const char*>(p + ihl), total - ihl);
+    if (more || frag_offset > 0) {
+      std::string whole;
+      Defragmenter::Key key{std::string(reinterpret_cast<const char*>(p + 12), 4),
+                            std::string(reinterpret_cast<const char*>(p + 16), 4), be16(p + 4), protocol};
+      if (!defrag_.add(key, frag_offset, more, payload, packet_.location, whole)) return;
+      ++result_.capture.ip_fragments_reassembled;
+      std::string_view stored = result_.own(std::move(whole));
+      transport(AF_INET, p + 12, p + 16, protocol, reinterpret_cast<const unsigned char*>(stored.data()),
+                stored.size(), depth);
+      return;
+    }
+    transport(AF_INET, p + 12, p + 16, protocol, reinterpret_cast<const unsigned char*>(payload.data()),
+              payload.size(), depth);
+  }
+
+  void ipv6(const unsigned char* p, std::size_t length, int depth) {
+    if (length < 40 || (p[0] >> 4) != 6) return;
+    std::size_t payload_length = be16(p + 4);
+    int next = p[6];
+    const unsigned char* src = p + 8;
+    const unsigned char* dst = p + 24;
+    std::size_t offset = 40;
+    std::size_t end = std::min(length, 40 + payload_length);
+    if (payload_length == 0) end = length;  // jumbogram or TSO
+    // Walk extension headers up to the transport header.
+    for (int guard = 0; guard < 16; ++guard) {
+      if (next == 0 || next == 43 || next == 60) {
+        if (end < offset + 8) return;
+        int following = p[offset];
+        offset += (static_cast<std::size_t>(p[offset + 1]) + 1) * 8;
+        next = following;
+        continue;
+      }
+      if (next == 44) {  // fragment header
+        if (end < offset + 8) return;
+        int following = p[offset];
+        std::uint16_t off_flags = be16(p + offset + 2);
+        std::uint32_t frag_offset = static_cast<std::uint32_t>(off_flags & 0xfff8);
+        bool more = (off_flags & 1) != 0;
+        std::uint32_t id = be32(p + offset + 4);
+        offset += 8;
+        if (offset > end) return;
+        std::string_view piece(reinterpret_cast<const char*>(p + offset), end - offset);
+        std::string whole;
+        Defragmenter::Key key{std::string(reinterpret_cast<const char*>(src), 16),
+                              std::string(reinterpret_cast<const char*>(dst), 16), id, following};
+        if (!defrag_.add(key, frag_offset, more, piece, packet_.location, whole)) return;
+        ++result_.capture.ip_fragments_reassembled;
+        std::string_view stored = result_.own(std::move(whole));
+        transport(AF_INET6, src, dst, following, reinterpret_cast<const unsigned char*>(stored.data()),
+                  stored.size(), depth);
+        return;
+      }
+      break;
+    }
+    if (offset > end) return;
+    transport(AF_INET6, src, dst, next, p + offset, end - offset, depth);
+  }
+
+  void transport(int family, const unsigned char* src, const unsigned char* dst, int protocol,
+                 const unsigned char* p, std::size_t length, int depth) {
+    switch (protocol) {
+      case 17: {  // UDP
+        if (length < 8) return;
+        std::size_t udp_length = be16(p + 4);
+        std::size_t end = (udp_length >= 8 && udp_length <= length) ? udp_length : length;
+        udp(family, src, be16(p), dst, be16(p + 2), std::string_view(reinterpret_cast<const char*>(p + 8), end - 8));
+        return;
+      }
+      case 6: {  // TCP
+        if (length < 20) return;
+        std::size_t header = static_cast<std::size_t>(p[12] >> 4) * 4;
+        if (header < 20 || header > length) return;
+        TcpSegment segment;
+        segment.seq = be32(p + 4);
+        std::uint8_t flags = p[13];
+        segment.fin = flags & 0x01;
+        segment.syn = flags & 0x02;
+        segment.rst = flags & 0x04;
+        segment.payload = std::string_view(reinterpret_cast<const char*>(p + header), length - header);
+        segment.time = packet_.time;
+        segment.location = packet_.location;
+        StreamKey key{address_text(family, src, be16(p)), address_text(family, dst, be16(p + 2))};
+        tcp_.add(key, segment);
+        return;
+      }
+      case 4:  // IP in IP
+        if (depth < kMaxTunnelDepth) ipv4(p, length, depth + 1);
+        return;
+      case 41:  // IPv6 in IP
+        if (depth < kMaxTunnelDepth) ipv6(p, length, depth + 1);
+        return;
+      case 47: {  // GRE (RFC 2784/2890)
+        if (length < 4 || depth >= kMaxTunnelDepth) return;
+        std::uint16_t flags = be16(p);
+        std::uint16_t proto = be16(p + 2);
+        std::size_t header = 4;
+        if (flags & 0x8000) header += 4;  // checksum
+        if (flags & 0x2000) header += 4;  // key
+        if (flags & 0x1000) header += 4;  // sequence
+        if (header > length) return;
+        if (proto == 0x0800) ipv4(p + header, length - header, depth + 1);
+        else if (proto == 0x86dd) ipv6(p + header, length - header, depth + 1);
+        else if (proto == 0x6558 && length >= header + 14) {  // transparent Ethernet bridging
+          std::uint16_t inner = be16(p + header + 12);
+          if (inner == 0x0800) ipv4(p + header + 14, length - header - 14, depth + 1);
+          else if (inner == 0x86dd) ipv6(p + header + 14, length - header - 14, depth + 1);
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  void udp(int family, const unsigned char* src, std::uint16_t sport, const unsigned char* dst, std::uint16_t dport,
+           std::string_view payload) {
+    std::size_t skip = 0;
+    while (skip < payload.size() && (payload[skip] == '\r' || payload[skip] == '\n')) ++skip;
+    std::string_view text = payload.substr(skip);
+    std::size_t newline = text.find('\n');
+    if (newline == std::string_view::npos || !sip::looks_like_start_line(text.substr(0, newline))) return;
+    std::vector<sip::ParseIssue> issues;
+    // libpcap reuses its packet buffer, so the message must be copied out.
+    emit(address_text(family, src, sport), address_text(family, dst, dport), Transport::udp,
+         result_.own(std::string(text)), packet_.time, packet_.location, std::move(issues));
+  }
+
+  void emit(std::string source, std::string destination, Transport transport, std::string_view text,
+            const Timestamp& time, const Location& location, std::vector<sip::ParseIssue> issues) {
+    SipRecord record;
+    record.location = location;
+    record.time = time;
+    record.transport = transport;
+    record.source = std::move(source);
+    record.destination = std::move(destination);
+    record.framing_issues = std::move(issues);
+    frame_delimited_message(text, record);
+    result_.messages.push_back(std::move(record));
+    ++result_.capture.sip_packets;
+  }
+
+  ReadResult& result_;
+  TcpReassembler tcp_;
+  Defragmenter defrag_;
+  Packet packet_;
+  bool warned_link_ = false;
+};
+
+}  // namespace
+
+ReadResult read_pcap(std::string_view data) {
+  ReadResult result;
+  result.format = Format::pcap;
+  // libpcap reads from a FILE*; fmemopen serves mapped or decompressed bytes alike.
+  FILE* stream = fmemopen(const_cast<char*>(data.data()), data.size(), "rb");
+  if (!stream) {
+    result.add_finding("pcap.unreadable", Severity::error, Location{}, "cannot open the capture in memory");
+    return result;
+  }
+  char error[PCAP_ERRBUF_SIZE] = {};
+  pcap_t* handle = pcap_fopen_offline_with_tstamp_precision(stream, PCAP_TSTAMP_PRECISION_MICRO, error);
+  if (!handle) {
+    fclose(stream);
+    result.add_finding("pcap.unreadable", Severity::error, Location{}, std::string("libpcap: ") + error);
+    return result;
+  }
+  CaptureDecoder decoder(result);
+  int dlt = pcap_datalink(handle);
+  std::uint32_t number = 0;
+  std::uint64_t cut_by_snaplen = 0;
+  Location first_cut;
+  for (;;) {
+    long offset = ftell(stream);
+    struct pcap_pkthdr* header = nullptr;
+    const unsigned char* bytes = nullptr;
+    int status = pcap_next_ex(handle, &header, &bytes);
+    if (status == PCAP_ERROR_BREAK) break;  // end of file
+    ++number;
+    Location location{static_cast<std::uint64_t>(offset < 0 ? 0 : offset), 0, number};
+    if (status == PCAP_ERROR) {
+      result.add_finding("pcap.truncated", Severity::warning, location,
+                         std::string("capture ends inside packet ") + std::to_string(number) + ": " +
+                             pcap_geterr(handle));
+      break;
+    }
+    if (status != 1) continue;
+    ++result.capture.packets;
+    if (header->caplen < header->len && cut_by_snaplen++ == 0) first_cut = location;
+    Packet packet;
+    // Classic pcap stores seconds as an unsigned 32-bit number; libpcap may
+    // sign-extend it, which would put times after 2038 in 1901.
+    std::int64_t seconds = static_cast<std::int64_t>(header->ts.tv_sec);
+    if (seconds < 0) seconds += std::int64_t{1} << 32;
+    packet.time.micros = seconds * 1000000 + header->ts.tv_usec;
+    packet.time.valid = true;
+    packet.time.utc = true;
+    packet.location = location;
+    decoder.link(dlt, bytes, header->caplen, packet);
+  }
+  decoder.finish();
+  if (cut_by_snaplen > 0) {
+    result.add_finding("pcap.snaplen_cut", Severity::info, first_cut,
+                       std::to_string(cut_by_snaplen) +
+                           " packet(s) were captured shorter than sent (snaplen); SIP in them may be incomplete");
+  }
+  pcap_close(handle);  // also closes `stream`
+  return result;
+}
+
+}  // namespace sipsleuth::formats

@@ -1,0 +1,29 @@
+// One reader per input format. Each takes the whole input as bytes and never
+// stops at the first problem: it keeps what it can and records findings.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "formats/record.hpp"
+
+namespace sipsleuth::formats {
+
+ReadResult read_client_log(std::string_view data);
+ReadResult read_server_log(std::string_view data);
+ReadResult read_sip_text(std::string_view data);
+ReadResult read_pcap(std::string_view data);
+
+// Sniffs and dispatches; an unknown format yields an empty result.
+ReadResult read_any(std::string_view data, Format format);
+
+// Shared by the text readers: cuts one message that is known to span exactly
+// `text` (delimited by the log's own markers) and reports a Content-Length
+// that disagrees with it.
+void frame_delimited_message(std::string_view text, SipRecord& record);
+
+// Line number of `offset` within `data`, counting from 1. Readers track line
+// numbers as they go; this is for the rare places that do not.
+std::uint32_t line_at(std::string_view data, std::size_t offset);
+
+}  // namespace sipsleuth::formats

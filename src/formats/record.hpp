@@ -1,0 +1,105 @@
+// What a format reader produces: SIP messages as observed at one point
+// (a client, a server, a capture), log events, and findings about the input.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "sip/message.hpp"
+
+namespace sipsleuth::formats {
+
+enum class Format : std::uint8_t { unknown, client_log, server_log, pcap, sip_text };
+std::string_view format_name(Format f);
+
+// Where something is in an input: a 1-based line for text, a 1-based packet
+// number for captures, and always a byte offset (in the decompressed data).
+struct Location {
+  std::uint64_t offset = 0;
+  std::uint32_t line = 0;
+  std::uint32_t packet = 0;
+};
+
+// Time as written in the input, in microseconds since 1970-01-01 00:00. Logs
+// carry wall-clock time without a zone (client logs: the PC's local time;
+// server logs: UTC), captures carry UTC.
+struct Timestamp {
+  std::int64_t micros = 0;
+  bool valid = false;
+  bool utc = false;
+  friend bool operator<(const Timestamp& a, const Timestamp& b) { return a.micros < b.micros; }
+};
+
+enum class Direction : std::uint8_t { unknown, sent, received };
+enum class Transport : std::uint8_t { unknown, udp, tcp, tls };
+
+struct SipRecord {
+  Location location;
+  Timestamp time;
+  Direction direction = Direction::unknown;  // as seen by the observer (client, server)
+  Transport transport = Transport::unknown;
+  std::string source;       // "10.0.0.1:5061" or "host:port"; empty when unknown
+  std::string destination;
+  sip::MessageParts parts;  // views into the input or into ReadResult::owned
+  std::string_view raw;     // the whole message when it is contiguous text
+  // Server-log context: Trace-Correlation-Id / Instance-Id, views into the input.
+  std::string_view correlation_id;
+  std::string_view instance_id;
+  std::vector<sip::ParseIssue> framing_issues;  // found while cutting the message out
+};
+
+// A server diagnostic or trace record tied to a call (TF_DIAG, TF_COMPONENT...).
+struct LogEvent {
+  Location location;
+  Timestamp time;
+  std::string_view level;      // "TL_ERROR"
+  std::string_view flag;       // "TF_DIAG"
+  std::string_view component;  // "SIPStack"
+  std::string_view function;
+  std::string_view header_text;  // free text after the source location on the header line
+  std::vector<std::pair<std::string_view, std::string_view>> fields;  // Severity, Text, Result-Code...
+  std::string_view field(std::string_view key) const;
+  std::string_view text;       // the whole record, for display
+};
+
+enum class Severity : std::uint8_t { info, warning, error };
+std::string_view severity_name(Severity s);
+
+struct Finding {
+  std::string code;  // stable, dotted: "sip.content_length_mismatch"
+  Severity severity = Severity::warning;
+  Location location;
+  std::string detail;
+};
+
+// Counters a capture reader keeps beyond the SIP it found.
+struct CaptureStats {
+  std::uint64_t packets = 0;
+  std::uint64_t sip_packets = 0;
+  std::uint64_t ip_fragments_reassembled = 0;
+  std::uint64_t tcp_retransmitted_bytes = 0;
+};
+
+struct ReadResult {
+  Format format = Format::unknown;
+  std::vector<SipRecord> messages;
+  std::vector<LogEvent> events;
+  std::vector<Finding> findings;
+  CaptureStats capture;
+  // Text that had to be rebuilt (TCP reassembly, IP fragments); records may
+  // point into these strings, which never move.
+  std::vector<std::unique_ptr<std::string>> owned;
+  std::string_view own(std::string text) {
+    owned.push_back(std::make_unique<std::string>(std::move(text)));
+    return *owned.back();
+  }
+  void add_finding(std::string code, Severity severity, Location location, std::string detail) {
+    findings.push_back({std::move(code), severity, location, std::move(detail)});
+  }
+};
+
+}  // namespace sipsleuth::formats

@@ -1,0 +1,273 @@
+#include "formats/tcp_reassembly.hpp"
+
+#include "sip/message.hpp"
+#include "sip/text.hpp"
+
+namespace sipsleuth::formats {
+namespace {
+
+constexpr std::size_t kMaxPendingBytes = 4u << 20;    // out-of-order data held per stream
+constexpr std::size_t kMaxMessageBytes = 4u << 20;    // one SIP message over TCP
+constexpr std::uint64_t kUndecidedLimit = 64u << 10;  // bytes to look at before calling a stream "not SIP"
+
+std::size_t skip_crlf(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size() && (s[i] == '\r' || s[i] == '\n')) ++i;
+  return i;
+}
+
+// Offset of the first line in `s` that is a SIP start line, or npos.
+std::size_t find_start_line(std::string_view s) {
+  std::size_t pos = 0;
+  while (pos < s.size()) {
+    std::size_t newline = s.find('\n', pos);
+    if (newline == std::string_view::npos) return std::string_view::npos;
+    if (sip::looks_like_start_line(s.substr(pos, newline - pos))) return pos;
+    pos = newline + 1;
+  }
+  return std::string_view::npos;
+}
+
+std::size_t header_end(std::string_view s, std::size_t& body_begin) {
+  std::size_t crlf = s.find("\r\n\r\n");
+  std::size_t lf = s.find("\n\n");
+  if (crlf != std::string_view::npos && (lf == std::string_view::npos || crlf < lf)) {
+    body_begin = crlf + 4;
+    return crlf + 2;
+  }
+  if (lf != std::string_view::npos) {
+    body_begin = lf + 2;
+    return lf + 1;
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+void TcpReassembler::add(const StreamKey& key, const TcpSegment& segment) {
+  Stream& s = streams_[key];
+  if (segment.syn) {
+    s.have_seq = true;
+    s.next_seq = segment.seq + 1;
+  }
+  if (!segment.payload.empty()) {
+    if (!s.have_seq) {
+      s.have_seq = true;  // joined mid-stream
+      s.next_seq = segment.seq;
+    }
+    std::int32_t diff = static_cast<std::int32_t>(segment.seq - s.next_seq);
+    std::string_view payload = segment.payload;
+    if (diff < 0) {
+      std::size_t old = static_cast<std::size_t>(-static_cast<std::int64_t>(diff));
+      result_.capture.tcp_retransmitted_bytes += std::min(old, payload.size());
+      payload = old >= payload.size() ? std::string_view{} : payload.substr(old);
+      diff = 0;
+    }
+    if (diff > 0) {
+      if (s.kind != Kind::other) {
+        auto [it, inserted] = s.pending.emplace(segment.seq, std::string(payload));
+        if (inserted) s.pending_bytes += payload.size();
+      }
+      if (s.pending_bytes > kMaxPendingBytes) {
+        // The gap never filled (packets lost before the capture point): skip it.
+        result_.add_finding("pcap.tcp_gap", Severity::warning, segment.location,
+                            "TCP stream " + key.source + " -> " + key.destination +
+                                " lost data before this packet; the stream resumes after the gap");
+        s.buffer.clear();
+        s.consumed = 0;
+        s.next_seq = s.pending.begin()->first;
+        if (s.kind == Kind::sip) s.kind = Kind::undecided;
+      } else {
+        s.last = segment;
+        return;
+      }
+    } else if (!payload.empty()) {
+      append(key, s, payload, segment);
+    }
+    // Drain out-of-order segments that now fit.
+    while (!s.pending.empty()) {
+      auto it = s.pending.begin();
+      std::int32_t d = static_cast<std::int32_t>(it->first - s.next_seq);
+      if (d > 0) break;
+      std::string data = std::move(it->second);
+      s.pending_bytes -= data.size();
+      s.pending.erase(it);
+      std::size_t old = static_cast<std::size_t>(-static_cast<std::int64_t>(d));
+      if (old < data.size()) append(key, s, std::string_view(data).substr(old), segment);
+    }
+  }
+  s.last = segment;
+  if (segment.fin || segment.rst) {
+    extract(key, s, segment, true);
+    streams_.erase(key);
+  }
+}
+
+void TcpReassembler::append(const StreamKey& key, Stream& s, std::string_view bytes, const TcpSegment& segment) {
+  s.next_seq += static_cast<std::uint32_t>(bytes.size());
+  if (s.kind == Kind::other) return;
+  s.buffer.append(bytes);
+  if (s.kind == Kind::undecided) {
+    std::string_view view = std::string_view(s.buffer).substr(s.consumed);
+    std::size_t skip = skip_crlf(view);
+    view.remove_prefix(skip);
+    if (view.size() >= 4 && view.substr(0, 4) == "GET " && sip::ifind(view.substr(0, 2048), "Upgrade: websocket") != std::string_view::npos) {
+      s.websocket_upgrade_seen = true;
+    }
+    if (s.websocket_upgrade_seen || (view.substr(0, 12) == "HTTP/1.1 101")) {
+      std::size_t body = 0;
+      if (header_end(view, body) != std::string_view::npos) {
+        s.consumed += skip + body;
+        s.kind = Kind::websocket;
+      } else {
+        return;
+      }
+    } else {
+      std::size_t start = find_start_line(view);
+      if (start != std::string_view::npos) {
+        s.kind = Kind::sip;
+        s.consumed += skip + start;
+      } else {
+        s.undecided_bytes += bytes.size();
+        if (s.undecided_bytes > kUndecidedLimit) {
+          s.kind = Kind::other;
+          s.buffer.clear();
+          s.consumed = 0;
+          return;
+        }
+        // Keep only the last partial line; a start line may follow it.
+        std::size_t last_newline = view.rfind('\n');
+        if (last_newline != std::string_view::npos) s.consumed += skip + last_newline + 1;
+        compact(s);
+        return;
+      }
+    }
+  }
+  if (s.kind == Kind::sip) extract(key, s, segment, false);
+  else if (s.kind == Kind::websocket) extract_websocket(key, s, segment);
+}
+
+void TcpReassembler::extract(const StreamKey& key, Stream& s, const TcpSegment& segment, bool at_end) {
+  if (s.kind != Kind::sip) return;
+  for (;;) {
+    std::string_view view = std::string_view(s.buffer).substr(s.consumed);
+    std::size_t skip = skip_crlf(view);  // keep-alive CRLFs between messages
+    s.consumed += skip;
+    view.remove_prefix(skip);
+    if (view.empty()) break;
+    std::size_t body_begin = 0;
+    std::size_t headers_end = header_end(view, body_begin);
+    if (headers_end == std::string_view::npos) {
+      if (view.size() > kMaxMessageBytes) {
+        result_.add_finding("pcap.sip_message_too_large", Severity::warning, segment.location,
+                            "SIP headers in " + key.source + " -> " + key.destination + " exceed " +
+                                std::to_string(kMaxMessageBytes) + " bytes; stream skipped to the next message");
+        s.consumed = s.buffer.size();
+        s.kind = Kind::undecided;
+      } else if (at_end) {
+        std::vector<sip::ParseIssue> issues{{"pcap.tcp_message_incomplete",
+                                             "the TCP stream ended inside the SIP headers", 0}};
+        sink_(key, result_.own(std::string(view)), segment, std::move(issues));
+        s.consumed = s.buffer.size();
+      }
+      break;
+    }
+    std::vector<sip::ParseIssue> issues;
+    sip::SplitResult split = sip::split_message(view.substr(0, body_begin), nullptr);
+    std::uint64_t length = split.content_length.value_or(0);
+    if (!split.content_length) {
+      issues.push_back({"sip.missing_content_length", "a SIP message over TCP has no Content-Length; taken as 0", 0});
+    }
+    if (length > kMaxMessageBytes) {
+      issues.push_back({"sip.content_length_mismatch",
+                        "Content-Length " + std::to_string(length) + " is implausibly large; body ignored", 0});
+      length = 0;
+    }
+    if (view.size() < body_begin + length) {
+      if (at_end) {
+        issues.push_back({"sip.content_length_mismatch",
+                          "Content-Length " + std::to_string(length) + " is longer than the body (" +
+                              std::to_string(view.size() - body_begin) + " bytes) when the TCP stream ended",
+                          body_begin});
+        sink_(key, result_.own(std::string(view)), segment, std::move(issues));
+        s.consumed = s.buffer.size();
+      }
+      break;
+    }
+    std::size_t total = body_begin + static_cast<std::size_t>(length);
+    // What follows should be the next message; if not, the stream lost sync.
+    sink_(key, result_.own(std::string(view.substr(0, total))), segment, std::move(issues));
+    s.consumed += total;
+    std::string_view next = std::string_view(s.buffer).substr(s.consumed);
+    std::size_t next_skip = skip_crlf(next);
+    next.remove_prefix(next_skip);
+    std::size_t newline = next.find('\n');
+    if (newline != std::string_view::npos && !sip::looks_like_start_line(next.substr(0, newline))) {
+      std::size_t resync = find_start_line(next);
+      result_.add_finding("sip.content_length_mismatch", Severity::warning, segment.location,
+                          "data after a SIP message in " + key.source + " -> " + key.destination +
+                              " is not a SIP message; its Content-Length may be wrong");
+      s.consumed += next_skip + (resync == std::string_view::npos ? next.size() - 0 : resync);
+      if (resync == std::string_view::npos) s.kind = Kind::undecided;
+    }
+  }
+  compact(s);
+}
+
+// RFC 6455 frames carrying SIP (RFC 7118). Only text and binary frames are
+// SIP; control frames are skipped. Fragmented messages are joined.
+void TcpReassembler::extract_websocket(const StreamKey& key, Stream& s, const TcpSegment& segment) {
+  for (;;) {
+    std::string_view view = std::string_view(s.buffer).substr(s.consumed);
+    if (view.size() < 2) break;
+    auto byte = [&](std::size_t i) { return static_cast<unsigned char>(view[i]); };
+    unsigned opcode = byte(0) & 0x0f;
+    bool masked = (byte(1) & 0x80) != 0;
+    std::uint64_t length = byte(1) & 0x7f;
+    std::size_t header = 2;
+    if (length == 126) {
+      if (view.size() < 4) break;
+      length = (std::uint64_t{byte(2)} << 8) | byte(3);
+      header = 4;
+    } else if (length == 127) {
+      if (view.size() < 10) break;
+      length = 0;
+      for (int i = 2; i < 10; ++i) length = (length << 8) | byte(static_cast<std::size_t>(i));
+      header = 10;
+    }
+    std::size_t mask_at = header;
+    if (masked) header += 4;
+    if (length > kMaxMessageBytes) {
+      result_.add_finding("pcap.websocket_frame_too_large", Severity::warning, segment.location,
+                          "WebSocket frame in " + key.source + " -> " + key.destination + " is too large; stream skipped");
+      s.kind = Kind::other;
+      s.buffer.clear();
+      s.consumed = 0;
+      return;
+    }
+    if (view.size() < header + length) break;
+    std::string payload(view.substr(header, static_cast<std::size_t>(length)));
+    if (masked) {
+      for (std::size_t i = 0; i < payload.size(); ++i) payload[i] ^= view[mask_at + (i % 4)];
+    }
+    s.consumed += header + static_cast<std::size_t>(length);
+    if ((opcode == 1 || opcode == 2) && sip::looks_like_start_line(payload.substr(0, payload.find('\n')))) {
+      sink_(key, result_.own(std::move(payload)), segment, {});
+    }
+  }
+  compact(s);
+}
+
+void TcpReassembler::compact(Stream& s) {
+  if (s.consumed > 0 && s.consumed * 2 >= s.buffer.size()) {
+    s.buffer.erase(0, s.consumed);
+    s.consumed = 0;
+  }
+}
+
+void TcpReassembler::finish() {
+  for (auto& [key, stream] : streams_) extract(key, stream, stream.last, true);
+  streams_.clear();
+}
+
+}  // namespace sipsleuth::formats

@@ -1,0 +1,74 @@
+// Per-direction TCP stream reassembly for SIP: several messages in one
+// segment, one message over many segments (framed by Content-Length),
+// retransmitted bytes counted once, out-of-order segments held until the gap
+// fills. Streams that do not carry SIP are recognised early and not buffered.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "formats/record.hpp"
+
+namespace sipsleuth::formats {
+
+struct StreamKey {
+  std::string source;       // "ip:port"
+  std::string destination;
+  bool operator==(const StreamKey&) const = default;
+};
+
+struct StreamKeyHash {
+  std::size_t operator()(const StreamKey& k) const {
+    return std::hash<std::string>()(k.source) * 31 + std::hash<std::string>()(k.destination);
+  }
+};
+
+struct TcpSegment {
+  std::uint32_t seq = 0;
+  bool syn = false, fin = false, rst = false;
+  std::string_view payload;
+  Timestamp time;
+  Location location;
+};
+
+class TcpReassembler {
+ public:
+  // Called for every complete SIP message; `text` lives as long as the ReadResult.
+  using Sink = std::function<void(const StreamKey&, std::string_view text, const TcpSegment& completing,
+                                  std::vector<sip::ParseIssue> issues)>;
+
+  TcpReassembler(ReadResult& result, Sink sink) : result_(result), sink_(std::move(sink)) {}
+  void add(const StreamKey& key, const TcpSegment& segment);
+  // Emits what is left in every stream at the end of the capture.
+  void finish();
+
+ private:
+  enum class Kind : std::uint8_t { undecided, sip, websocket, other };
+  struct Stream {
+    Kind kind = Kind::undecided;
+    bool have_seq = false;
+    std::uint32_t next_seq = 0;
+    std::string buffer;
+    std::size_t consumed = 0;  // bytes of buffer already emitted
+    std::map<std::uint32_t, std::string> pending;  // out-of-order segments by seq
+    std::size_t pending_bytes = 0;
+    std::uint64_t undecided_bytes = 0;
+    TcpSegment last;
+    bool websocket_upgrade_seen = false;
+  };
+
+  void append(const StreamKey& key, Stream& s, std::string_view bytes, const TcpSegment& segment);
+  void extract(const StreamKey& key, Stream& s, const TcpSegment& segment, bool at_end);
+  void extract_websocket(const StreamKey& key, Stream& s, const TcpSegment& segment);
+  void compact(Stream& s);
+
+  ReadResult& result_;
+  Sink sink_;
+  std::unordered_map<StreamKey, Stream, StreamKeyHash> streams_;
+};
+
+}  // namespace sipsleuth::formats

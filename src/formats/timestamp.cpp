@@ -1,0 +1,48 @@
+#include "formats/timestamp.hpp"
+
+namespace sipsleuth::formats {
+namespace {
+
+bool digits(std::string_view s, std::size_t pos, std::size_t count, int& value) {
+  if (pos + count > s.size()) return false;
+  value = 0;
+  for (std::size_t i = pos; i < pos + count; ++i) {
+    char c = s[i];
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  return true;
+}
+
+}  // namespace
+
+// Howard Hinnant's days_from_civil: days since 1970-01-01 in the proleptic Gregorian calendar.
+std::int64_t days_from_civil(int year, unsigned month, unsigned day) {
+  year -= month <= 2 ? 1 : 0;
+  const std::int64_t era = (year >= 0 ? year : year - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(year - era * 400);
+  const unsigned doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+std::optional<Timestamp> parse_us_datetime(std::string_view s, char separator, std::size_t& consumed) {
+  int month, day, year, hour, minute, second, millis;
+  if (!digits(s, 0, 2, month) || s.size() < 23 || s[2] != '/' || !digits(s, 3, 2, day) || s[5] != '/' ||
+      !digits(s, 6, 4, year) || s[10] != separator || !digits(s, 11, 2, hour) || s[13] != ':' ||
+      !digits(s, 14, 2, minute) || s[16] != ':' || !digits(s, 17, 2, second) || s[19] != '.' ||
+      !digits(s, 20, 3, millis)) {
+    return std::nullopt;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+    return std::nullopt;
+  }
+  std::int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  Timestamp t;
+  t.micros = ((days * 86400 + hour * 3600 + minute * 60 + second) * 1000 + millis) * 1000;
+  t.valid = true;
+  consumed = 23;
+  return t;
+}
+
+}  // namespace sipsleuth::formats

@@ -1,0 +1,369 @@
+// Groups messages into calls and works out what each call is: its kind, who
+// called whom, its transactions, forks, endpoints and outcome.
+#include <algorithm>
+#include <functional>
+#include <set>
+#include <unordered_map>
+
+#include "model/trace.hpp"
+#include "sip/sdp.hpp"
+#include "sip/text.hpp"
+#include "sip/uri.hpp"
+
+namespace sipsleuth::model {
+namespace {
+
+bool valid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t n;
+    if (c >= 0xc2 && c <= 0xdf) n = 1;
+    else if ((c & 0xf0) == 0xe0) n = 2;
+    else if (c >= 0xf0 && c <= 0xf4) n = 3;
+    else return false;
+    if (i + n >= s.size()) return false;
+    for (std::size_t k = 1; k <= n; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
+std::string_view tag_of(std::string_view header_value) {
+  auto na = sip::parse_name_addr(header_value);
+  return sip::find_param(na.params, "tag").value_or(std::string_view{});
+}
+
+std::string_view epid_of(std::string_view header_value) {
+  auto na = sip::parse_name_addr(header_value);
+  return sip::find_param(na.params, "epid").value_or(std::string_view{});
+}
+
+// Lync uses its own media type names ("applicationsharing") next to RFC ones.
+std::string kind_from_media(const std::set<std::string>& media) {
+  bool audio = media.count("audio") > 0;
+  bool video = media.count("video") > 0;
+  if (media.count("applicationsharing") || media.count("application-sharing")) return "application-sharing";
+  if (media.count("message")) return "im";
+  if (audio && video) return "audio-video";
+  if (video) return "video";
+  if (audio) return "audio";
+  if (media.count("data")) return "data";
+  if (!media.empty()) return *media.begin();
+  return {};
+}
+
+std::set<std::string> media_of(const sip::Message& m) {
+  std::set<std::string> media;
+  for (const auto& part : sip::split_body(m.header(sip::HeaderId::content_type), m.parts().body)) {
+    if (!sip::iequals(part.content_type, "application/sdp") && !sip::looks_like_sdp(part.body)) continue;
+    for (const auto& line : sip::parse_sdp(part.body).media) media.insert(sip::to_lower_copy(line.media));
+  }
+  return media;
+}
+
+std::string kind_of(std::string_view method, const Trace& trace, const Call& call) {
+  std::string lower = sip::to_lower_copy(method);
+  if (lower == "invite") {
+    for (std::uint32_t id : call.messages) {
+      const sip::Message& m = trace.messages[id].sip;
+      if (m.cseq_method() != "INVITE" && !sip::iequals(m.cseq_method(), "invite")) continue;
+      std::string_view type = m.header(sip::HeaderId::content_type);
+      if (sip::istarts_with(type, "application/cccp+xml")) return "conference";
+      std::string kind = kind_from_media(media_of(m));
+      if (!kind.empty()) return kind;
+    }
+    return "invite";
+  }
+  if (lower == "message") return "im";
+  if (lower == "benotify") return "notify";
+  return lower;
+}
+
+struct ContentKey {
+  std::uint32_t input;
+  formats::Direction direction;
+  std::size_t hash;
+};
+
+std::size_t content_hash(const formats::SipRecord& r) {
+  std::hash<std::string_view> h;
+  std::size_t v = h(r.parts.start_line);
+  v = v * 1000003u ^ h(r.parts.header_block);
+  v = v * 1000003u ^ h(r.parts.body);
+  v = v * 1000003u ^ std::hash<std::string>()(r.source);
+  v = v * 1000003u ^ std::hash<std::string>()(r.destination);
+  return v;
+}
+
+bool same_content(const formats::SipRecord& a, const formats::SipRecord& b) {
+  return a.parts.start_line == b.parts.start_line && a.parts.header_block == b.parts.header_block &&
+         a.parts.body == b.parts.body && a.source == b.source && a.destination == b.destination;
+}
+
+void check_message(Trace& trace, Message& m) {
+  auto add = [&](std::string code, Severity severity, std::string detail) {
+    trace.findings.push_back({std::move(code), severity, m.input, m.record.location, std::move(detail), m.id});
+  };
+  for (auto& issue : m.record.framing_issues) add(std::string(issue.code), Severity::warning, std::move(issue.detail));
+  for (const auto& issue : m.sip.issues()) add(std::string(issue.code), Severity::warning, issue.detail);
+  if (m.record.parts.start_line.find('\0') != std::string_view::npos ||
+      m.record.parts.header_block.find('\0') != std::string_view::npos) {
+    add("sip.nul_byte", Severity::warning, "the message contains NUL bytes (shown as \\x00)");
+  }
+  if (!valid_utf8(m.record.parts.start_line) || !valid_utf8(m.record.parts.header_block)) {
+    add("sip.invalid_utf8", Severity::warning, "the message headers are not valid UTF-8 (shown with replacement characters)");
+  }
+  if (m.sip.header(sip::HeaderId::call_id).empty()) {
+    add("sip.missing_call_id", Severity::warning, "the message has no Call-ID; it cannot be grouped into a call");
+  }
+  if (!m.sip.header(sip::HeaderId::call_id).empty() && !m.sip.cseq_number()) {
+    add("sip.missing_cseq", Severity::warning, "the message has no valid CSeq");
+  }
+}
+
+void add_endpoint(Call& call, Role role, std::string_view tag, std::string_view epid, std::string_view ua,
+                  std::string_view contact) {
+  if (tag.empty() && epid.empty()) return;
+  for (auto& e : call.endpoints) {
+    if (e.role == role && e.tag == tag && (e.epid == epid || e.epid.empty() || epid.empty())) {
+      if (e.epid.empty()) e.epid = epid;
+      if (e.user_agent.empty()) e.user_agent = ua;
+      if (e.contact.empty()) e.contact = contact;
+      return;
+    }
+  }
+  call.endpoints.push_back({role, epid, tag, ua, contact});
+}
+
+std::string_view contact_uri(const sip::Message& m) {
+  std::string_view value = m.header(sip::HeaderId::contact);
+  if (value.empty()) return {};
+  sip::ListCursor list(value);
+  std::string_view first;
+  if (!list.next(first)) return {};
+  return sip::parse_name_addr(first).uri;
+}
+
+void analyse_call(Trace& trace, Call& call) {
+  const Message& first = trace.messages[call.messages.front()];
+  call.first_method = first.sip.is_request() ? first.sip.method() : first.sip.cseq_method();
+  // The initial request's From/To, if the trace has it; else the first message's.
+  const Message* origin = &first;
+  for (std::uint32_t id : call.messages) {
+    const Message& m = trace.messages[id];
+    if (m.sip.is_request() && m.sip.method() == call.first_method) {
+      origin = &m;
+      break;
+    }
+  }
+  auto from = sip::parse_name_addr(origin->sip.header(sip::HeaderId::from));
+  auto to = sip::parse_name_addr(origin->sip.header(sip::HeaderId::to));
+  call.from_uri = sip::uri_address_of_record(from.uri);
+  call.to_uri = sip::uri_address_of_record(to.uri);
+  call.from_display = from.display_name;
+  call.to_display = to.display_name;
+  std::string_view caller_tag = sip::find_param(from.params, "tag").value_or(std::string_view{});
+
+  std::set<std::uint32_t> inputs;
+  std::unordered_map<std::size_t, std::vector<std::uint32_t>> seen;  // content hash -> message ids
+  for (std::uint32_t id : call.messages) {
+    Message& m = trace.messages[id];
+    inputs.insert(m.input);
+    if (m.record.time.valid) {
+      if (!call.start.valid || m.record.time < call.start) call.start = m.record.time;
+      if (!call.end.valid || call.end < m.record.time) call.end = m.record.time;
+    }
+    if (call.conversation_id.empty()) call.conversation_id = m.sip.header(sip::HeaderId::ms_conversation_id);
+
+    // Retransmissions: the same bytes observed again at the same point.
+    std::size_t key = content_hash(m.record) ^ (std::size_t{m.input} << 1) ^ static_cast<std::size_t>(m.record.direction);
+    auto& bucket = seen[key];
+    for (std::uint32_t earlier : bucket) {
+      const Message& e = trace.messages[earlier];
+      if (e.input == m.input && e.record.direction == m.record.direction && same_content(e.record, m.record)) {
+        m.retransmission_of = earlier;
+        ++call.retransmissions;
+        break;
+      }
+    }
+    if (m.retransmission_of == kNoId) bucket.push_back(id);
+
+    // Transactions by CSeq number and method.
+    auto number = m.sip.cseq_number();
+    std::string_view method = m.sip.cseq_method();
+    if (number) {
+      Transaction* tx = nullptr;
+      for (auto& t : call.transactions) {
+        if (t.cseq == *number && t.method == method) tx = &t;
+      }
+      if (!tx) {
+        call.transactions.push_back({*number, method, {}, false, {}, 0});
+        tx = &call.transactions.back();
+      }
+      tx->messages.push_back(id);
+      if (m.sip.is_request()) {
+        if (tx->branch.empty()) {
+          auto via = sip::parse_via(m.sip.header(sip::HeaderId::via));
+          tx->branch = via.branch().value_or(std::string_view{});
+        }
+        if (!tag_of(m.sip.header(sip::HeaderId::to)).empty()) tx->in_dialog = true;
+      } else if (m.sip.status() >= 200 && (tx->final_status < 200 || tx->final_status >= 300)) {
+        tx->final_status = m.sip.status();
+      }
+    }
+
+    // Endpoints: the sender of a request is identified by From, of a response by To.
+    std::string_view ua = m.sip.header(sip::HeaderId::user_agent);
+    if (ua.empty()) ua = m.sip.header(sip::HeaderId::server);
+    if (m.sip.is_request()) {
+      std::string_view from_value = m.sip.header(sip::HeaderId::from);
+      std::string_view tag = tag_of(from_value);
+      add_endpoint(call, tag == caller_tag ? Role::caller : Role::callee, tag, epid_of(from_value), ua, contact_uri(m.sip));
+    } else if (m.sip.is_response()) {
+      std::string_view to_value = m.sip.header(sip::HeaderId::to);
+      std::string_view tag = tag_of(to_value);
+      if (!tag.empty()) add_endpoint(call, Role::callee, tag, epid_of(to_value), ua, contact_uri(m.sip));
+    }
+  }
+  call.inputs.assign(inputs.begin(), inputs.end());
+
+  // Outcome: the final response to the last out-of-dialog transaction of the
+  // initial method (authentication retries send the request again with a new CSeq).
+  const Transaction* initial = nullptr;
+  for (const auto& tx : call.transactions) {
+    if (tx.method == call.first_method && !tx.in_dialog && tx.final_status > 0) initial = &tx;
+  }
+  if (initial) {
+    call.final_status = initial->final_status;
+    for (std::uint32_t id : initial->messages) {
+      const Message& m = trace.messages[id];
+      if (m.sip.is_response() && m.sip.status() == initial->final_status) {
+        call.final_reason = m.sip.reason();
+        break;
+      }
+    }
+  }
+
+  // Forks: distinct remote endpoints (To-tag, epid) that sent 18x or 2xx to an initial INVITE.
+  if (sip::iequals(call.first_method, "INVITE")) {
+    for (const auto& tx : call.transactions) {
+      if (tx.method != "INVITE" || tx.in_dialog) continue;
+      for (std::uint32_t id : tx.messages) {
+        const Message& m = trace.messages[id];
+        int status = m.sip.status();
+        if (!(status >= 180 && status < 300)) continue;
+        std::string_view to_value = m.sip.header(sip::HeaderId::to);
+        std::string_view tag = tag_of(to_value);
+        std::string_view epid = epid_of(to_value);
+        if (tag.empty() && epid.empty()) continue;
+        auto it = std::find_if(call.forks.begin(), call.forks.end(),
+                               [&](const Fork& f) { return f.to_tag == tag && f.epid == epid; });
+        if (it == call.forks.end()) {
+          std::string_view ua = m.sip.header(sip::HeaderId::user_agent);
+          if (ua.empty()) ua = m.sip.header(sip::HeaderId::server);
+          call.forks.push_back({tag, epid, ua, contact_uri(m.sip), status, id});
+        } else {
+          it->best_status = std::max(it->best_status, status);
+        }
+      }
+    }
+  }
+  call.kind = kind_of(call.first_method, trace, call);
+}
+
+}  // namespace
+
+void build_calls(Trace& trace) {
+  for (auto& m : trace.messages) check_message(trace, m);
+
+  // One timeline across inputs; untimed messages (raw text) keep their order, last.
+  std::vector<std::uint32_t> order(trace.messages.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  auto time_key = [&](std::uint32_t id) {
+    const auto& t = trace.messages[id].record.time;
+    return t.valid ? t.micros : INT64_MAX;
+  };
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::uint32_t a, std::uint32_t b) { return time_key(a) < time_key(b); });
+
+  std::unordered_map<std::string_view, std::uint32_t> by_call_id;
+  std::vector<Call> calls;
+  for (std::uint32_t id : order) {
+    Message& m = trace.messages[id];
+    std::string_view call_id = m.sip.call_id();
+    if (call_id.empty()) {
+      ++trace.messages_without_call_id;
+      continue;
+    }
+    auto [it, inserted] = by_call_id.emplace(call_id, static_cast<std::uint32_t>(calls.size()));
+    if (inserted) {
+      calls.emplace_back();
+      calls.back().call_id = call_id;
+    }
+    m.call = it->second;
+    calls[it->second].messages.push_back(id);
+  }
+  // Server diagnostic records belong to the call named in SIP-Call-ID.
+  std::vector<std::uint32_t> event_order(trace.events.size());
+  for (std::uint32_t i = 0; i < event_order.size(); ++i) event_order[i] = i;
+  std::stable_sort(event_order.begin(), event_order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return trace.events[a].event.time.micros < trace.events[b].event.time.micros;
+  });
+  for (std::uint32_t id : event_order) {
+    Event& e = trace.events[id];
+    std::string_view call_id = sip::trim(e.event.field("SIP-Call-ID"));
+    if (call_id.empty()) continue;
+    auto [it, inserted] = by_call_id.emplace(call_id, static_cast<std::uint32_t>(calls.size()));
+    if (inserted) {
+      calls.emplace_back();
+      calls.back().call_id = call_id;
+    }
+    e.call = it->second;
+    calls[it->second].events.push_back(id);
+  }
+
+  for (auto& call : calls) {
+    if (!call.messages.empty()) {
+      analyse_call(trace, call);
+    } else {
+      // Only diagnostic records name this call: take what they tell.
+      const Event& e = trace.events[call.events.front()];
+      std::string_view start_line = e.event.field("SIP-Start-Line");
+      std::string_view method = start_line.substr(0, start_line.find(' '));
+      if (method.empty()) method = sip::trim(e.event.field("SIP-CSeq")).substr(sip::trim(e.event.field("SIP-CSeq")).find(' ') + 1);
+      call.first_method = method;
+      call.kind = sip::to_lower_copy(method);
+      if (call.kind == "message") call.kind = "im";
+      std::size_t space = start_line.find(' ');
+      if (space != std::string_view::npos) {
+        std::string_view uri = start_line.substr(space + 1);
+        call.to_uri = sip::uri_address_of_record(uri.substr(0, uri.find(' ')));
+      }
+    }
+    for (std::uint32_t id : call.events) {
+      const auto& t = trace.events[id].event.time;
+      if (!t.valid) continue;
+      if (!call.start.valid || t < call.start) call.start = t;
+      if (!call.end.valid || call.end < t) call.end = t;
+    }
+  }
+  std::stable_sort(calls.begin(), calls.end(), [](const Call& a, const Call& b) {
+    std::int64_t ta = a.start.valid ? a.start.micros : INT64_MAX;
+    std::int64_t tb = b.start.valid ? b.start.micros : INT64_MAX;
+    return ta < tb;
+  });
+  for (std::uint32_t i = 0; i < calls.size(); ++i) {
+    calls[i].id = i;
+    for (std::uint32_t m : calls[i].messages) trace.messages[m].call = i;
+    for (std::uint32_t e : calls[i].events) trace.events[e].call = i;
+  }
+  trace.calls = std::move(calls);
+}
+
+}  // namespace sipsleuth::model

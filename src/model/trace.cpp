@@ -1,0 +1,200 @@
+#include "model/trace.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <set>
+#include <thread>
+
+#include "formats/reader.hpp"
+#include "formats/sniff.hpp"
+#include "formats/timestamp.hpp"
+
+namespace sipsleuth::model {
+namespace {
+
+struct ReadJob {
+  const io::Input* input = nullptr;
+  formats::Format format = formats::Format::unknown;
+  formats::ReadResult result;
+};
+
+}  // namespace
+
+Trace load(io::OpenedInputs opened, const LoadOptions& options) {
+  Trace trace;
+  for (auto& e : opened.errors) trace.errors.push_back({e.name, e.message});
+  trace.notes = std::move(opened.notes);
+
+  std::vector<ReadJob> jobs(opened.inputs.size());
+  for (std::size_t i = 0; i < jobs.size(); ++i) jobs[i].input = &opened.inputs[i];
+  // Inputs are independent, so each is read on whichever core is free.
+  unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  threads = std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(1, jobs.size())));
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t i = next++; i < jobs.size(); i = next++) {
+      std::string_view bytes = jobs[i].input->data->bytes();
+      jobs[i].format = formats::sniff(bytes);
+      jobs[i].result = formats::read_any(bytes, jobs[i].format);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+
+  // Report inputs that are not traces; a directory only counts as unreadable
+  // when none of its files was a trace.
+  std::map<std::string, std::pair<int, int>> per_directory;  // origin -> (traces, skipped)
+  for (auto& job : jobs) {
+    const io::Input& input = *job.input;
+    bool recognised = job.format != formats::Format::unknown;
+    if (input.from_directory) {
+      auto& counts = per_directory[input.origin];
+      (recognised ? counts.first : counts.second)++;
+      if (!recognised) trace.notes.push_back(input.name + ": skipped, " +
+                                             std::string(formats::describe_unknown(input.data->bytes())));
+    } else if (!recognised) {
+      trace.errors.push_back({input.name, "not a trace sipsleuth can read: " +
+                                              std::string(formats::describe_unknown(input.data->bytes()))});
+    }
+    if (!recognised) continue;
+    std::uint32_t input_id = static_cast<std::uint32_t>(trace.inputs.size());
+    InputInfo info;
+    info.name = input.name;
+    info.format = job.format;
+    info.data = input.data;
+    info.capture = job.result.capture;
+    info.messages = job.result.messages.size();
+    info.events = job.result.events.size();
+    info.owned = std::move(job.result.owned);
+    trace.inputs.push_back(std::move(info));
+    for (auto& f : job.result.findings) {
+      trace.findings.push_back({std::move(f.code), f.severity, input_id, f.location, std::move(f.detail), kNoId});
+    }
+    if (job.result.messages.empty() && job.result.events.empty()) {
+      bool fatal = std::any_of(job.result.findings.begin(), job.result.findings.end(),
+                               [](const formats::Finding& f) { return f.severity == Severity::error; });
+      if (!fatal) {
+        trace.findings.push_back({"input.no_sip", Severity::warning, input_id, Location{},
+                                  "recognised as " + std::string(formats::format_name(job.format)) +
+                                      " but it holds no SIP messages", kNoId});
+      }
+    }
+    for (auto& record : job.result.messages) {
+      Message m;
+      m.id = static_cast<std::uint32_t>(trace.messages.size());
+      m.input = input_id;
+      m.record = std::move(record);
+      m.sip = sip::Message::parse(m.record.parts);
+      trace.messages.push_back(std::move(m));
+    }
+    for (auto& e : job.result.events) {
+      Event ev;
+      ev.id = static_cast<std::uint32_t>(trace.events.size());
+      ev.input = input_id;
+      ev.event = std::move(e);
+      trace.events.push_back(std::move(ev));
+    }
+  }
+  for (const auto& [origin, counts] : per_directory) {
+    if (counts.first == 0) {
+      trace.errors.push_back({origin, "no trace files found in this directory (" + std::to_string(counts.second) +
+                                          " file(s) skipped)"});
+    }
+  }
+  build_calls(trace);
+  return trace;
+}
+
+std::optional<std::uint32_t> Trace::find_call(std::string_view id_or_prefix, std::vector<std::uint32_t>* matches) const {
+  for (const auto& call : calls) {
+    if (call.call_id == id_or_prefix) {
+      if (matches) matches->assign(1, call.id);
+      return call.id;
+    }
+  }
+  std::vector<std::uint32_t> found;
+  for (const auto& call : calls) {
+    if (call.call_id.substr(0, id_or_prefix.size()) == id_or_prefix) found.push_back(call.id);
+  }
+  if (matches) *matches = found;
+  if (found.size() == 1) return found.front();
+  return std::nullopt;
+}
+
+std::map<std::string, std::uint64_t> Trace::findings_by_code() const {
+  std::map<std::string, std::uint64_t> counts;
+  for (const auto& f : findings) ++counts[f.code];
+  return counts;
+}
+
+namespace {
+
+void civil_from_days(std::int64_t z, int& y, unsigned& m, unsigned& d) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t year = static_cast<std::int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y = static_cast<int>(year + (m <= 2 ? 1 : 0));
+}
+
+std::string format_with(const Timestamp& t, char separator) {
+  if (!t.valid) return {};
+  std::int64_t millis_total = t.micros / 1000;
+  if (t.micros < 0 && t.micros % 1000 != 0) --millis_total;
+  std::int64_t seconds = millis_total / 1000;
+  int millis = static_cast<int>(millis_total % 1000);
+  if (millis < 0) {
+    millis += 1000;
+    --seconds;
+  }
+  std::int64_t days = seconds / 86400;
+  std::int64_t rem = seconds % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    --days;
+  }
+  int y;
+  unsigned m, d;
+  civil_from_days(days, y, m, d);
+  char buffer[48];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u%c%02d:%02d:%02d.%03d", y, m, d, separator,
+                static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60), millis);
+  return buffer;
+}
+
+}  // namespace
+
+std::string format_time(const Timestamp& t) { return format_with(t, ' '); }
+
+std::string format_iso8601(const Timestamp& t) {
+  std::string s = format_with(t, 'T');
+  if (!s.empty() && t.utc) s.push_back('Z');
+  return s;
+}
+
+std::string format_duration(std::int64_t micros) {
+  if (micros < 0) micros = 0;
+  std::int64_t millis = micros / 1000;
+  char buffer[48];
+  if (millis < 60000) {
+    std::snprintf(buffer, sizeof buffer, "%lld.%03llds", static_cast<long long>(millis / 1000),
+                  static_cast<long long>(millis % 1000));
+  } else if (millis < 3600000) {
+    std::snprintf(buffer, sizeof buffer, "%lldm%02llds", static_cast<long long>(millis / 60000),
+                  static_cast<long long>(millis / 1000 % 60));
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%lldh%02lldm%02llds", static_cast<long long>(millis / 3600000),
+                  static_cast<long long>(millis / 60000 % 60), static_cast<long long>(millis / 1000 % 60));
+  }
+  return buffer;
+}
+
+}  // namespace sipsleuth::model

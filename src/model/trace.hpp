@@ -1,0 +1,149 @@
+// The call model: every message and log event of every input, grouped into
+// calls by Call-ID, with transactions, early dialogs (one per fork), endpoints
+// and retransmissions worked out. Messages and events are referred to by index
+// (ids), never by pointer, so the vectors may grow while building.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "formats/record.hpp"
+#include "io/input.hpp"
+#include "sip/message.hpp"
+
+namespace sipsleuth::model {
+
+using formats::Location;
+using formats::Severity;
+using formats::Timestamp;
+
+inline constexpr std::uint32_t kNoId = 0xffffffffu;
+
+struct InputInfo {
+  std::string name;
+  formats::Format format = formats::Format::unknown;
+  std::shared_ptr<const io::Buffer> data;  // keeps every view into this input alive
+  formats::CaptureStats capture;
+  std::uint64_t messages = 0;
+  std::uint64_t events = 0;
+  std::vector<std::unique_ptr<std::string>> owned;  // rebuilt text (TCP, fragments)
+};
+
+struct Message {
+  std::uint32_t id = 0;
+  std::uint32_t input = 0;
+  formats::SipRecord record;
+  sip::Message sip;
+  std::uint32_t call = kNoId;
+  std::uint32_t retransmission_of = kNoId;  // earlier identical observation at the same point
+};
+
+struct Event {
+  std::uint32_t id = 0;
+  std::uint32_t input = 0;
+  formats::LogEvent event;
+  std::uint32_t call = kNoId;
+};
+
+struct Finding {
+  std::string code;
+  Severity severity = Severity::warning;
+  std::uint32_t input = kNoId;  // kNoId when not tied to one input
+  Location location;
+  std::string detail;
+  std::uint32_t message = kNoId;
+};
+
+// One remote endpoint that answered the initial INVITE with 18x or 2xx: an
+// early dialog. Several of them is forking (MPOP, simultaneous ring).
+struct Fork {
+  std::string_view to_tag;
+  std::string_view epid;
+  std::string_view user_agent;
+  std::string_view contact;
+  int best_status = 0;  // highest class seen: 183, 200...
+  std::uint32_t first_message = kNoId;
+};
+
+enum class Role : std::uint8_t { caller, callee };
+
+struct Endpoint {
+  Role role = Role::caller;
+  std::string_view epid;
+  std::string_view tag;
+  std::string_view user_agent;
+  std::string_view contact;
+};
+
+struct Transaction {
+  std::uint32_t cseq = 0;
+  std::string_view method;
+  std::string_view branch;  // top Via branch of the request, when seen
+  bool in_dialog = false;   // the request carried a To-tag
+  std::vector<std::uint32_t> messages;
+  int final_status = 0;
+};
+
+struct Call {
+  std::uint32_t id = 0;
+  std::string_view call_id;
+  std::string kind;                 // "audio", "register", "im", ...
+  std::string_view first_method;
+  std::string_view from_uri;        // address of record, no parameters
+  std::string_view to_uri;
+  std::string_view from_display;
+  std::string_view to_display;
+  std::string_view conversation_id;
+  Timestamp start, end;
+  std::optional<int> final_status;
+  std::string_view final_reason;
+  std::vector<std::uint32_t> messages;  // in time order
+  std::vector<std::uint32_t> events;
+  std::vector<Fork> forks;
+  std::vector<Endpoint> endpoints;
+  std::vector<Transaction> transactions;
+  std::vector<std::uint32_t> inputs;    // sorted input ids
+  std::uint32_t retransmissions = 0;
+};
+
+struct LoadError {
+  std::string name;
+  std::string message;
+};
+
+class Trace {
+ public:
+  std::vector<InputInfo> inputs;
+  std::vector<Message> messages;
+  std::vector<Event> events;
+  std::vector<Call> calls;            // in time order
+  std::vector<Finding> findings;
+  std::vector<LoadError> errors;      // inputs that could not be read
+  std::vector<std::string> notes;     // skipped files and similar
+  std::uint64_t messages_without_call_id = 0;
+
+  // Exact Call-ID, or a unique prefix of one. `matches` gets every candidate.
+  std::optional<std::uint32_t> find_call(std::string_view id_or_prefix, std::vector<std::uint32_t>* matches) const;
+  std::map<std::string, std::uint64_t> findings_by_code() const;
+};
+
+struct LoadOptions {
+  unsigned threads = 0;  // 0: one per core
+};
+
+// Sniffs and reads every input (in parallel), then builds the calls.
+Trace load(io::OpenedInputs opened, const LoadOptions& options = {});
+
+// Builds calls from messages and events already in `trace` (used by load and tests).
+void build_calls(Trace& trace);
+
+std::string format_time(const Timestamp& t);      // "2010-01-05 14:00:47.889"
+std::string format_iso8601(const Timestamp& t);   // "2010-01-05T14:00:47.889" (+ "Z" for UTC)
+std::string format_duration(std::int64_t micros); // "12.407s", "1m05s"
+
+}  // namespace sipsleuth::model

@@ -1,0 +1,70 @@
+#include <fmt/format.h>
+
+#include <vector>
+
+#include "render/renderers.hpp"
+
+namespace sipsleuth::render {
+namespace {
+
+constexpr std::size_t kMaxAddressWidth = 40;
+constexpr std::size_t kMaxStatusWidth = 28;
+
+std::string status_text(const model::Call& call) {
+  if (!call.final_status) return call.messages.empty() ? "(log only)" : "-";
+  std::string text = std::to_string(*call.final_status);
+  if (!call.final_reason.empty()) text += " " + printable(call.final_reason);
+  return truncate_to(text, kMaxStatusWidth);
+}
+
+std::string party(std::string_view uri) {
+  return uri.empty() ? std::string("?") : truncate_to(printable(uri), kMaxAddressWidth);
+}
+
+}  // namespace
+
+void write_calls_table(std::ostream& out, const model::Trace& trace, const Style& style) {
+  struct Row {
+    std::string start, kind, from, to, status, messages, forks, duration, call_id;
+    int code = 0;
+  };
+  std::vector<Row> rows;
+  rows.push_back({"START", "KIND", "FROM", "TO", "STATUS", "MSGS", "FORKS", "DURATION", "CALL-ID", 0});
+  for (const auto& call : trace.calls) {
+    Row r;
+    r.start = call.start.valid ? model::format_time(call.start) : "-";
+    r.kind = call.kind.empty() ? "?" : call.kind;
+    r.from = party(call.from_uri);
+    r.to = party(call.to_uri);
+    r.status = status_text(call);
+    r.code = call.final_status.value_or(0);
+    r.messages = std::to_string(call.messages.size());
+    r.forks = std::to_string(call.forks.size());
+    r.duration = (call.start.valid && call.end.valid) ? model::format_duration(call.end.micros - call.start.micros) : "-";
+    r.call_id = printable(call.call_id);
+    rows.push_back(std::move(r));
+  }
+  std::size_t w[8] = {};
+  for (const auto& r : rows) {
+    const std::string* cells[8] = {&r.start, &r.kind, &r.from, &r.to, &r.status, &r.messages, &r.forks, &r.duration};
+    for (int i = 0; i < 8; ++i) w[i] = std::max(w[i], display_width(*cells[i]));
+  }
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const Row& r = rows[i];
+    bool header = i == 0;
+    std::string line;
+    line += pad_right(r.start, w[0]) + "  ";
+    line += pad_right(r.kind, w[1]) + "  ";
+    line += pad_right(r.from, w[2]) + "  ";
+    line += pad_right(r.to, w[3]) + "  ";
+    std::string status = pad_right(r.status, w[4]);
+    line += (header ? status : style.status(r.code, status)) + "  ";
+    line += std::string(w[5] - display_width(r.messages), ' ') + r.messages + "  ";
+    line += std::string(w[6] - display_width(r.forks), ' ') + r.forks + "  ";
+    line += std::string(w[7] - display_width(r.duration), ' ') + r.duration + "  ";
+    line += r.call_id;
+    out << (header ? style.bold(line) : line) << '\n';
+  }
+}
+
+}  // namespace sipsleuth::render

@@ -1,0 +1,40 @@
+// Renderers: turn the call model into text for people and JSON for scripts.
+// They never parse trace text; they only format what the model holds.
+#pragma once
+
+#include <cstddef>
+#include <ostream>
+
+#include <nlohmann/json.hpp>
+
+#include "model/trace.hpp"
+#include "render/style.hpp"
+
+namespace sipsleuth::render {
+
+using Json = nlohmann::ordered_json;
+
+// One aligned row per call, in time order.
+void write_calls_table(std::ostream& out, const model::Trace& trace, const Style& style);
+
+// JSON Lines: one {"type":"call"} object per call, then one {"type":"summary"}.
+// The schema is documented in docs/json.md.
+void write_calls_json(std::ostream& out, const model::Trace& trace);
+Json call_json(const model::Trace& trace, const model::Call& call);
+Json summary_json(const model::Trace& trace);
+
+// Every message and log event of one call, in time order, with its full text.
+void write_show(std::ostream& out, const model::Trace& trace, const model::Call& call, const Style& style);
+void write_show_json(std::ostream& out, const model::Trace& trace, const model::Call& call, bool show_secrets);
+
+// The SIP text of a message as it would appear on the wire (server-log records
+// are reassembled from their Start-Line / headers / Message-Body fields), with
+// secrets masked unless asked otherwise.
+std::string message_text(const model::Message& message, bool show_secrets);
+
+// "file:line", "file packet 12" or "file @offset"
+std::string location_text(const model::Trace& trace, std::uint32_t input, const formats::Location& location);
+
+std::string json_line(const Json& value);  // invalid UTF-8 replaced, never throws
+
+}  // namespace sipsleuth::render

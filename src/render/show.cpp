@@ -1,0 +1,188 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "formats/reader.hpp"
+#include "render/renderers.hpp"
+#include "sip/secrets.hpp"
+
+namespace sipsleuth::render {
+namespace {
+
+std::string_view direction_name(formats::Direction d) {
+  switch (d) {
+    case formats::Direction::sent: return "sent";
+    case formats::Direction::received: return "received";
+    case formats::Direction::unknown: break;
+  }
+  return "seen";
+}
+
+std::string_view transport_name(formats::Transport t) {
+  switch (t) {
+    case formats::Transport::udp: return "UDP";
+    case formats::Transport::tcp: return "TCP";
+    case formats::Transport::tls: return "TLS";
+    case formats::Transport::unknown: break;
+  }
+  return "";
+}
+
+std::string addresses(const formats::SipRecord& r) {
+  if (r.source.empty() && r.destination.empty()) return {};
+  return (r.source.empty() ? "?" : r.source) + " -> " + (r.destination.empty() ? "?" : r.destination);
+}
+
+// Messages and events of a call merged into one time-ordered list.
+struct Item {
+  bool is_event;
+  std::uint32_t id;
+  std::int64_t time;
+};
+
+std::vector<Item> timeline(const model::Trace& trace, const model::Call& call) {
+  std::vector<Item> items;
+  for (std::uint32_t id : call.messages) {
+    const auto& t = trace.messages[id].record.time;
+    items.push_back({false, id, t.valid ? t.micros : INT64_MAX});
+  }
+  for (std::uint32_t id : call.events) {
+    const auto& t = trace.events[id].event.time;
+    items.push_back({true, id, t.valid ? t.micros : INT64_MAX});
+  }
+  std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.time < b.time; });
+  return items;
+}
+
+std::string display_summary(const model::Trace& trace, const model::Call& call) {
+  std::string s = fmt::format("{} message{}", call.messages.size(), call.messages.size() == 1 ? "" : "s");
+  if (!call.events.empty()) s += fmt::format(", {} log event{}", call.events.size(), call.events.size() == 1 ? "" : "s");
+  if (call.retransmissions) s += fmt::format(", {} retransmission{}", call.retransmissions, call.retransmissions == 1 ? "" : "s");
+  s += fmt::format(", {} fork{}", call.forks.size(), call.forks.size() == 1 ? "" : "s");
+  if (call.start.valid) {
+    s += ", " + model::format_time(call.start);
+    if (call.end.valid) s += " + " + model::format_duration(call.end.micros - call.start.micros);
+  }
+  (void)trace;
+  return s;
+}
+
+}  // namespace
+
+std::string message_text(const model::Message& message, bool show_secrets) {
+  const auto& parts = message.record.parts;
+  std::string text;
+  text.reserve(parts.start_line.size() + parts.header_block.size() + parts.body.size() + 8);
+  text.append(parts.start_line);
+  text.push_back('\n');
+  text.append(parts.header_block);
+  if (!parts.header_block.empty() && parts.header_block.back() != '\n') text.push_back('\n');
+  if (!parts.body.empty()) {
+    text.push_back('\n');
+    text.append(parts.body);
+  }
+  return show_secrets ? text : sip::mask_secrets(text);
+}
+
+std::string location_text(const model::Trace& trace, std::uint32_t input, const formats::Location& location) {
+  const std::string& name = input < trace.inputs.size() ? trace.inputs[input].name : std::string("?");
+  if (location.packet) return fmt::format("{} packet {}", name, location.packet);
+  if (location.line) return fmt::format("{}:{}", name, location.line);
+  return fmt::format("{} @{}", name, location.offset);
+}
+
+void write_show(std::ostream& out, const model::Trace& trace, const model::Call& call, const Style& style) {
+  out << style.bold(fmt::format("Call {}", printable(call.call_id))) << '\n';
+  out << fmt::format("  {}  {} -> {}\n", call.kind.empty() ? "?" : call.kind,
+                     call.from_uri.empty() ? "?" : printable(call.from_uri),
+                     call.to_uri.empty() ? "?" : printable(call.to_uri));
+  std::string status = call.final_status ? fmt::format("{} {}", *call.final_status, printable(call.final_reason))
+                                         : std::string("no final response");
+  out << "  " << style.status(call.final_status.value_or(0), status) << "; " << display_summary(trace, call) << '\n';
+  if (!call.conversation_id.empty()) out << "  Ms-Conversation-ID: " << printable(call.conversation_id) << '\n';
+  for (const auto& e : call.endpoints) {
+    out << fmt::format("  {} endpoint: tag={} epid={}{}\n", e.role == model::Role::caller ? "caller" : "callee",
+                       e.tag.empty() ? "-" : printable(e.tag), e.epid.empty() ? "-" : printable(e.epid),
+                       e.user_agent.empty() ? "" : "  " + printable(e.user_agent));
+  }
+  int number = 0;
+  std::vector<std::pair<std::uint32_t, int>> numbered;  // message id -> display number
+  for (const Item& item : timeline(trace, call)) {
+    ++number;
+    out << '\n';
+    if (item.is_event) {
+      const auto& ev = trace.events[item.id];
+      out << style.bold(fmt::format("#{}  {}  {}  {}({}) {}", number, model::format_time(ev.event.time),
+                                    location_text(trace, ev.input, ev.event.location), ev.event.level, ev.event.flag,
+                                    printable(ev.event.component)))
+          << '\n';
+      std::string text(ev.event.text);
+      out << printable(style.show_secrets ? text : sip::mask_secrets(text)) << '\n';
+      continue;
+    }
+    const auto& m = trace.messages[item.id];
+    numbered.emplace_back(item.id, number);
+    std::string heading = fmt::format("#{}  {}  {}  {}", number, m.record.time.valid ? model::format_time(m.record.time) : "-",
+                                      location_text(trace, m.input, m.record.location), direction_name(m.record.direction));
+    std::string addr = addresses(m.record);
+    if (!addr.empty()) heading += "  " + printable(addr);
+    std::string_view transport = transport_name(m.record.transport);
+    if (!transport.empty()) heading += fmt::format(" ({})", transport);
+    out << style.bold(heading);
+    if (m.retransmission_of != model::kNoId) {
+      for (const auto& [id, n] : numbered) {
+        if (id == m.retransmission_of) out << style.dim(fmt::format("  retransmission of #{}", n));
+      }
+    }
+    out << '\n';
+    std::string text = printable(message_text(m, style.show_secrets));
+    out << text;
+    if (!text.empty() && text.back() != '\n') out << '\n';
+  }
+}
+
+void write_show_json(std::ostream& out, const model::Trace& trace, const model::Call& call, bool show_secrets) {
+  Json j = call_json(trace, call);
+  Json items = Json::array();
+  int number = 0;
+  for (const Item& item : timeline(trace, call)) {
+    ++number;
+    Json entry;
+    if (item.is_event) {
+      const auto& ev = trace.events[item.id];
+      entry["type"] = "log_event";
+      entry["n"] = number;
+      entry["time"] = ev.event.time.valid ? Json(model::format_iso8601(ev.event.time)) : Json(nullptr);
+      entry["source_file"] = trace.inputs[ev.input].name;
+      entry["line"] = ev.event.location.line;
+      entry["level"] = std::string(ev.event.level);
+      entry["flag"] = std::string(ev.event.flag);
+      entry["component"] = std::string(ev.event.component);
+      Json fields = Json::object();
+      for (const auto& [k, v] : ev.event.fields) fields[std::string(k)] = show_secrets ? std::string(v) : sip::mask_secrets(v);
+      entry["fields"] = std::move(fields);
+    } else {
+      const auto& m = trace.messages[item.id];
+      entry["type"] = "message";
+      entry["n"] = number;
+      entry["time"] = m.record.time.valid ? Json(model::format_iso8601(m.record.time)) : Json(nullptr);
+      entry["source_file"] = trace.inputs[m.input].name;
+      entry["line"] = m.record.location.line ? Json(m.record.location.line) : Json(nullptr);
+      entry["packet"] = m.record.location.packet ? Json(m.record.location.packet) : Json(nullptr);
+      entry["offset"] = m.record.location.offset;
+      entry["direction"] = std::string(direction_name(m.record.direction));
+      entry["source"] = m.record.source.empty() ? Json(nullptr) : Json(m.record.source);
+      entry["destination"] = m.record.destination.empty() ? Json(nullptr) : Json(m.record.destination);
+      std::string_view transport = transport_name(m.record.transport);
+      entry["transport"] = transport.empty() ? Json(nullptr) : Json(std::string(transport));
+      entry["start_line"] = std::string(m.record.parts.start_line);
+      entry["retransmission"] = m.retransmission_of != model::kNoId;
+      entry["text"] = message_text(m, show_secrets);
+    }
+    items.push_back(std::move(entry));
+  }
+  j["items"] = std::move(items);
+  out << json_line(j) << '\n';
+}
+
+}  // namespace sipsleuth::render

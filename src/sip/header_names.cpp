@@ -1,0 +1,107 @@
+#include <string_view>
+#include <unordered_map>
+
+#include "sip/message.hpp"
+#include "sip/text.hpp"
+
+namespace sipsleuth::sip {
+namespace {
+
+struct HeaderName {
+  HeaderId id;
+  std::string_view canonical;
+  std::string_view lower;
+  char compact;  // RFC 3261 §7.3.3 and later RFCs' single-letter forms; 0 if none
+};
+
+// clang-format off
+constexpr HeaderName kHeaders[] = {
+  {HeaderId::accept_contact, "Accept-Contact", "accept-contact", 'a'},
+  {HeaderId::allow, "Allow", "allow", 0},
+  {HeaderId::allow_events, "Allow-Events", "allow-events", 'u'},
+  {HeaderId::authentication_info, "Authentication-Info", "authentication-info", 0},
+  {HeaderId::authorization, "Authorization", "authorization", 0},
+  {HeaderId::call_id, "Call-ID", "call-id", 'i'},
+  {HeaderId::contact, "Contact", "contact", 'm'},
+  {HeaderId::content_disposition, "Content-Disposition", "content-disposition", 0},
+  {HeaderId::content_encoding, "Content-Encoding", "content-encoding", 'e'},
+  {HeaderId::content_length, "Content-Length", "content-length", 'l'},
+  {HeaderId::content_transfer_encoding, "Content-Transfer-Encoding", "content-transfer-encoding", 0},
+  {HeaderId::content_type, "Content-Type", "content-type", 'c'},
+  {HeaderId::cseq, "CSeq", "cseq", 0},
+  {HeaderId::event, "Event", "event", 'o'},
+  {HeaderId::expires, "Expires", "expires", 0},
+  {HeaderId::from, "From", "from", 'f'},
+  {HeaderId::max_forwards, "Max-Forwards", "max-forwards", 0},
+  {HeaderId::ms_client_diagnostics, "ms-client-diagnostics", "ms-client-diagnostics", 0},
+  {HeaderId::ms_client_diagnostics_public, "ms-client-diagnostics-public", "ms-client-diagnostics-public", 0},
+  {HeaderId::ms_conversation_id, "Ms-Conversation-ID", "ms-conversation-id", 0},
+  {HeaderId::ms_diagnostics, "ms-diagnostics", "ms-diagnostics", 0},
+  {HeaderId::ms_diagnostics_public, "ms-diagnostics-public", "ms-diagnostics-public", 0},
+  {HeaderId::ms_endpoint_location_data, "ms-endpoint-location-data", "ms-endpoint-location-data", 0},
+  {HeaderId::ms_user_logon_data, "ms-user-logon-data", "ms-user-logon-data", 0},
+  {HeaderId::p_asserted_identity, "P-Asserted-Identity", "p-asserted-identity", 0},
+  {HeaderId::p_preferred_identity, "P-Preferred-Identity", "p-preferred-identity", 0},
+  {HeaderId::proxy_authenticate, "Proxy-Authenticate", "proxy-authenticate", 0},
+  {HeaderId::proxy_authorization, "Proxy-Authorization", "proxy-authorization", 0},
+  {HeaderId::rack, "RAck", "rack", 0},
+  {HeaderId::reason, "Reason", "reason", 0},
+  {HeaderId::record_route, "Record-Route", "record-route", 0},
+  {HeaderId::refer_to, "Refer-To", "refer-to", 'r'},
+  {HeaderId::referred_by, "Referred-By", "referred-by", 'b'},
+  {HeaderId::reject_contact, "Reject-Contact", "reject-contact", 'j'},
+  {HeaderId::require, "Require", "require", 0},
+  {HeaderId::route, "Route", "route", 0},
+  {HeaderId::rseq, "RSeq", "rseq", 0},
+  {HeaderId::server, "Server", "server", 0},
+  {HeaderId::session_expires, "Session-Expires", "session-expires", 'x'},
+  {HeaderId::subject, "Subject", "subject", 's'},
+  {HeaderId::supported, "Supported", "supported", 'k'},
+  {HeaderId::to, "To", "to", 't'},
+  {HeaderId::user_agent, "User-Agent", "user-agent", 0},
+  {HeaderId::via, "Via", "via", 'v'},
+  {HeaderId::warning, "Warning", "warning", 0},
+  {HeaderId::www_authenticate, "WWW-Authenticate", "www-authenticate", 0},
+  {HeaderId::identity, "Identity", "identity", 'y'},
+  {HeaderId::identity_info, "Identity-Info", "identity-info", 'n'},
+  {HeaderId::request_disposition, "Request-Disposition", "request-disposition", 'd'},
+};
+// clang-format on
+
+const std::unordered_map<std::string_view, HeaderId>& name_table() {
+  static const auto* table = [] {
+    auto* map = new std::unordered_map<std::string_view, HeaderId>();
+    for (const auto& h : kHeaders) map->emplace(h.lower, h.id);
+    return map;
+  }();
+  return *table;
+}
+
+HeaderId compact_id(char c) {
+  c = to_lower(c);
+  for (const auto& h : kHeaders) {
+    if (h.compact == c) return h.id;
+  }
+  return HeaderId::other;
+}
+
+}  // namespace
+
+HeaderId header_id(std::string_view name) {
+  if (name.size() == 1) return compact_id(name[0]);
+  char lowered[48];
+  if (name.empty() || name.size() > sizeof lowered) return HeaderId::other;
+  for (std::size_t i = 0; i < name.size(); ++i) lowered[i] = to_lower(name[i]);
+  const auto& table = name_table();
+  auto it = table.find(std::string_view(lowered, name.size()));
+  return it == table.end() ? HeaderId::other : it->second;
+}
+
+std::string_view canonical_header_name(HeaderId id) {
+  for (const auto& h : kHeaders) {
+    if (h.id == id) return h.canonical;
+  }
+  return {};
+}
+
+}  // namespace sipsleuth::sip

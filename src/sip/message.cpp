@@ -1,0 +1,287 @@
+#include "sip/message.hpp"
+
+#include <string>
+
+#include "sip/text.hpp"
+
+namespace sipsleuth::sip {
+namespace {
+
+constexpr std::size_t kMaxHeaders = 4096;
+
+bool is_token_char(char c) {
+  // RFC 3261 token: alphanum and -.!%*_+`'~
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '-' || c == '.' ||
+         c == '!' || c == '%' || c == '*' || c == '_' || c == '+' || c == '`' || c == '\'' || c == '~';
+}
+
+bool is_token(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!is_token_char(c)) return false;
+  }
+  return true;
+}
+
+// "Name:" or "Name :" with a token name.
+bool looks_like_header_line(std::string_view line) {
+  std::size_t colon = line.find(':');
+  if (colon == std::string_view::npos || colon == 0) return false;
+  std::string_view name = line.substr(0, colon);
+  while (!name.empty() && is_space(name.back())) name.remove_suffix(1);
+  return is_token(name);
+}
+
+std::string_view next_word(std::string_view& rest) {
+  while (!rest.empty() && is_space(rest.front())) rest.remove_prefix(1);
+  std::size_t end = 0;
+  while (end < rest.size() && !is_space(rest[end])) ++end;
+  std::string_view word = rest.substr(0, end);
+  rest.remove_prefix(end);
+  return word;
+}
+
+bool is_sip_version(std::string_view s) {
+  if (!istarts_with(s, "SIP/")) return false;
+  std::string_view v = s.substr(4);
+  std::size_t dot = v.find('.');
+  return dot != std::string_view::npos && dot > 0 && parse_uint(v.substr(0, dot)) &&
+         parse_uint(v.substr(dot + 1));
+}
+
+std::optional<std::uint64_t> content_length_in(std::string_view header_block, std::vector<ParseIssue>* issues,
+                                               std::size_t block_offset) {
+  LineCursor lines(header_block);
+  std::string_view line;
+  std::size_t line_start = 0;
+  while (lines.next(line)) {
+    std::size_t colon = line.find(':');
+    if (colon != std::string_view::npos) {
+      std::string_view name = trim(line.substr(0, colon));
+      HeaderId id = header_id(name);
+      if (id == HeaderId::content_length) {
+        std::string_view value = trim(line.substr(colon + 1));
+        auto parsed = parse_uint(value);
+        if (!parsed && issues) {
+          issues->push_back({"sip.content_length_invalid",
+                             "Content-Length value \"" + std::string(value.substr(0, 40)) + "\" is not a number",
+                             block_offset + line_start});
+        }
+        return parsed;
+      }
+    }
+    line_start = lines.position();
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool looks_like_start_line(std::string_view line) {
+  line = trim(line);
+  if (line.size() < 7) return false;
+  std::string_view rest = line;
+  std::string_view first = next_word(rest);
+  if (is_sip_version(first)) {
+    std::string_view code = next_word(rest);
+    return !code.empty() && parse_uint(code).has_value();
+  }
+  if (!is_token(first)) return false;
+  std::string_view uri = next_word(rest);
+  if (uri.empty() || uri.find(':') == std::string_view::npos) return false;
+  // The version is the last word; extra words mean spaces inside the URI (RFC 4475 lwsruri).
+  std::string_view last;
+  for (std::string_view w = next_word(rest); !w.empty(); w = next_word(rest)) last = w;
+  return is_sip_version(last);
+}
+
+SplitResult split_message(std::string_view text, std::vector<ParseIssue>* issues) {
+  SplitResult result;
+  std::size_t pos = 0;
+  // Keep-alive CRLFs and blank lines before a message are not part of it.
+  while (pos < text.size() && (text[pos] == '\r' || text[pos] == '\n')) ++pos;
+  LineCursor lines(text);
+  lines.seek(pos);
+  std::string_view line;
+  if (!lines.next(line)) {
+    result.consumed = text.size();
+    return result;
+  }
+  result.parts.start_line = line;
+  std::size_t headers_begin = lines.position();
+  std::size_t headers_end = text.size();
+  std::size_t body_begin = text.size();
+  bool terminated = false;
+  while (true) {
+    std::size_t line_begin = lines.position();
+    if (!lines.next(line)) break;
+    if (line.empty()) {
+      headers_end = line_begin;
+      body_begin = lines.position();
+      terminated = true;
+      break;
+    }
+    if (is_space(line.front())) continue;  // folded continuation
+    if (!looks_like_header_line(line)) {
+      headers_end = line_begin;
+      body_begin = line_begin;
+      terminated = true;
+      if (issues) {
+        issues->push_back({"sip.missing_blank_line",
+                           "no empty line between the headers and the body; the body is taken to start here",
+                           line_begin});
+      }
+      break;
+    }
+  }
+  if (!terminated) {
+    headers_end = text.size();
+    body_begin = text.size();
+  }
+  result.parts.header_block = text.substr(headers_begin, headers_end - headers_begin);
+  result.content_length = content_length_in(result.parts.header_block, issues, headers_begin);
+  std::size_t available = text.size() - body_begin;
+  if (result.content_length) {
+    std::uint64_t wanted = *result.content_length;
+    if (wanted > available) {
+      result.body_complete = false;
+      result.parts.body = text.substr(body_begin);
+      result.consumed = text.size();
+      if (issues) {
+        issues->push_back({"sip.content_length_mismatch",
+                           "Content-Length " + std::to_string(wanted) + " is longer than the body (" +
+                               std::to_string(available) + " bytes)",
+                           body_begin});
+      }
+    } else {
+      result.parts.body = text.substr(body_begin, static_cast<std::size_t>(wanted));
+      result.consumed = body_begin + static_cast<std::size_t>(wanted);
+    }
+  } else {
+    result.parts.body = text.substr(body_begin);
+    result.consumed = text.size();
+  }
+  return result;
+}
+
+Message Message::parse(const MessageParts& parts) {
+  Message m;
+  m.parts_ = parts;
+  m.first_.fill(kNone);
+
+  std::string_view rest = parts.start_line;
+  std::string_view first = next_word(rest);
+  if (is_sip_version(first)) {
+    std::string_view code = next_word(rest);
+    auto value = parse_uint(code);
+    m.reason_ = trim(rest);
+    if (value && *value >= 100 && *value <= 699) {
+      m.status_ = static_cast<int>(*value);
+      m.valid_start_line_ = true;
+    } else {
+      m.issues_.push_back({"sip.bad_status_code",
+                           "status code \"" + std::string(code.substr(0, 20)) + "\" is not between 100 and 699", 0});
+      if (value && *value >= 100 && *value <= 999) m.status_ = static_cast<int>(*value);
+    }
+    if (!iequals(first, "SIP/2.0")) {
+      m.issues_.push_back({"sip.bad_version", "unsupported SIP version \"" + std::string(first) + "\"", 0});
+    }
+  } else if (is_token(first)) {
+    m.is_request_ = true;
+    m.method_ = first;
+    std::string_view remaining = trim(rest);
+    std::size_t last_space = remaining.find_last_of(" \t");
+    std::string_view version = last_space == std::string_view::npos ? remaining : remaining.substr(last_space + 1);
+    m.request_uri_ = last_space == std::string_view::npos ? std::string_view{} : trim(remaining.substr(0, last_space));
+    if (!is_sip_version(version) || m.request_uri_.empty()) {
+      m.issues_.push_back({"sip.bad_start_line",
+                           "request line is not \"METHOD request-uri SIP/2.0\": \"" +
+                               std::string(parts.start_line.substr(0, 80)) + "\"",
+                           0});
+    } else {
+      m.valid_start_line_ = true;
+      if (!iequals(version, "SIP/2.0")) {
+        m.issues_.push_back({"sip.bad_version", "unsupported SIP version \"" + std::string(version) + "\"", 0});
+      }
+      if (m.request_uri_.find_first_of(" \t") != std::string_view::npos) {
+        m.issues_.push_back({"sip.request_uri_whitespace", "the Request-URI contains whitespace", 0});
+      }
+    }
+  } else {
+    m.issues_.push_back(
+        {"sip.bad_start_line", "not a SIP start line: \"" + std::string(parts.start_line.substr(0, 80)) + "\"", 0});
+  }
+
+  const std::string_view block = parts.header_block;
+  m.headers_.reserve(24);
+  LineCursor lines(block);
+  std::string_view line;
+  std::size_t line_begin = 0;
+  while (lines.next(line)) {
+    std::size_t this_begin = line_begin;
+    line_begin = lines.position();
+    if (line.empty()) continue;
+    if (is_space(line.front())) {
+      if (!m.headers_.empty()) {
+        // Extend the previous value over the folded line, still a view.
+        Header& last = m.headers_.back();
+        const char* end = line.data() + line.size();
+        last.value = std::string_view(last.value.data(), static_cast<std::size_t>(end - last.value.data()));
+        last.value = trim(last.value);
+      }
+      continue;
+    }
+    std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos) {
+      m.issues_.push_back({"sip.header_no_colon",
+                           "header line has no colon: \"" + std::string(line.substr(0, 60)) + "\"", this_begin});
+      continue;
+    }
+    if (m.headers_.size() >= kMaxHeaders) {
+      m.issues_.push_back({"sip.too_many_headers",
+                           "more than " + std::to_string(kMaxHeaders) + " headers; the rest are not indexed",
+                           this_begin});
+      break;
+    }
+    Header h;
+    h.name = trim(line.substr(0, colon));
+    h.value = trim(line.substr(colon + 1));
+    // An empty value still points into the line so that folding can extend it.
+    if (h.value.empty()) h.value = line.substr(line.size());
+    h.id = header_id(h.name);
+    auto& slot = m.first_[static_cast<std::size_t>(h.id)];
+    if (slot == kNone) slot = static_cast<std::uint16_t>(m.headers_.size());
+    m.headers_.push_back(h);
+  }
+  return m;
+}
+
+std::string_view Message::header(HeaderId id) const {
+  auto index = first_[static_cast<std::size_t>(id)];
+  return index == kNone ? std::string_view{} : headers_[index].value;
+}
+
+std::string_view Message::header(std::string_view name) const {
+  HeaderId id = header_id(name);
+  if (id != HeaderId::other) return header(id);
+  for (const auto& h : headers_) {
+    if (iequals(h.name, name)) return h.value;
+  }
+  return {};
+}
+
+std::optional<std::uint32_t> Message::cseq_number() const {
+  std::string_view rest = header(HeaderId::cseq);
+  std::string_view number = next_word(rest);
+  auto value = parse_uint(number);
+  if (!value || *value > 0xffffffffu) return std::nullopt;
+  return static_cast<std::uint32_t>(*value);
+}
+
+std::string_view Message::cseq_method() const {
+  std::string_view rest = header(HeaderId::cseq);
+  next_word(rest);
+  return next_word(rest);
+}
+
+}  // namespace sipsleuth::sip

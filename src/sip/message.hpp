@@ -1,0 +1,116 @@
+// A SIP message as views into the text it was read from: start line, a header
+// index built once, and the body. Nothing is copied; parsing of individual
+// header values (URIs, Via, SDP, ms-diagnostics) happens on demand elsewhere.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sipsleuth::sip {
+
+// Headers the model and renderers look up by identity. Anything else is
+// `other` and still indexed by name.
+enum class HeaderId : std::uint8_t {
+  other,
+  accept_contact, allow, allow_events, authentication_info, authorization, call_id, contact,
+  content_disposition, content_encoding, content_length, content_transfer_encoding, content_type,
+  cseq, event, expires, from, max_forwards, ms_client_diagnostics, ms_client_diagnostics_public,
+  ms_conversation_id, ms_diagnostics, ms_diagnostics_public, ms_endpoint_location_data,
+  ms_user_logon_data, p_asserted_identity, p_preferred_identity, proxy_authenticate,
+  proxy_authorization, rack, reason, record_route, refer_to, referred_by, reject_contact, require,
+  route, rseq, server, session_expires, subject, supported, to, user_agent, via, warning,
+  www_authenticate, identity, identity_info, request_disposition,
+  count_
+};
+
+HeaderId header_id(std::string_view name);            // full or compact form, any case
+std::string_view canonical_header_name(HeaderId id);  // e.g. "Call-ID"
+
+struct Header {
+  std::string_view name;   // as written
+  std::string_view value;  // trimmed; may contain folded line breaks
+  HeaderId id = HeaderId::other;
+};
+
+// Where a message's three parts are. Readers whose input is not contiguous SIP
+// text (server logs keep "Start-Line:" and "Message-Body:" fields) fill these
+// directly; split_message() finds them in contiguous text.
+struct MessageParts {
+  std::string_view start_line;
+  std::string_view header_block;  // header lines, terminators included
+  std::string_view body;
+};
+
+// A problem found while parsing. `code` is a stable, dotted identifier with
+// static storage; `offset` counts from the start of the message text.
+struct ParseIssue {
+  std::string_view code;
+  std::string detail;
+  std::size_t offset = 0;
+};
+
+struct SplitResult {
+  MessageParts parts;
+  std::size_t consumed = 0;        // bytes of `text` this message occupies
+  bool body_complete = true;       // false when Content-Length asks for more than is there
+  std::optional<std::uint64_t> content_length;
+};
+
+// Finds the parts of the first message in `text`. The header block ends at an
+// empty line, or at the first line that cannot be a header (pasted traces often
+// lose the empty line). The body is Content-Length bytes when that fits,
+// otherwise everything up to `text`'s end; `issues` records which.
+SplitResult split_message(std::string_view text, std::vector<ParseIssue>* issues);
+
+// True for "METHOD uri SIP/x.y" and "SIP/x.y NNN reason" lines.
+bool looks_like_start_line(std::string_view line);
+
+class Message {
+ public:
+  static Message parse(const MessageParts& parts);
+
+  const MessageParts& parts() const { return parts_; }
+  bool is_request() const { return is_request_; }
+  bool is_response() const { return !is_request_ && status_ > 0; }
+  bool valid_start_line() const { return valid_start_line_; }
+  std::string_view method() const { return method_; }        // requests only
+  std::string_view request_uri() const { return request_uri_; }
+  int status() const { return status_; }                     // responses only
+  std::string_view reason() const { return reason_; }
+
+  const std::vector<Header>& headers() const { return headers_; }
+  // First value of a header, or empty view.
+  std::string_view header(HeaderId id) const;
+  std::string_view header(std::string_view name) const;
+  bool has(HeaderId id) const { return first_[static_cast<std::size_t>(id)] != kNone; }
+  template <typename F>
+  void for_each(HeaderId id, F&& f) const {
+    for (const auto& h : headers_) {
+      if (h.id == id) f(h.value);
+    }
+  }
+
+  std::string_view call_id() const { return header(HeaderId::call_id); }
+  // CSeq number and method; the method of a response is the request's.
+  std::optional<std::uint32_t> cseq_number() const;
+  std::string_view cseq_method() const;
+
+  const std::vector<ParseIssue>& issues() const { return issues_; }
+
+ private:
+  static constexpr std::uint16_t kNone = 0xffff;
+  MessageParts parts_;
+  bool is_request_ = false;
+  bool valid_start_line_ = false;
+  std::string_view method_, request_uri_, reason_;
+  int status_ = 0;
+  std::vector<Header> headers_;
+  std::array<std::uint16_t, static_cast<std::size_t>(HeaderId::count_)> first_{};
+  std::vector<ParseIssue> issues_;
+};
+
+}  // namespace sipsleuth::sip

@@ -1,0 +1,142 @@
+#include "sip/text.hpp"
+
+#include <algorithm>
+
+namespace sipsleuth::sip {
+
+std::string_view trim(std::string_view s) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (to_lower(a[i]) != to_lower(b[i])) return false;
+  }
+  return true;
+}
+
+bool istarts_with(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+}
+
+std::size_t ifind(std::string_view haystack, std::string_view needle, std::size_t from) {
+  if (needle.empty()) return from <= haystack.size() ? from : std::string_view::npos;
+  if (haystack.size() < needle.size()) return std::string_view::npos;
+  for (std::size_t i = from; i + needle.size() <= haystack.size(); ++i) {
+    if (to_lower(haystack[i]) == to_lower(needle[0]) && iequals(haystack.substr(i, needle.size()), needle)) {
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
+std::string to_lower_copy(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = to_lower(c);
+  return out;
+}
+
+std::optional<std::uint64_t> parse_uint(std::string_view s) {
+  if (s.empty() || s.size() > 19) return std::nullopt;
+  std::uint64_t value = 0;
+  for (char c : s) {
+    if (!is_digit(c)) return std::nullopt;
+    value = value * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return value;
+}
+
+bool LineCursor::next(std::string_view& line) {
+  if (pos_ >= text_.size()) return false;
+  std::size_t end = text_.find('\n', pos_);
+  std::size_t next = end == std::string_view::npos ? text_.size() : end + 1;
+  if (end == std::string_view::npos) end = text_.size();
+  std::size_t stop = end;
+  if (stop > pos_ && text_[stop - 1] == '\r') --stop;
+  line = text_.substr(pos_, stop - pos_);
+  pos_ = next;
+  return true;
+}
+
+bool ListCursor::next(std::string_view& item) {
+  if (done_) return false;
+  bool quoted = false;
+  int angle = 0;
+  for (std::size_t i = 0; i < rest_.size(); ++i) {
+    char c = rest_[i];
+    if (quoted) {
+      if (c == '\\') ++i;
+      else if (c == '"') quoted = false;
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == '<') {
+      ++angle;
+    } else if (c == '>') {
+      if (angle > 0) --angle;
+    } else if (c == ',' && angle == 0) {
+      item = trim(rest_.substr(0, i));
+      rest_ = rest_.substr(i + 1);
+      return true;
+    }
+  }
+  item = trim(rest_);
+  done_ = true;
+  return !item.empty();
+}
+
+std::string_view unquote(std::string_view s) {
+  s = trim(s);
+  if (s.size() >= 2 && s.front() == '"' && s.back() == '"') return s.substr(1, s.size() - 2);
+  return s;
+}
+
+std::optional<std::string_view> find_param(std::string_view params, std::string_view name) {
+  std::size_t pos = 0;
+  while (pos < params.size()) {
+    std::size_t semi = params.find(';', pos);
+    if (semi == std::string_view::npos) return std::nullopt;
+    std::size_t start = semi + 1;
+    // The parameter ends at the next ';' that is not inside quotes.
+    std::size_t end = start;
+    bool quoted = false;
+    while (end < params.size()) {
+      char c = params[end];
+      if (c == '"') quoted = !quoted;
+      else if (!quoted && c == ';') break;
+      ++end;
+    }
+    std::string_view param = trim(params.substr(start, end - start));
+    std::size_t eq = param.find('=');
+    std::string_view key = trim(param.substr(0, eq));
+    if (iequals(key, name)) {
+      if (eq == std::string_view::npos) return param.substr(param.size());
+      return unquote(param.substr(eq + 1));
+    }
+    pos = end;
+  }
+  return std::nullopt;
+}
+
+std::string unfold(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (std::size_t i = 0; i < value.size();) {
+    char c = value[i];
+    if (c == '\r' || c == '\n') {
+      // A line break plus the indentation that follows is one space (RFC 3261 LWS).
+      while (i < value.size() && (value[i] == '\r' || value[i] == '\n' || is_space(value[i]))) ++i;
+      while (!out.empty() && is_space(out.back())) out.pop_back();
+      out.push_back(' ');
+      continue;
+    }
+    out.push_back(c);
+    ++i;
+  }
+  return out;
+}
+
+}  // namespace sipsleuth::sip

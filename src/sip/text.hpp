@@ -1,0 +1,58 @@
+// Small, allocation-free helpers over std::string_view shared by the parsers.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sipsleuth::sip {
+
+constexpr bool is_space(char c) { return c == ' ' || c == '\t'; }
+constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
+constexpr char to_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+std::string_view trim(std::string_view s);  // spaces, tabs, CR and LF on both sides
+bool iequals(std::string_view a, std::string_view b);
+bool istarts_with(std::string_view s, std::string_view prefix);
+std::size_t ifind(std::string_view haystack, std::string_view needle, std::size_t from = 0);
+std::string to_lower_copy(std::string_view s);
+
+std::optional<std::uint64_t> parse_uint(std::string_view s);  // whole string must be digits
+
+// Iterates lines, accepting LF and CRLF; the yielded line has no terminator.
+class LineCursor {
+ public:
+  explicit LineCursor(std::string_view text) : text_(text) {}
+  bool next(std::string_view& line);
+  std::size_t position() const { return pos_; }  // offset of the next line
+  void seek(std::size_t pos) { pos_ = pos; }
+
+ private:
+  std::string_view text_;
+  std::size_t pos_ = 0;
+};
+
+// Splits a comma-separated header value, ignoring commas inside quotes and <...>.
+// Call repeatedly; returns false at the end.
+class ListCursor {
+ public:
+  explicit ListCursor(std::string_view value) : rest_(value) {}
+  bool next(std::string_view& item);
+
+ private:
+  std::string_view rest_;
+  bool done_ = false;
+};
+
+// Looks up `name` in a ";name=value;flag" parameter list (case-insensitive name).
+// Returns the unquoted value; a flag without "=" yields an empty, non-null view.
+std::optional<std::string_view> find_param(std::string_view params, std::string_view name);
+
+std::string_view unquote(std::string_view s);
+
+// Header values may be folded over several lines; most consumers want one line.
+std::string unfold(std::string_view value);
+
+}  // namespace sipsleuth::sip

@@ -1,0 +1,144 @@
+#include "sip/uri.hpp"
+
+#include "sip/text.hpp"
+
+namespace sipsleuth::sip {
+
+Uri parse_uri(std::string_view text) {
+  Uri uri;
+  text = trim(text);
+  uri.whole = text;
+  std::size_t colon = text.find(':');
+  if (colon == std::string_view::npos) return uri;
+  uri.scheme = text.substr(0, colon);
+  std::string_view rest = text.substr(colon + 1);
+  std::size_t question = rest.find('?');
+  if (question != std::string_view::npos) {
+    uri.headers = rest.substr(question + 1);
+    rest = rest.substr(0, question);
+  }
+  if (iequals(uri.scheme, "tel")) {
+    std::size_t semi = rest.find(';');
+    uri.user = rest.substr(0, semi);
+    if (semi != std::string_view::npos) uri.params = rest.substr(semi);
+    return uri;
+  }
+  // The user part may itself contain ';' (phone-context, RFC 3261 §19.1.1:
+  // "sip:3123456;phone-context=x@example.org"), so find '@' first.
+  std::size_t at = rest.rfind('@');
+  std::string_view hostport = rest;
+  if (at != std::string_view::npos) {
+    std::string_view userinfo = rest.substr(0, at);
+    std::size_t password = userinfo.find(':');
+    uri.user = userinfo.substr(0, password);
+    hostport = rest.substr(at + 1);
+  }
+  std::size_t semi = hostport.find(';');
+  if (semi != std::string_view::npos) {
+    uri.params = hostport.substr(semi);
+    hostport = hostport.substr(0, semi);
+  }
+  if (!hostport.empty() && hostport.front() == '[') {
+    std::size_t close = hostport.find(']');
+    uri.host = hostport.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1);
+    if (close != std::string_view::npos && close + 1 < hostport.size() && hostport[close + 1] == ':') {
+      uri.port = hostport.substr(close + 2);
+    }
+  } else {
+    std::size_t port_colon = hostport.find(':');
+    // More than one colon is a bare IPv6 literal (seen in real traces), not host:port.
+    if (port_colon != std::string_view::npos && hostport.find(':', port_colon + 1) == std::string_view::npos) {
+      uri.host = hostport.substr(0, port_colon);
+      uri.port = hostport.substr(port_colon + 1);
+    } else {
+      uri.host = hostport;
+    }
+  }
+  return uri;
+}
+
+NameAddr parse_name_addr(std::string_view value) {
+  NameAddr result;
+  value = trim(value);
+  std::size_t open = std::string_view::npos;
+  bool quoted = false;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    char c = value[i];
+    if (quoted) {
+      if (c == '\\') ++i;
+      else if (c == '"') quoted = false;
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == '<') {
+      open = i;
+      break;
+    }
+  }
+  // A broken quote (\"name\" escaped outside quotes) must not hide the URI.
+  if (open == std::string_view::npos && quoted) open = value.find('<');
+  if (open != std::string_view::npos) {
+    std::size_t close = value.find('>', open);
+    result.display_name = unquote(value.substr(0, open));
+    if (close == std::string_view::npos) {
+      result.uri = trim(value.substr(open + 1));
+    } else {
+      result.uri = trim(value.substr(open + 1, close - open - 1));
+      result.params = value.substr(close + 1);
+    }
+    return result;
+  }
+  std::size_t semi = value.find(';');
+  result.uri = trim(value.substr(0, semi));
+  if (semi != std::string_view::npos) result.params = value.substr(semi);
+  return result;
+}
+
+std::optional<std::string_view> uri_param(const Uri& uri, std::string_view name) {
+  return find_param(uri.params, name);
+}
+
+std::string_view gruu_epid(const Uri& uri) {
+  auto opaque = uri_param(uri, "opaque");
+  if (!opaque) return {};
+  constexpr std::string_view prefix = "user:epid:";
+  if (!istarts_with(*opaque, prefix)) return {};
+  return opaque->substr(prefix.size());
+}
+
+std::optional<std::string_view> Via::branch() const { return find_param(params, "branch"); }
+
+Via parse_via(std::string_view value) {
+  ListCursor list(value);
+  std::string_view first;
+  list.next(first);
+  Via via;
+  std::size_t space = first.find_first_of(" \t");
+  std::string_view protocol = first.substr(0, space);
+  std::size_t slash = protocol.rfind('/');
+  if (slash != std::string_view::npos) {
+    via.protocol = trim(protocol.substr(0, slash));
+    via.transport = trim(protocol.substr(slash + 1));
+  }
+  if (space == std::string_view::npos) return via;
+  std::string_view rest = trim(first.substr(space));
+  std::size_t semi = rest.find(';');
+  via.sent_by = trim(rest.substr(0, semi));
+  if (semi != std::string_view::npos) via.params = rest.substr(semi);
+  return via;
+}
+
+std::string_view uri_address_of_record(std::string_view uri_text) {
+  uri_text = trim(uri_text);
+  Uri uri = parse_uri(uri_text);
+  if (uri.scheme.empty()) return uri_text;
+  // Keep "scheme:user@host" as one view: it is a prefix of the URI text unless
+  // a password or port sits in between, in which case the whole URI is shown.
+  const char* begin = uri_text.data();
+  std::string_view tail = uri.host.empty() ? uri.user : uri.host;
+  if (tail.empty()) return uri_text;
+  const char* end = tail.data() + tail.size();
+  if (!uri.host.empty() && end < uri_text.data() + uri_text.size() && *end == ']') ++end;
+  return std::string_view(begin, static_cast<std::size_t>(end - begin));
+}
+
+}  // namespace sipsleuth::sip
