@@ -16,7 +16,7 @@ std::size_t next_start_line(std::string_view data, std::size_t from) {
   while (pos < data.size()) {
     std::size_t newline = data.find('\n', pos);
     std::size_t end = newline == std::string_view::npos ? data.size() : newline;
-    if (sip::looks_like_start_line(data.substr(pos, end - pos))) return pos;
+    if (sip::looks_like_damaged_request_line(data.substr(pos, end - pos))) return pos;
     if (newline == std::string_view::npos) break;
     pos = newline + 1;
   }

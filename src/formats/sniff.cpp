@@ -39,7 +39,7 @@ Format sniff(std::string_view data) {
     if (parse_client_prefix(line)) return Format::client_log;
     // A start line followed by a header line: raw SIP text.
     if (previous_was_start && line.find(':') != std::string_view::npos) return Format::sip_text;
-    previous_was_start = sip::looks_like_start_line(line);
+    previous_was_start = sip::looks_like_damaged_request_line(line);
     previous = line;
   }
   if (previous_was_start) return Format::sip_text;  // a lone start line

@@ -95,6 +95,18 @@ bool looks_like_start_line(std::string_view line) {
   return is_sip_version(last);
 }
 
+bool looks_like_damaged_request_line(std::string_view line) {
+  if (looks_like_start_line(line)) return true;
+  std::string_view rest = trim(line);
+  std::string_view method = next_word(rest);
+  if (method.empty()) return false;
+  for (char c : method) {
+    if (!(c >= 'A' && c <= 'Z')) return false;
+  }
+  std::string_view uri = next_word(rest);
+  return istarts_with(uri, "sip:") || istarts_with(uri, "sips:") || istarts_with(uri, "tel:");
+}
+
 SplitResult split_message(std::string_view text, std::vector<ParseIssue>* issues) {
   SplitResult result;
   std::size_t pos = 0;

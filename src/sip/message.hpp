@@ -68,6 +68,9 @@ SplitResult split_message(std::string_view text, std::vector<ParseIssue>* issues
 
 // True for "METHOD uri SIP/x.y" and "SIP/x.y NNN reason" lines.
 bool looks_like_start_line(std::string_view line);
+// Also accepts a request line that lost its version ("INVITE sip:a@b"), so a
+// damaged message is still read and reported instead of skipped.
+bool looks_like_damaged_request_line(std::string_view line);
 
 class Message {
  public:

@@ -92,9 +92,9 @@ bool parse_candidate(std::string_view value, Candidate& c) {
   std::string_view f[8];
   for (auto& field : f) field = next_field(rest);
   if (f[5].empty()) return false;
-  // MS-ICE (draft-6) candidates put the password in the third field and a
-  // q-value like "0.830" in the fifth: "ufrag 1 pwd UDP 0.830 10.0.0.1 5000".
-  if (f[4].find('.') != std::string_view::npos && !parse_uint(f[2])) {
+  // RFC 5245 puts an integer priority in the fourth field; MS-ICE (draft-6)
+  // puts the transport there, after the password: "ufrag 1 pwd UDP 0.830 10.0.0.1 5000".
+  if (!parse_uint(f[3])) {
     c.ms_ice = true;
     c.foundation = f[0];
     c.component = f[1];

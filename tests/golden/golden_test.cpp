@@ -1,0 +1,61 @@
+// Whole-command golden tests: the exact stdout, stderr and exit status of
+// sipsleuth on the bundled samples. Regenerate after an intended change with
+//   SIPSLEUTH_UPDATE_GOLDEN=1 ctest -R Golden
+// and review the diff.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "support/helpers.hpp"
+
+namespace sipsleuth {
+namespace {
+
+struct GoldenCase {
+  const char* name;
+  std::vector<std::string> args;
+};
+
+// Keeps ctest's test names readable instead of a byte dump of the struct.
+void PrintTo(const GoldenCase& c, std::ostream* os) { *os << c.name; }
+
+class Golden : public ::testing::TestWithParam<GoldenCase> {};
+
+TEST_P(Golden, MatchesFile) {
+  const GoldenCase& c = GetParam();
+  auto r = testing::run_cli(c.args);
+  std::string actual = "exit: " + std::to_string(r.status) + "\n--- stdout\n" + r.out + "--- stderr\n" + r.err;
+  std::filesystem::path path = std::filesystem::path("tests/golden/expected") / c.name;
+  if (std::getenv("SIPSLEUTH_UPDATE_GOLDEN")) {
+    std::filesystem::create_directories(path.parent_path());
+    testing::write_file(path, actual);
+    GTEST_SKIP() << "updated " << path;
+  }
+  ASSERT_TRUE(std::filesystem::exists(path)) << path << " is missing; run with SIPSLEUTH_UPDATE_GOLDEN=1";
+  EXPECT_EQ(actual, testing::read_file(path)) << "golden file " << path;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Commands, Golden,
+    ::testing::Values(
+        GoldenCase{"calls_samples.txt", {"calls", "--no-color", "samples"}},
+        GoldenCase{"calls_samples.jsonl", {"calls", "--json", "samples"}},
+        GoldenCase{"calls_seed001_mpop.txt", {"calls", "--no-color", "samples/seed001-mpop-call.uccapilog"}},
+        GoldenCase{"show_seed001_mpop.txt", {"show", "--no-color", "--call", "e343", "samples/seed001-mpop-call.uccapilog"}},
+        GoldenCase{"show_seed003_app_sharing.txt", {"show", "--no-color", "--call", "a622d7b9", "samples"}},
+        GoldenCase{"show_seed003_app_sharing.json", {"show", "--json", "--call", "a622d7b9", "samples/seed003-app-sharing.uccapilog"}},
+        GoldenCase{"show_seed004_registration.txt", {"show", "--no-color", "--call", "7e1c2b9f", "samples/seed004-remote-user.uccapilog"}},
+        GoldenCase{"show_seed004_server_diag.txt", {"show", "--no-color", "--call", "a308fa72", "samples/seed004-fe-outbound-routing.log"}},
+        GoldenCase{"show_trunk_tcp.txt", {"show", "--no-color", "--call", "trunk-tcp", "samples/trunk-capture.pcap"}},
+        GoldenCase{"show_pasted_options.txt", {"show", "--no-color", "--call", "017b06f3", "samples/pasted-im-and-options.sip"}},
+        GoldenCase{"show_secrets_shown.txt", {"show", "--no-color", "--show-secrets", "--call", "e343", "samples/seed001-mpop-call.uccapilog"}}),
+    [](const ::testing::TestParamInfo<GoldenCase>& info) {
+      std::string name = info.param.name;
+      for (char& c : name) {
+        if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+      }
+      return name;
+    });
+
+}  // namespace
+}  // namespace sipsleuth

@@ -1,0 +1,92 @@
+#pragma once
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/app.hpp"
+#include "io/input.hpp"
+#include "model/trace.hpp"
+
+namespace sipsleuth::testing {
+
+struct RunResult {
+  int status = 0;
+  std::string out;
+  std::string err;
+};
+
+// Runs the command line in-process, as a user would type it.
+inline RunResult run_cli(std::vector<std::string> args) {
+  args.insert(args.begin(), "sipsleuth");
+  std::vector<const char*> argv;
+  for (const auto& a : args) argv.push_back(a.c_str());
+  std::ostringstream out, err;
+  RunResult r;
+  r.status = cli::run(static_cast<int>(argv.size()), argv.data(), out, err);
+  r.out = out.str();
+  r.err = err.str();
+  return r;
+}
+
+inline model::Trace load_text(const std::string& name, std::string data) {
+  io::OpenedInputs opened;
+  opened.inputs.push_back(io::Input{name, io::make_owned_buffer(std::move(data)), false, false, name});
+  return model::load(std::move(opened));
+}
+
+inline model::Trace load_paths(const std::vector<std::string>& paths) { return model::load(io::open_inputs(paths)); }
+
+inline std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+inline void write_file(const std::filesystem::path& path, const std::string& data) {
+  std::ofstream out(path, std::ios::binary);
+  out << data;
+}
+
+inline bool has_finding(const model::Trace& trace, const std::string& code) {
+  for (const auto& f : trace.findings) {
+    if (f.code == code) return true;
+  }
+  return false;
+}
+
+// A fresh temporary directory, removed when the object goes.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "sipsleuth-test-XXXXXX").string();
+    path_ = mkdtemp(pattern.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::filesystem::path& path() const { return path_; }
+  std::string file(const std::string& name, const std::string& data) const {
+    write_file(path_ / name, data);
+    return (path_ / name).string();
+  }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Turns "\n" into "\r\n" so fixtures can be written readably.
+inline std::string crlf(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '\n') out += "\r\n";
+    else out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace sipsleuth::testing

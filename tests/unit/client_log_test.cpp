@@ -1,0 +1,104 @@
+#include <gtest/gtest.h>
+
+#include "formats/reader.hpp"
+#include "support/helpers.hpp"
+
+namespace sipsleuth::formats {
+namespace {
+
+const std::string kTwoMessages =
+    "01/05/2010|14:00:47.889 418:D8 INFO  :: Sending Packet - 10.10.10.1:5061 (From Local Address: 10.98.2.1:51647) 100 bytes:\n"
+    "OPTIONS sip:a@b SIP/2.0\n"
+    "Call-ID: one\n"
+    "CSeq: 1 OPTIONS\n"
+    "Content-Length: 0\n"
+    "\n"
+    "01/05/2010|14:00:47.889 418:D8 INFO  :: End of Sending Packet - 10.10.10.1:5061 (From Local Address: 10.98.2.1:51647) 100 bytes\n"
+    "01/05/2010|14:00:47.990 5A4:6F0 ERROR :: CUccSomething::Else failed 0x80ef01f4\n"
+    "01/05/2010|14:00:48.011 418:D8 TRACE :: Data Received -10.10.10.1:5061 (To Local Address: 10.98.2.1:51647) 90 bytes:\n"
+    "SIP/2.0 200 OK\n"
+    "Call-ID: one\n"
+    "CSeq: 1 OPTIONS\n"
+    "Content-Length: 0\n"
+    "\n"
+    "01/05/2010|14:00:48.011 418:D8 TRACE :: End of Data Received -10.10.10.1:5061 (To Local Address: 10.98.2.1:51647) 90 bytes\n";
+
+TEST(ClientLog, ReadsMessagesWithTimeDirectionAndAddresses) {
+  ReadResult r = read_client_log(kTwoMessages);
+  ASSERT_EQ(r.messages.size(), 2u);
+  const SipRecord& sent = r.messages[0];
+  EXPECT_EQ(sent.direction, Direction::sent);
+  EXPECT_EQ(sent.source, "10.98.2.1:51647");
+  EXPECT_EQ(sent.destination, "10.10.10.1:5061");
+  EXPECT_EQ(sent.parts.start_line, "OPTIONS sip:a@b SIP/2.0");
+  EXPECT_EQ(sent.location.line, 1u);
+  EXPECT_TRUE(sent.time.valid);
+  EXPECT_FALSE(sent.time.utc);
+  const SipRecord& received = r.messages[1];
+  EXPECT_EQ(received.direction, Direction::received);
+  EXPECT_EQ(received.source, "10.10.10.1:5061");  // "Data Received -10.10.10.1" without a space
+  EXPECT_EQ(received.location.line, 9u);
+  EXPECT_TRUE(r.findings.empty());
+}
+
+TEST(ClientLog, StartLineWithItsOwnPrefixAsBlogsShowIt) {
+  ReadResult r = read_client_log(
+      "12/10/2012|10:43:06.703 24F8:2648 INFO :: Sending Packet - 10.10.10.1:5061 (From Local Address: 10.98.2.1:51647) 2520 bytes:\n"
+      "12/10/2012|10:43:06.703 24F8:2648 INFO :: INVITE sip:user2@fabrikam.com SIP/2.0\n"
+      "Call-ID: a622\n"
+      "CSeq: 1 INVITE\n"
+      "12/10/2012|10:43:06.703 24F8:2648 INFO :: End of Sending Packet - 10.10.10.1:5061 (From Local Address: 10.98.2.1:51647) 2520 bytes\n");
+  ASSERT_EQ(r.messages.size(), 1u);
+  EXPECT_EQ(r.messages[0].parts.start_line, "INVITE sip:user2@fabrikam.com SIP/2.0");
+}
+
+TEST(ClientLog, MinimalSnooperFormWithoutAddresses) {
+  ReadResult r = read_client_log(
+      "10/16/2013|08:40:18.943 2D8:1C98 INFO  :: Sending Packet\n"
+      "10/16/2013|08:40:18.943 2D8:1C98 INFO  :: SERVICE sip:frank.carius@netatwork.de SIP/2.0\n"
+      "From: <sip:sender>\n"
+      "To: <sip:ziel>\n"
+      "Call-ID: 133283aed71a47eeb4f366e6cc32d17c\n"
+      "10/16/2013|08:40:18.943 2D8:1C98 INFO  :: End of\n");
+  ASSERT_EQ(r.messages.size(), 1u);
+  EXPECT_EQ(r.messages[0].direction, Direction::sent);
+  EXPECT_EQ(r.messages[0].parts.start_line, "SERVICE sip:frank.carius@netatwork.de SIP/2.0");
+}
+
+TEST(ClientLog, PrefixedStartLinesWithoutMarkersAsSeedExcerptsShowThem) {
+  ReadResult r = read_client_log(
+      "01/05/2010|14:00:48.831 418:D8 INFO :: SIP/2.0 183 Session Progress\n"
+      "Call-ID: e343\n"
+      "CSeq: 1 INVITE\n"
+      "01/05/2010|14:00:49.191 418:D8 INFO :: SIP/2.0 183 Session Progress\n"
+      "Call-ID: e343\n"
+      "CSeq: 1 INVITE\n");
+  ASSERT_EQ(r.messages.size(), 2u);
+  EXPECT_EQ(r.messages[0].direction, Direction::unknown);
+  EXPECT_TRUE(r.findings.empty());
+}
+
+TEST(ClientLog, TruncatedLogKeepsThePartialMessageAndSaysSo) {
+  std::string truncated = kTwoMessages.substr(0, kTwoMessages.find("Content-Length: 0\n\n01/05/2010|14:00:48.011"));
+  ReadResult r = read_client_log(truncated);
+  ASSERT_EQ(r.messages.size(), 2u);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].code, "lync.client_message_unterminated");
+  EXPECT_EQ(r.findings[0].location.line, 9u);
+}
+
+TEST(ClientLog, HugeHeaderLineDoesNotBreakFraming) {
+  std::string big(10 * 1024 * 1024, 'x');
+  std::string log =
+      "01/05/2010|14:00:47.889 418:D8 INFO :: Sending Packet - 1.1.1.1:5061 (From Local Address: 2.2.2.2:1) 1 bytes:\n"
+      "OPTIONS sip:a@b SIP/2.0\nCall-ID: big\nX-Huge: " + big + "\nContent-Length: 0\n\n"
+      "01/05/2010|14:00:47.889 418:D8 INFO :: End of Sending Packet - 1.1.1.1:5061 (From Local Address: 2.2.2.2:1) 1 bytes\n";
+  ReadResult r = read_client_log(log);
+  ASSERT_EQ(r.messages.size(), 1u);
+  sip::Message m = sip::Message::parse(r.messages[0].parts);
+  EXPECT_EQ(m.call_id(), "big");
+  EXPECT_EQ(m.header("X-Huge").size(), big.size());
+}
+
+}  // namespace
+}  // namespace sipsleuth::formats

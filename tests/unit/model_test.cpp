@@ -1,0 +1,98 @@
+#include <gtest/gtest.h>
+
+#include "support/helpers.hpp"
+
+namespace sipsleuth::model {
+namespace {
+
+using testing::has_finding;
+using testing::load_paths;
+using testing::load_text;
+
+TEST(Model, Seed001MpopCallHasTwoForksAndIsAnswered) {
+  Trace trace = load_paths({"samples/seed001-mpop-call.uccapilog"});
+  ASSERT_EQ(trace.calls.size(), 1u);
+  const Call& call = trace.calls[0];
+  EXPECT_EQ(call.call_id, "e34305289c3b4c368c583f531fddeff3");
+  EXPECT_EQ(call.kind, "audio");
+  EXPECT_EQ(call.final_status, 200);
+  ASSERT_EQ(call.forks.size(), 2u);
+  EXPECT_EQ(call.forks[0].epid, "aad34505db");
+  EXPECT_EQ(call.forks[1].epid, "2798f0b3cc");
+  EXPECT_EQ(call.forks[1].best_status, 200);
+  EXPECT_NE(call.forks[1].user_agent.find("OCPhone"), std::string_view::npos);
+  EXPECT_EQ(call.conversation_id, "AcqOC2jBuRDbzhYCTW6w3HBLaTcPRQ==");
+  EXPECT_EQ(call.messages.size(), 7u);
+  EXPECT_TRUE(trace.findings.empty()) << trace.findings[0].code << ": " << trace.findings[0].detail;
+}
+
+TEST(Model, RegistrationWithChallengesEndsWithTheLastAttempt) {
+  Trace trace = load_paths({"samples/seed004-remote-user.uccapilog"});
+  ASSERT_EQ(trace.calls.size(), 2u);
+  const Call& reg = trace.calls[0];
+  EXPECT_EQ(reg.kind, "register");
+  EXPECT_EQ(reg.final_status, 200);
+  EXPECT_EQ(reg.transactions.size(), 3u);
+  const Call& call = trace.calls[1];
+  EXPECT_EQ(call.kind, "audio");
+  EXPECT_FALSE(call.final_status.has_value());  // 183 only: still in progress in this trace
+  EXPECT_EQ(call.forks.size(), 1u);
+}
+
+TEST(Model, ServerDiagnosticRecordsAttachToTheirCall) {
+  Trace trace = load_paths({"samples/seed004-fe-outbound-routing.log"});
+  auto id = trace.find_call("a308fa72", nullptr);
+  ASSERT_TRUE(id);
+  const Call& call = trace.calls[*id];
+  EXPECT_EQ(call.messages.size(), 2u);
+  ASSERT_EQ(call.events.size(), 1u);
+  EXPECT_EQ(trace.events[call.events[0]].event.field("Result-Code"), "0xc3e93c7b SIPPROXY_E_CONNECTION_FAILED");
+  auto log_only = trace.find_call("c00bc618", nullptr);
+  ASSERT_TRUE(log_only);
+  EXPECT_EQ(trace.calls[*log_only].kind, "options");
+  EXPECT_TRUE(trace.calls[*log_only].messages.empty());
+}
+
+TEST(Model, RetransmissionsAreMarkedNotDropped) {
+  Trace trace = load_paths({"samples/trunk-capture.pcap"});
+  auto id = trace.find_call("trunk-udp", nullptr);
+  ASSERT_TRUE(id);
+  const Call& call = trace.calls[*id];
+  EXPECT_EQ(call.messages.size(), 7u);
+  EXPECT_EQ(call.retransmissions, 1u);
+  EXPECT_EQ(trace.messages[call.messages[1]].retransmission_of, call.messages[0]);
+  EXPECT_EQ(call.final_status, 487);
+}
+
+TEST(Model, SeveralInputsMergeIntoOneTimeline) {
+  Trace trace = load_paths({"samples/trunk-capture.pcap", "samples/seed001-mpop-call.uccapilog"});
+  ASSERT_EQ(trace.calls.size(), 3u);
+  EXPECT_EQ(trace.calls[0].call_id, "e34305289c3b4c368c583f531fddeff3");  // 2010 before 2023
+}
+
+TEST(Model, FindCallByUniquePrefix) {
+  Trace trace = load_paths({"samples/trunk-capture.pcap"});
+  std::vector<std::uint32_t> matches;
+  EXPECT_FALSE(trace.find_call("trunk-", &matches));
+  EXPECT_EQ(matches.size(), 2u);
+  EXPECT_TRUE(trace.find_call("trunk-tcp", &matches));
+  EXPECT_FALSE(trace.find_call("nothing", &matches));
+  EXPECT_TRUE(matches.empty());
+}
+
+TEST(Model, MessagesWithoutCallIdAreCountedAndReported) {
+  Trace trace = load_text("t.sip", "OPTIONS sip:a@b SIP/2.0\r\nCSeq: 1 OPTIONS\r\n\r\n");
+  EXPECT_EQ(trace.messages_without_call_id, 1u);
+  EXPECT_TRUE(trace.calls.empty());
+  EXPECT_TRUE(has_finding(trace, "sip.missing_call_id"));
+}
+
+TEST(Model, NulBytesAndInvalidUtf8AreFindings) {
+  Trace trace = load_text("t.sip", std::string("OPTIONS sip:a@b SIP/2.0\r\nCall-ID: n\r\nX-Bad: a\0b\xff\r\n\r\n", 52));
+  ASSERT_EQ(trace.calls.size(), 1u);
+  EXPECT_TRUE(has_finding(trace, "sip.nul_byte"));
+  EXPECT_TRUE(has_finding(trace, "sip.invalid_utf8"));
+}
+
+}  // namespace
+}  // namespace sipsleuth::model

@@ -1,0 +1,120 @@
+#include <gtest/gtest.h>
+
+#include "formats/reader.hpp"
+#include "sip/message.hpp"
+#include "support/pcap_writer.hpp"
+
+namespace sipsleuth::formats {
+namespace {
+
+using testing::PcapWriter;
+
+std::string message(const std::string& start, const std::string& call_id, const std::string& body = "") {
+  return start + "\r\nCall-ID: " + call_id + "\r\nCSeq: 1 INVITE\r\nContent-Length: " + std::to_string(body.size()) +
+         "\r\n\r\n" + body;
+}
+
+const PcapWriter::Endpoint kA{"10.0.0.1", 5060}, kB{"10.0.0.2", 5060};
+
+TEST(Pcap, UdpOnAnyPortRecognisedByContent) {
+  PcapWriter w;
+  w.udp(1000.25, {"10.0.0.1", 40000}, {"10.0.0.2", 12345}, message("OPTIONS sip:a@b SIP/2.0", "u1"));
+  w.udp(1000.50, kA, kB, "\r\n\r\n");            // keep-alive
+  w.udp(1000.75, kA, kB, std::string("\x80\x00\x01\x02 rtp-ish", 12));
+  ReadResult r = read_pcap(w.bytes());
+  ASSERT_EQ(r.messages.size(), 1u);
+  const SipRecord& m = r.messages[0];
+  EXPECT_EQ(m.source, "10.0.0.1:40000");
+  EXPECT_EQ(m.destination, "10.0.0.2:12345");
+  EXPECT_EQ(m.transport, Transport::udp);
+  EXPECT_EQ(m.location.packet, 1u);
+  EXPECT_EQ(m.time.micros, 1000250000);
+  EXPECT_EQ(r.capture.packets, 3u);
+}
+
+TEST(Pcap, Ipv6Udp) {
+  PcapWriter w;
+  w.udp(1, {"fd17::1", 5060}, {"fd17::2", 5060}, message("INVITE sip:b@[fd17::2] SIP/2.0", "v6"));
+  ReadResult r = read_pcap(w.bytes());
+  ASSERT_EQ(r.messages.size(), 1u);
+  EXPECT_EQ(r.messages[0].source, "[fd17::1]:5060");
+}
+
+TEST(Pcap, TcpMessageAcrossSegmentsAndTwoMessagesInOneSegment) {
+  PcapWriter w;
+  std::string invite = message("INVITE sip:b@x SIP/2.0", "t1", "v=0\r\nm=audio 1 RTP/AVP 0\r\n");
+  std::string two = message("SIP/2.0 100 Trying", "t1") + message("SIP/2.0 180 Ringing", "t1");
+  w.tcp(1, kA, kB, 100, PcapWriter::kSyn);
+  w.tcp(2, kA, kB, 101, PcapWriter::kAck, invite.substr(0, 30));
+  w.tcp(3, kA, kB, 131, PcapWriter::kAck, invite.substr(30, 40));
+  w.tcp(4, kA, kB, 171, PcapWriter::kAck, invite.substr(70));
+  w.tcp(5, kB, kA, 900, PcapWriter::kAck, two);
+  ReadResult r = read_pcap(w.bytes());
+  ASSERT_EQ(r.messages.size(), 3u);
+  EXPECT_EQ(r.messages[0].parts.start_line, "INVITE sip:b@x SIP/2.0");
+  EXPECT_EQ(r.messages[0].parts.body, "v=0\r\nm=audio 1 RTP/AVP 0\r\n");
+  EXPECT_EQ(r.messages[0].location.packet, 4u);  // the segment that completed it, as Wireshark counts
+  EXPECT_EQ(r.messages[1].parts.start_line, "SIP/2.0 100 Trying");
+  EXPECT_EQ(r.messages[2].parts.start_line, "SIP/2.0 180 Ringing");
+  EXPECT_EQ(r.messages[2].location.packet, 5u);
+}
+
+TEST(Pcap, RetransmittedAndReorderedSegmentsAreCountedOnce) {
+  PcapWriter w;
+  std::string a = message("INVITE sip:b@x SIP/2.0", "r1");
+  std::string b = message("BYE sip:b@x SIP/2.0", "r1");
+  w.tcp(1, kA, kB, 1, PcapWriter::kAck, a);
+  w.tcp(2, kA, kB, 1, PcapWriter::kAck, a);  // retransmission
+  std::uint32_t next = 1 + static_cast<std::uint32_t>(a.size());
+  w.tcp(3, kA, kB, next + 10, PcapWriter::kAck, b.substr(10));  // arrives early
+  w.tcp(4, kA, kB, next, PcapWriter::kAck, b.substr(0, 10));
+  ReadResult r = read_pcap(w.bytes());
+  ASSERT_EQ(r.messages.size(), 2u);
+  EXPECT_EQ(r.messages[1].parts.start_line, "BYE sip:b@x SIP/2.0");
+  EXPECT_EQ(r.capture.tcp_retransmitted_bytes, a.size());
+}
+
+TEST(Pcap, HttpOnTheSipPortIsNotSip) {
+  PcapWriter w;
+  w.tcp(1, kA, kB, 1, PcapWriter::kAck, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  w.tcp(2, kB, kA, 1, PcapWriter::kAck, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+  EXPECT_TRUE(read_pcap(w.bytes()).messages.empty());
+}
+
+TEST(Pcap, TcpStreamEndingMidMessageKeepsWhatItHas) {
+  PcapWriter w;
+  std::string a = message("INVITE sip:b@x SIP/2.0", "cut", std::string(200, 'x'));
+  w.tcp(1, kA, kB, 1, PcapWriter::kAck, a.substr(0, a.size() - 50));
+  ReadResult r = read_pcap(w.bytes());
+  ASSERT_EQ(r.messages.size(), 1u);
+  ASSERT_FALSE(r.messages[0].framing_issues.empty());
+  EXPECT_EQ(r.messages[0].framing_issues.back().code, "sip.content_length_mismatch");
+}
+
+TEST(Pcap, CaptureCutInsideTheLastPacket) {
+  PcapWriter w;
+  w.udp(1, kA, kB, message("OPTIONS sip:a@b SIP/2.0", "ok"));
+  w.truncated_tail(2, 500, "only a few bytes");
+  ReadResult r = read_pcap(w.bytes());
+  ASSERT_EQ(r.messages.size(), 1u);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].code, "pcap.truncated");
+  EXPECT_EQ(r.findings[0].location.packet, 2u);
+  EXPECT_GT(r.findings[0].location.offset, 24u);
+}
+
+TEST(Pcap, HeaderOnlyFileIsReadable) {
+  PcapWriter w;
+  ReadResult r = read_pcap(w.bytes());
+  EXPECT_TRUE(r.messages.empty());
+  EXPECT_TRUE(r.findings.empty());
+}
+
+TEST(Pcap, GarbageAfterMagicIsAnError) {
+  ReadResult r = read_pcap(std::string("\xd4\xc3\xb2\xa1garbage", 11));
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].code, "pcap.unreadable");
+}
+
+}  // namespace
+}  // namespace sipsleuth::formats

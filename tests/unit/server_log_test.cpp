@@ -1,0 +1,92 @@
+#include <gtest/gtest.h>
+
+#include "formats/reader.hpp"
+#include "sip/message.hpp"
+
+namespace sipsleuth::formats {
+namespace {
+
+const std::string kProtocolRecord =
+    "TL_INFO(TF_PROTOCOL) [0]06E4.0EB4::01/18/2012-05:00:43.101.00005386 (SIPStack,SIPAdminLog::TraceProtocolRecord:SIPAdminLog.cpp(125))$$begin_record\n"
+    "Trace-Correlation-Id: 2003888399\n"
+    "Instance-Id: 0000C23F\n"
+    "Direction: incoming;source=\"internal edge\";destination=\"external edge\"\n"
+    "Peer: lyncservr.contoso.com:61182\n"
+    "Message-Type: request\n"
+    "Start-Line: OPTIONS sip:Options_User@fabrikam.com SIP/2.0\n"
+    "To: <sip:Options_User@fabrikam.com>\n"
+    "CSeq: 1 OPTIONS\n"
+    "Call-ID: 017b06f397b14886bba5edf97ea206bd\n"
+    "CONTENT-LENGTH: 0\n"
+    "Message-Body: -\n"
+    "$$end_record\n";
+
+TEST(ServerLog, ProtocolRecordBecomesASipMessage) {
+  ReadResult r = read_server_log(kProtocolRecord);
+  ASSERT_EQ(r.messages.size(), 1u);
+  const SipRecord& m = r.messages[0];
+  EXPECT_EQ(m.direction, Direction::received);
+  EXPECT_EQ(m.source, "lyncservr.contoso.com:61182");
+  EXPECT_EQ(m.correlation_id, "2003888399");
+  EXPECT_EQ(m.instance_id, "0000C23F");
+  EXPECT_TRUE(m.time.utc);
+  EXPECT_TRUE(m.parts.body.empty());
+  sip::Message sip = sip::Message::parse(m.parts);
+  EXPECT_EQ(sip.method(), "OPTIONS");
+  EXPECT_EQ(sip.call_id(), "017b06f397b14886bba5edf97ea206bd");
+  EXPECT_EQ(sip.header(sip::HeaderId::content_length), "0");
+  EXPECT_TRUE(r.findings.empty());
+}
+
+TEST(ServerLog, MultiLineBody) {
+  ReadResult r = read_server_log(
+      "TL_INFO(TF_PROTOCOL) [fe1\\fe1]0C3C.0F78::03/15/2011-09:12:04.117.0001A2F3 (SIPStack,X:Y.cpp(1))$$begin_record\n"
+      "Direction: outgoing;source=\"local\";destination=\"medpool\"\n"
+      "Peer: medpool.w14lab.com:5070\n"
+      "Start-Line: INVITE sip:+1@gw SIP/2.0\n"
+      "Call-ID: c1\n"
+      "Message-Body: v=0\n"
+      "m=audio 1 RTP/AVP 0\n"
+      "$$end_record\n");
+  ASSERT_EQ(r.messages.size(), 1u);
+  EXPECT_EQ(r.messages[0].parts.body, "v=0\nm=audio 1 RTP/AVP 0");
+  EXPECT_EQ(r.messages[0].source, "fe1");  // the machine from [machine\instance]
+  EXPECT_EQ(r.messages[0].direction, Direction::sent);
+}
+
+TEST(ServerLog, DiagnosticRecordsWithAndWithoutBeginMarker) {
+  ReadResult r = read_server_log(
+      "TL_ERROR(TF_COMPONENT) [0]0860.0CDC::01/18/2012-05:07:42.622.000d0b31 (SIPStack,CSIPRequest::GetNextHopByRouteHeader:SIPRequest.cpp(2440))( 00000000028FDD70 ) Exit - route headers from untrusted source. Result 0xC3E93C5E(SIPPROXY_E_ROUTING)\n"
+      "LogType: diagnostic\n"
+      "Severity: warning\n"
+      "Result-Code: 0xc3e93c5e SIPPROXY_E_ROUTING\n"
+      "SIP-Call-ID: c00bc6180f284b948be61febf274d05e\n"
+      "$$end_record\n"
+      "TL_ERROR(TF_DIAG) [sfvedge\\sfvedge]0B60.0D6C::03/02/2017-06:30:40.025.00005602 (SIPStack,SIPAdminLog::WriteDiagnosticEvent:SIPAdminLog.cpp(833)) [3634190282] $$begin_record\n"
+      "Severity: error\n"
+      "Text: Message cannot be routed because the peer's certificate does not contain a matching FQDN Result-Code: 0xc3e93d67 SIPPROXY_E_ROUTING_MSG_CERT_MISMATCH\n"
+      "SIP-Call-ID: e144704c-1dd0-4ea7-929f-77e7e071c24c\n"
+      "Data: expected-fqdn =\" vcse.acano.steven.lab \"\n"
+      "$$end_record\n");
+  ASSERT_EQ(r.events.size(), 2u);
+  EXPECT_EQ(r.events[0].flag, "TF_COMPONENT");
+  EXPECT_EQ(r.events[0].field("Result-Code"), "0xc3e93c5e SIPPROXY_E_ROUTING");
+  EXPECT_EQ(r.events[1].level, "TL_ERROR");
+  EXPECT_EQ(r.events[1].field("Result-Code"), "0xc3e93d67 SIPPROXY_E_ROUTING_MSG_CERT_MISMATCH");
+  EXPECT_EQ(r.events[1].field("Text"),
+            "Message cannot be routed because the peer's certificate does not contain a matching FQDN");
+  EXPECT_EQ(r.events[1].location.line, 7u);
+  EXPECT_TRUE(r.findings.empty());
+}
+
+TEST(ServerLog, RecordCutOffByTheNextHeaderIsReported) {
+  std::string cut = kProtocolRecord.substr(0, kProtocolRecord.find("Message-Body"));
+  ReadResult r = read_server_log(cut + kProtocolRecord);
+  ASSERT_EQ(r.messages.size(), 2u);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].code, "lync.record_unterminated");
+  EXPECT_EQ(r.findings[0].location.line, 1u);
+}
+
+}  // namespace
+}  // namespace sipsleuth::formats

@@ -1,0 +1,114 @@
+#include <gtest/gtest.h>
+
+#include "sip/message.hpp"
+
+namespace sipsleuth::sip {
+namespace {
+
+Message parse_text(std::string_view text, std::vector<ParseIssue>* issues = nullptr) {
+  return Message::parse(split_message(text, issues).parts);
+}
+
+TEST(SipMessage, ParsesRequestLineAndHeadersAsViews) {
+  std::string text =
+      "INVITE sip:bob@example.com SIP/2.0\r\n"
+      "Via: SIP/2.0/TLS 10.0.0.1:5061;branch=z9hG4bK1\r\n"
+      "Call-ID: abc@host\r\n"
+      "CSeq: 314 INVITE\r\n"
+      "Content-Length: 4\r\n"
+      "\r\n"
+      "body";
+  Message m = parse_text(text);
+  EXPECT_TRUE(m.is_request());
+  EXPECT_EQ(m.method(), "INVITE");
+  EXPECT_EQ(m.request_uri(), "sip:bob@example.com");
+  EXPECT_EQ(m.call_id(), "abc@host");
+  EXPECT_EQ(m.cseq_number(), 314u);
+  EXPECT_EQ(m.cseq_method(), "INVITE");
+  EXPECT_EQ(m.parts().body, "body");
+  // Views point into the original text: nothing was copied.
+  EXPECT_GE(m.call_id().data(), text.data());
+  EXPECT_LT(m.call_id().data(), text.data() + text.size());
+}
+
+TEST(SipMessage, ParsesStatusLine) {
+  Message m = parse_text("SIP/2.0 183 Session Progress\nCall-ID: x\n\n");
+  EXPECT_TRUE(m.is_response());
+  EXPECT_EQ(m.status(), 183);
+  EXPECT_EQ(m.reason(), "Session Progress");
+}
+
+TEST(SipMessage, CompactAndCaseInsensitiveHeaderNames) {
+  Message m = parse_text(
+      "INVITE sip:a@b SIP/2.0\r\ni: compact-id\r\nf: <sip:a@b>;tag=1\r\nt: <sip:c@d>\r\nCSEQ: 1 INVITE\r\n"
+      "v: SIP/2.0/UDP h\r\nl: 0\r\nMS-DIAGNOSTICS: 13004;reason=\"x\"\r\n\r\n");
+  EXPECT_EQ(m.call_id(), "compact-id");
+  EXPECT_EQ(m.header(HeaderId::from), "<sip:a@b>;tag=1");
+  EXPECT_EQ(m.header(HeaderId::to), "<sip:c@d>");
+  EXPECT_EQ(m.cseq_number(), 1u);
+  EXPECT_EQ(m.header("Ms-Diagnostics"), "13004;reason=\"x\"");
+  EXPECT_EQ(m.header("content-length"), "0");
+}
+
+TEST(SipMessage, FoldedHeaderValueSpansLines) {
+  Message m = parse_text("OPTIONS sip:a@b SIP/2.0\r\nSubject: first\r\n  second\r\nCall-ID: y\r\n\r\n");
+  EXPECT_EQ(m.header(HeaderId::subject), "first\r\n  second");
+  EXPECT_EQ(m.call_id(), "y");
+}
+
+TEST(SipMessage, RepeatedHeadersAreAllKept) {
+  Message m = parse_text("INVITE sip:a@b SIP/2.0\nSupported: timer\nSupported: 100rel\nCall-ID: z\n\n");
+  std::vector<std::string_view> values;
+  m.for_each(HeaderId::supported, [&](std::string_view v) { values.push_back(v); });
+  ASSERT_EQ(values.size(), 2u);
+  EXPECT_EQ(values[1], "100rel");
+}
+
+TEST(SipMessage, BodyWithoutBlankLineStartsAtFirstNonHeaderLine) {
+  std::vector<ParseIssue> issues;
+  auto split = split_message("INVITE sip:a@b SIP/2.0\nCall-ID: q\nContent-Length: 4\nv=0\n", &issues);
+  EXPECT_EQ(split.parts.body, "v=0\n");
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].code, "sip.missing_blank_line");
+}
+
+TEST(SipMessage, ContentLengthLongerThanBodyIsReported) {
+  std::vector<ParseIssue> issues;
+  auto split = split_message("INVITE sip:a@b SIP/2.0\r\nContent-Length: 100\r\n\r\nshort", &issues);
+  EXPECT_FALSE(split.body_complete);
+  EXPECT_EQ(split.parts.body, "short");
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].code, "sip.content_length_mismatch");
+}
+
+TEST(SipMessage, ContentLengthFramesBodyAndLeavesTheRest) {
+  auto split = split_message("SIP/2.0 200 OK\r\nContent-Length: 2\r\n\r\nabNEXT", nullptr);
+  EXPECT_EQ(split.parts.body, "ab");
+  EXPECT_EQ(split.consumed, std::string_view("SIP/2.0 200 OK\r\nContent-Length: 2\r\n\r\nab").size());
+}
+
+TEST(SipMessage, BadStartLinesAreNamedFindings) {
+  EXPECT_EQ(parse_text("SIP/2.0 4294967301 better not break\r\n\r\n").issues().at(0).code, "sip.bad_status_code");
+  EXPECT_EQ(parse_text("OPTIONS sip:a@b SIP/7.0\r\n\r\n").issues().at(0).code, "sip.bad_version");
+  EXPECT_EQ(parse_text("garbage\r\n\r\n").issues().at(0).code, "sip.bad_start_line");
+}
+
+TEST(SipMessage, StartLineRecognition) {
+  EXPECT_TRUE(looks_like_start_line("INVITE sip:a@b SIP/2.0"));
+  EXPECT_TRUE(looks_like_start_line("SIP/2.0 200 OK"));
+  EXPECT_TRUE(looks_like_start_line("BENOTIFY sip:x@y;gruu SIP/2.0\r"));
+  EXPECT_FALSE(looks_like_start_line("GET / HTTP/1.1"));
+  EXPECT_FALSE(looks_like_start_line("HTTP/1.1 200 OK"));
+  EXPECT_FALSE(looks_like_start_line("v=0"));
+}
+
+TEST(SipMessage, HeaderWithoutColonIsReported) {
+  MessageParts parts{"OPTIONS sip:a@b SIP/2.0", "Call-ID: a\r\nno colon here\r\n", ""};
+  Message m = Message::parse(parts);
+  ASSERT_EQ(m.issues().size(), 1u);
+  EXPECT_EQ(m.issues()[0].code, "sip.header_no_colon");
+  EXPECT_EQ(m.call_id(), "a");
+}
+
+}  // namespace
+}  // namespace sipsleuth::sip
