@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs dependencies, builds sipsleuth and runs it on the bundled sample traces.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
+cmake --build build --target sipsleuth
+echo
+echo "\$ sipsleuth calls samples/"
+build/src/sipsleuth calls samples/
+echo
+echo "\$ sipsleuth show --call e343 samples/seed001-mpop-call.uccapilog   (first 30 lines)"
+build/src/sipsleuth show --call e343 samples/seed001-mpop-call.uccapilog | head -30
