@@ -91,16 +91,11 @@ ReadResult read_client_log(std::string_view data) {
     open.reset();
   };
 
-  std::size_t pos = 0;
-  std::uint32_t line_number = 0;
-  while (pos < data.size()) {
-    std::size_t line_begin = pos;
-    std::size_t newline = data.find('\n', pos);
-    std::size_t line_end = newline == std::string_view::npos ? data.size() : newline;
-    pos = newline == std::string_view::npos ? data.size() : newline + 1;
-    ++line_number;
-    std::string_view line = data.substr(line_begin, line_end - line_begin);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  sip::LineCursor lines(data);
+  std::string_view line;
+  while (lines.next(line)) {
+    const std::size_t line_begin = lines.line_begin();
+    const std::uint32_t line_number = lines.line_number();
     auto prefix = parse_client_prefix(line);
 
     if (open && open->text_begin == std::string_view::npos) {

@@ -164,21 +164,16 @@ ReadResult read_server_log(std::string_view data) {
     open.reset();
   };
 
-  std::size_t pos = 0;
-  std::uint32_t line_number = 0;
-  while (pos < data.size()) {
-    std::size_t line_begin = pos;
-    std::size_t newline = data.find('\n', pos);
-    std::size_t line_end = newline == std::string_view::npos ? data.size() : newline;
-    pos = newline == std::string_view::npos ? data.size() : newline + 1;
-    ++line_number;
-    std::string_view line = data.substr(line_begin, line_end - line_begin);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  sip::LineCursor lines(data);
+  std::string_view line;
+  while (lines.next(line)) {
+    const std::size_t line_begin = lines.line_begin();
+    const std::uint32_t line_number = lines.line_number();
 
     if (line.size() >= 3 && line[0] == 'T' && line[1] == 'L' && line[2] == '_') {
       if (auto header = parse_server_header(line)) {
         if (open) finish(line_begin, false);
-        open = OpenRecord{*header, Location{line_begin, line_number, 0}, pos};
+        open = OpenRecord{*header, Location{line_begin, line_number, 0}, lines.position()};
         continue;
       }
     }

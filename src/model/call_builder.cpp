@@ -34,6 +34,12 @@ bool valid_utf8(std::string_view s) {
   return true;
 }
 
+void widen_span(Call& call, const Timestamp& t) {
+  if (!t.valid) return;
+  if (!call.start.valid || t < call.start) call.start = t;
+  if (!call.end.valid || call.end < t) call.end = t;
+}
+
 std::string_view tag_of(std::string_view header_value) {
   auto na = sip::parse_name_addr(header_value);
   return sip::find_param(na.params, "tag").value_or(std::string_view{});
@@ -175,10 +181,7 @@ void analyse_call(Trace& trace, Call& call) {
   for (std::uint32_t id : call.messages) {
     Message& m = trace.messages[id];
     inputs.insert(m.input);
-    if (m.record.time.valid) {
-      if (!call.start.valid || m.record.time < call.start) call.start = m.record.time;
-      if (!call.end.valid || call.end < m.record.time) call.end = m.record.time;
-    }
+    widen_span(call, m.record.time);
     if (call.conversation_id.empty()) call.conversation_id = m.sip.header(sip::HeaderId::ms_conversation_id);
 
     // Retransmissions: the same bytes observed again at the same point.
@@ -294,6 +297,14 @@ void build_calls(Trace& trace) {
 
   std::unordered_map<std::string_view, std::uint32_t> by_call_id;
   std::vector<Call> calls;
+  auto call_index = [&](std::string_view call_id) {
+    auto [it, inserted] = by_call_id.emplace(call_id, static_cast<std::uint32_t>(calls.size()));
+    if (inserted) {
+      calls.emplace_back();
+      calls.back().call_id = call_id;
+    }
+    return it->second;
+  };
   for (std::uint32_t id : order) {
     Message& m = trace.messages[id];
     std::string_view call_id = m.sip.call_id();
@@ -301,13 +312,8 @@ void build_calls(Trace& trace) {
       ++trace.messages_without_call_id;
       continue;
     }
-    auto [it, inserted] = by_call_id.emplace(call_id, static_cast<std::uint32_t>(calls.size()));
-    if (inserted) {
-      calls.emplace_back();
-      calls.back().call_id = call_id;
-    }
-    m.call = it->second;
-    calls[it->second].messages.push_back(id);
+    m.call = call_index(call_id);
+    calls[m.call].messages.push_back(id);
   }
   // Server diagnostic records belong to the call named in SIP-Call-ID.
   std::vector<std::uint32_t> event_order(trace.events.size());
@@ -319,13 +325,8 @@ void build_calls(Trace& trace) {
     Event& e = trace.events[id];
     std::string_view call_id = sip::trim(e.event.field("SIP-Call-ID"));
     if (call_id.empty()) continue;
-    auto [it, inserted] = by_call_id.emplace(call_id, static_cast<std::uint32_t>(calls.size()));
-    if (inserted) {
-      calls.emplace_back();
-      calls.back().call_id = call_id;
-    }
-    e.call = it->second;
-    calls[it->second].events.push_back(id);
+    e.call = call_index(call_id);
+    calls[e.call].events.push_back(id);
   }
 
   for (auto& call : calls) {
@@ -346,12 +347,7 @@ void build_calls(Trace& trace) {
         call.to_uri = sip::uri_address_of_record(uri.substr(0, uri.find(' ')));
       }
     }
-    for (std::uint32_t id : call.events) {
-      const auto& t = trace.events[id].event.time;
-      if (!t.valid) continue;
-      if (!call.start.valid || t < call.start) call.start = t;
-      if (!call.end.valid || call.end < t) call.end = t;
-    }
+    for (std::uint32_t id : call.events) widen_span(call, trace.events[id].event.time);
   }
   std::stable_sort(calls.begin(), calls.end(), [](const Call& a, const Call& b) {
     std::int64_t ta = a.start.valid ? a.start.micros : INT64_MAX;

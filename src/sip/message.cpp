@@ -32,15 +32,6 @@ bool looks_like_header_line(std::string_view line) {
   return is_token(name);
 }
 
-std::string_view next_word(std::string_view& rest) {
-  while (!rest.empty() && is_space(rest.front())) rest.remove_prefix(1);
-  std::size_t end = 0;
-  while (end < rest.size() && !is_space(rest[end])) ++end;
-  std::string_view word = rest.substr(0, end);
-  rest.remove_prefix(end);
-  return word;
-}
-
 bool is_sip_version(std::string_view s) {
   if (!istarts_with(s, "SIP/")) return false;
   std::string_view v = s.substr(4);
@@ -81,29 +72,29 @@ bool looks_like_start_line(std::string_view line) {
   line = trim(line);
   if (line.size() < 7) return false;
   std::string_view rest = line;
-  std::string_view first = next_word(rest);
+  std::string_view first = pop_word(rest);
   if (is_sip_version(first)) {
-    std::string_view code = next_word(rest);
+    std::string_view code = pop_word(rest);
     return !code.empty() && parse_uint(code).has_value();
   }
   if (!is_token(first)) return false;
-  std::string_view uri = next_word(rest);
+  std::string_view uri = pop_word(rest);
   if (uri.empty() || uri.find(':') == std::string_view::npos) return false;
   // The version is the last word; extra words mean spaces inside the URI (RFC 4475 lwsruri).
   std::string_view last;
-  for (std::string_view w = next_word(rest); !w.empty(); w = next_word(rest)) last = w;
+  for (std::string_view w = pop_word(rest); !w.empty(); w = pop_word(rest)) last = w;
   return is_sip_version(last);
 }
 
 bool looks_like_damaged_request_line(std::string_view line) {
   if (looks_like_start_line(line)) return true;
   std::string_view rest = trim(line);
-  std::string_view method = next_word(rest);
+  std::string_view method = pop_word(rest);
   if (method.empty()) return false;
   for (char c : method) {
     if (!(c >= 'A' && c <= 'Z')) return false;
   }
-  std::string_view uri = next_word(rest);
+  std::string_view uri = pop_word(rest);
   return istarts_with(uri, "sip:") || istarts_with(uri, "sips:") || istarts_with(uri, "tel:");
 }
 
@@ -182,9 +173,9 @@ Message Message::parse(const MessageParts& parts) {
   m.first_.fill(kNone);
 
   std::string_view rest = parts.start_line;
-  std::string_view first = next_word(rest);
+  std::string_view first = pop_word(rest);
   if (is_sip_version(first)) {
-    std::string_view code = next_word(rest);
+    std::string_view code = pop_word(rest);
     auto value = parse_uint(code);
     m.reason_ = trim(rest);
     if (value && *value >= 100 && *value <= 699) {
@@ -284,7 +275,7 @@ std::string_view Message::header(std::string_view name) const {
 
 std::optional<std::uint32_t> Message::cseq_number() const {
   std::string_view rest = header(HeaderId::cseq);
-  std::string_view number = next_word(rest);
+  std::string_view number = pop_word(rest);
   auto value = parse_uint(number);
   if (!value || *value > 0xffffffffu) return std::nullopt;
   return static_cast<std::uint32_t>(*value);
@@ -292,8 +283,8 @@ std::optional<std::uint32_t> Message::cseq_number() const {
 
 std::string_view Message::cseq_method() const {
   std::string_view rest = header(HeaderId::cseq);
-  next_word(rest);
-  return next_word(rest);
+  pop_word(rest);
+  return pop_word(rest);
 }
 
 }  // namespace sipsleuth::sip

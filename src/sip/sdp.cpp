@@ -6,20 +6,11 @@
 namespace sipsleuth::sip {
 namespace {
 
-std::string_view next_field(std::string_view& rest) {
-  while (!rest.empty() && is_space(rest.front())) rest.remove_prefix(1);
-  std::size_t end = 0;
-  while (end < rest.size() && !is_space(rest[end])) ++end;
-  std::string_view word = rest.substr(0, end);
-  rest.remove_prefix(end);
-  return word;
-}
-
 // "IN IP4 1.2.3.4" -> "1.2.3.4"
 std::string_view connection_address(std::string_view value) {
-  next_field(value);
-  next_field(value);
-  std::string_view address = next_field(value);
+  pop_word(value);
+  pop_word(value);
+  std::string_view address = pop_word(value);
   std::size_t slash = address.find('/');
   return address.substr(0, slash);
 }
@@ -90,7 +81,7 @@ bool looks_like_sdp(std::string_view body) {
 bool parse_candidate(std::string_view value, Candidate& c) {
   std::string_view rest = value;
   std::string_view f[8];
-  for (auto& field : f) field = next_field(rest);
+  for (auto& field : f) field = pop_word(rest);
   if (f[5].empty()) return false;
   // RFC 5245 puts an integer priority in the fourth field; MS-ICE (draft-6)
   // puts the transport there, after the password: "ufrag 1 pwd UDP 0.830 10.0.0.1 5000".
@@ -111,8 +102,8 @@ bool parse_candidate(std::string_view value, Candidate& c) {
   c.address = f[4];
   c.port = f[5];
   if (f[6] == "typ") c.type = f[7];
-  for (std::string_view key = next_field(rest); !key.empty(); key = next_field(rest)) {
-    std::string_view val = next_field(rest);
+  for (std::string_view key = pop_word(rest); !key.empty(); key = pop_word(rest)) {
+    std::string_view val = pop_word(rest);
     if (key == "raddr") c.related_address = val;
     else if (key == "rport") c.related_port = val;
   }
@@ -132,8 +123,8 @@ Sdp parse_sdp(std::string_view body) {
     switch (kind) {
       case 'o': {
         std::string_view rest = value;
-        for (int i = 0; i < 5; ++i) next_field(rest);
-        sdp.origin_address = next_field(rest);
+        for (int i = 0; i < 5; ++i) pop_word(rest);
+        sdp.origin_address = pop_word(rest);
         break;
       }
       case 'c':
@@ -143,9 +134,9 @@ Sdp parse_sdp(std::string_view body) {
       case 'm': {
         MediaLine media;
         std::string_view rest = value;
-        media.media = next_field(rest);
-        media.port = next_field(rest);
-        media.protocol = next_field(rest);
+        media.media = pop_word(rest);
+        media.port = pop_word(rest);
+        media.protocol = pop_word(rest);
         media.formats = trim(rest);
         media.connection = sdp.connection;
         sdp.media.push_back(media);

@@ -58,6 +58,8 @@ bool LineCursor::next(std::string_view& line) {
   std::size_t stop = end;
   if (stop > pos_ && text_[stop - 1] == '\r') --stop;
   line = text_.substr(pos_, stop - pos_);
+  begin_ = pos_;
+  ++number_;
   pos_ = next;
   return true;
 }
@@ -86,6 +88,15 @@ bool ListCursor::next(std::string_view& item) {
   item = trim(rest_);
   done_ = true;
   return !item.empty();
+}
+
+std::string_view pop_word(std::string_view& rest) {
+  while (!rest.empty() && is_space(rest.front())) rest.remove_prefix(1);
+  std::size_t end = 0;
+  while (end < rest.size() && !is_space(rest[end])) ++end;
+  std::string_view word = rest.substr(0, end);
+  rest.remove_prefix(end);
+  return word;
 }
 
 std::string_view unquote(std::string_view s) {

@@ -26,12 +26,16 @@ class LineCursor {
  public:
   explicit LineCursor(std::string_view text) : text_(text) {}
   bool next(std::string_view& line);
-  std::size_t position() const { return pos_; }  // offset of the next line
+  std::size_t position() const { return pos_; }        // offset of the next line
+  std::size_t line_begin() const { return begin_; }    // offset of the line last returned
+  std::uint32_t line_number() const { return number_; }  // 1-based, of the line last returned
   void seek(std::size_t pos) { pos_ = pos; }
 
  private:
   std::string_view text_;
   std::size_t pos_ = 0;
+  std::size_t begin_ = 0;
+  std::uint32_t number_ = 0;
 };
 
 // Splits a comma-separated header value, ignoring commas inside quotes and <...>.
@@ -51,6 +55,9 @@ class ListCursor {
 std::optional<std::string_view> find_param(std::string_view params, std::string_view name);
 
 std::string_view unquote(std::string_view s);
+
+// Removes and returns the next space-separated word of `rest`.
+std::string_view pop_word(std::string_view& rest);
 
 // Header values may be folded over several lines; most consumers want one line.
 std::string unfold(std::string_view value);

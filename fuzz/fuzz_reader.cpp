@@ -1,4 +1,5 @@
-// Feeds arbitrary bytes to the sip text reader and parses every message it finds.
+// Feeds arbitrary bytes to one format reader (chosen at build time with
+// SIPSLEUTH_FUZZ_READER) and parses every message it finds.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -8,7 +9,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view bytes(reinterpret_cast<const char*>(data), size);
-  auto result = sipsleuth::formats::read_sip_text(bytes);
+  auto result = sipsleuth::formats::SIPSLEUTH_FUZZ_READER(bytes);
   for (const auto& record : result.messages) {
     auto message = sipsleuth::sip::Message::parse(record.parts);
     (void)message.cseq_number();
