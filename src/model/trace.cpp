@@ -44,6 +44,14 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
   worker();
   for (auto& t : pool) t.join();
 
+  std::size_t total_messages = 0, total_events = 0;
+  for (const auto& job : jobs) {
+    total_messages += job.result.messages.size();
+    total_events += job.result.events.size();
+  }
+  trace.messages.reserve(total_messages);
+  trace.events.reserve(total_events);
+
   // Report inputs that are not traces; a directory only counts as unreadable
   // when none of its files was a trace.
   std::map<std::string, std::pair<int, int>> per_directory;  // origin -> (traces, skipped)
@@ -97,6 +105,9 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
       ev.event = std::move(e);
       trace.events.push_back(std::move(ev));
     }
+    // The records now live in the trace; free the reader's copies at once.
+    std::vector<formats::SipRecord>().swap(job.result.messages);
+    std::vector<formats::LogEvent>().swap(job.result.events);
   }
   for (const auto& [origin, counts] : per_directory) {
     if (counts.first == 0) {

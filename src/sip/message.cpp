@@ -1,5 +1,6 @@
 #include "sip/message.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "sip/text.hpp"
@@ -216,7 +217,8 @@ Message Message::parse(const MessageParts& parts) {
   }
 
   const std::string_view block = parts.header_block;
-  m.headers_.reserve(24);
+  // One allocation of the right size: every header is one line, folding aside.
+  m.headers_.reserve(static_cast<std::size_t>(std::count(block.begin(), block.end(), '\n')) + 1);
   LineCursor lines(block);
   std::string_view line;
   std::size_t line_begin = 0;
