@@ -59,6 +59,17 @@ bool next_secret(std::string_view text, std::size_t from, std::size_t& begin, st
     consider(i, e);
     break;
   }
+  // SDP encryption key lines (RFC 4566 §5.12): "k=base64:KEY", "k=clear:KEY".
+  for (std::size_t pos = text.find("k=", from); pos != std::string_view::npos; pos = text.find("k=", pos + 1)) {
+    if (pos >= best_begin) break;
+    if (pos > 0 && text[pos - 1] != '\n') continue;
+    std::size_t colon = text.find(':', pos);
+    std::size_t eol = text.find_first_of("\r\n", pos);
+    if (eol == std::string_view::npos) eol = text.size();
+    if (colon == std::string_view::npos || colon > eol) continue;
+    consider(colon + 1, eol);
+    break;
+  }
   // "Authorization: Basic dXNlcjpwYXNz"
   for (std::size_t pos = ifind(text, "Basic ", from); pos != std::string_view::npos;
        pos = ifind(text, "Basic ", pos + 1)) {

@@ -1,6 +1,7 @@
 // Credentials and keys that traces carry and tickets must not: NTLM/Kerberos/
 // TLS-DSK signatures (response, rspauth, crand, srand, gssapi-data), Basic
-// credentials and SRTP master keys (a=crypto ... inline:KEY).
+// credentials and SRTP master keys (a=crypto ... inline:KEY, and the older
+// SDP k=base64:KEY that OCS 2007 clients send).
 #pragma once
 
 #include <string>

@@ -28,12 +28,17 @@ TEST(Model, Seed001MpopCallHasTwoForksAndIsAnswered) {
 
 TEST(Model, RegistrationWithChallengesEndsWithTheLastAttempt) {
   Trace trace = load_paths({"samples/seed004-remote-user.uccapilog"});
-  ASSERT_EQ(trace.calls.size(), 2u);
+  ASSERT_EQ(trace.calls.size(), 3u);
   const Call& reg = trace.calls[0];
   EXPECT_EQ(reg.kind, "register");
   EXPECT_EQ(reg.final_status, 200);
   EXPECT_EQ(reg.transactions.size(), 3u);
-  const Call& call = trace.calls[1];
+  const Call& e164 = trace.calls[1];
+  EXPECT_EQ(e164.to_uri, "sip:+38511234567@uclab.org");
+  EXPECT_EQ(e164.kind, "audio");  // from the SDPs inside multipart/alternative
+  ASSERT_EQ(e164.forks.size(), 1u);
+  EXPECT_EQ(e164.forks[0].epid, "B6EE6ACB83");  // read from upper-case "TO:"
+  const Call& call = trace.calls[2];
   EXPECT_EQ(call.kind, "audio");
   EXPECT_FALSE(call.final_status.has_value());  // 183 only: still in progress in this trace
   EXPECT_EQ(call.forks.size(), 1u);

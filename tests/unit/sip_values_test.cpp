@@ -132,10 +132,11 @@ TEST(Secrets, NtlmKerberosTlsDskAndSrtpKeysAreMasked) {
       "Authentication-Info: TLS-DSK rspauth=\"8dad7b71\", srand=\"ACCCF975\", snum=\"68\"\r\n"
       "WWW-Authenticate: Kerberos gssapi-data=\"YIIE5gYJKoZIhvcSAQICAQBu\", targetname=\"sip/fe\"\r\n"
       "Authorization: Basic dXNlcjpwYXNz\r\n"
-      "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:JTZf0de/tIGNK+5aQmVJCgslAzCLYsPwNJgG/Ga+|2^31|1:1\r\n";
+      "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:JTZf0de/tIGNK+5aQmVJCgslAzCLYsPwNJgG/Ga+|2^31|1:1\r\n"
+      "k=base64:8nz2U+Sr7tkJOyxCVKRXT1JoEwganb5O\r\n";
   std::string masked = mask_secrets(text);
   for (const char* secret : {"adf58669807b40ea", "a1b5d2ce", "8dad7b71", "ACCCF975", "YIIE5gYJ", "dXNlcjpwYXNz",
-                             "JTZf0de"}) {
+                             "JTZf0de", "8nz2U+Sr"}) {
     EXPECT_EQ(masked.find(secret), std::string::npos) << secret;
   }
   EXPECT_NE(masked.find("opaque=\"135DF6CC\""), std::string::npos);  // not a secret
