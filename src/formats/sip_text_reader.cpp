@@ -45,7 +45,7 @@ ReadResult read_sip_text(std::string_view data) {
     result.add_finding("sip_text.skipped_text", Severity::info, Location{0, 1, 0},
                        std::to_string(pos) + " bytes before the first SIP message were skipped");
   }
-  std::uint32_t line = sip::trim(data.substr(0, pos)).empty() ? line_at(data, pos) : line_at(data, pos);
+  std::uint32_t line = line_at(data, pos);
   while (pos != std::string_view::npos && pos < data.size()) {
     std::string_view rest = data.substr(pos);
     sip::SplitResult split = sip::split_message(rest, nullptr);

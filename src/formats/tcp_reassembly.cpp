@@ -207,7 +207,7 @@ void TcpReassembler::extract(const StreamKey& key, Stream& s, const TcpSegment& 
       result_.add_finding("sip.content_length_mismatch", Severity::warning, segment.location,
                           "data after a SIP message in " + key.source + " -> " + key.destination +
                               " is not a SIP message; its Content-Length may be wrong");
-      s.consumed += next_skip + (resync == std::string_view::npos ? next.size() - 0 : resync);
+      s.consumed += next_skip + (resync == std::string_view::npos ? next.size() : resync);
       if (resync == std::string_view::npos) s.kind = Kind::undecided;
     }
   }

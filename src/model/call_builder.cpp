@@ -91,12 +91,6 @@ std::string kind_of(std::string_view method, const Trace& trace, const Call& cal
   return lower;
 }
 
-struct ContentKey {
-  std::uint32_t input;
-  formats::Direction direction;
-  std::size_t hash;
-};
-
 std::size_t content_hash(const formats::SipRecord& r) {
   std::hash<std::string_view> h;
   std::size_t v = h(r.parts.start_line);

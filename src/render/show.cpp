@@ -54,7 +54,7 @@ std::vector<Item> timeline(const model::Trace& trace, const model::Call& call) {
   return items;
 }
 
-std::string display_summary(const model::Trace& trace, const model::Call& call) {
+std::string display_summary(const model::Call& call) {
   std::string s = fmt::format("{} message{}", call.messages.size(), call.messages.size() == 1 ? "" : "s");
   if (!call.events.empty()) s += fmt::format(", {} log event{}", call.events.size(), call.events.size() == 1 ? "" : "s");
   if (call.retransmissions) s += fmt::format(", {} retransmission{}", call.retransmissions, call.retransmissions == 1 ? "" : "s");
@@ -63,7 +63,6 @@ std::string display_summary(const model::Trace& trace, const model::Call& call) 
     s += ", " + model::format_time(call.start);
     if (call.end.valid) s += " + " + model::format_duration(call.end.micros - call.start.micros);
   }
-  (void)trace;
   return s;
 }
 
@@ -98,7 +97,7 @@ void write_show(std::ostream& out, const model::Trace& trace, const model::Call&
                      call.to_uri.empty() ? "?" : printable(call.to_uri));
   std::string status = call.final_status ? fmt::format("{} {}", *call.final_status, printable(call.final_reason))
                                          : std::string("no final response");
-  out << "  " << style.status(call.final_status.value_or(0), status) << "; " << display_summary(trace, call) << '\n';
+  out << "  " << style.status(call.final_status.value_or(0), status) << "; " << display_summary(call) << '\n';
   if (!call.conversation_id.empty()) out << "  Ms-Conversation-ID: " << printable(call.conversation_id) << '\n';
   for (const auto& e : call.endpoints) {
     out << fmt::format("  {} endpoint: tag={} epid={}{}\n", e.role == model::Role::caller ? "caller" : "callee",
