@@ -236,6 +236,16 @@ void analyse_call(Trace& trace, Call& call) {
   for (const auto& tx : call.transactions) {
     if (tx.method == call.first_method && !tx.in_dialog && tx.final_status > 0) initial = &tx;
   }
+  // A trace that starts inside a dialog (an IM session, a capture begun late)
+  // has only in-dialog requests: the first of them stands for the call.
+  if (!initial) {
+    for (const auto& tx : call.transactions) {
+      if (tx.method == call.first_method && tx.final_status > 0) {
+        initial = &tx;
+        break;
+      }
+    }
+  }
   if (initial) {
     call.final_status = initial->final_status;
     for (std::uint32_t id : initial->messages) {

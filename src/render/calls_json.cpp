@@ -1,5 +1,6 @@
 #include <set>
 
+#include "analysis/verdict.hpp"
 #include "formats/reader.hpp"
 #include "render/renderers.hpp"
 
@@ -32,8 +33,21 @@ Json call_json(const model::Trace& trace, const model::Call& call) {
   j["duration_ms"] = (call.start.valid && call.end.valid) ? Json((call.end.micros - call.start.micros) / 1000) : Json(nullptr);
   j["messages"] = call.messages.size();
   j["retransmissions"] = call.retransmissions;
+  analysis::Verdict verdict = analysis::judge(trace, call);
+  auto optional_ms = [](const std::optional<std::int64_t>& ms) { return ms ? Json(*ms) : Json(nullptr); };
+  j["outcome"] = std::string(analysis::outcome_name(verdict.outcome));
   j["final_status"] = call.final_status ? Json(*call.final_status) : Json(nullptr);
   j["final_reason"] = call.final_status ? optional_text(call.final_reason) : Json(nullptr);
+  j["answered_by"] = verdict.answered_by_epid.empty() && verdict.answered_by_user_agent.empty()
+                        ? Json(nullptr)
+                        : Json({{"epid", optional_text(verdict.answered_by_epid)},
+                                {"user_agent", optional_text(verdict.answered_by_user_agent)}});
+  j["ended_by"] = verdict.ended_by ? Json(std::string(role_name(*verdict.ended_by))) : Json(nullptr);
+  j["timings_ms"] = {{"to_first_provisional", optional_ms(verdict.to_first_provisional_ms)},
+                     {"to_answer", optional_ms(verdict.to_answer_ms)},
+                     {"ring", optional_ms(verdict.ring_ms)},
+                     {"talk", optional_ms(verdict.talk_ms)}};
+  j["auth_rounds"] = verdict.auth_rounds;
   j["forks"] = call.forks.size();
   Json forks = Json::array();
   for (const auto& f : call.forks) {

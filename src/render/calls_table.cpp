@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "analysis/verdict.hpp"
 #include "render/renderers.hpp"
 
 namespace sipsleuth::render {
@@ -21,21 +22,36 @@ std::string party(std::string_view uri) {
   return uri.empty() ? std::string("?") : truncate_to(printable(uri), kMaxAddressWidth);
 }
 
+std::string paint_outcome(const Style& style, analysis::Outcome outcome, const std::string& padded) {
+  switch (outcome) {
+    case analysis::Outcome::answered:
+    case analysis::Outcome::registered:
+    case analysis::Outcome::subscribed: return style.paint(padded, "32");
+    case analysis::Outcome::in_progress: return style.paint(padded, "33");
+    case analysis::Outcome::cancelled: return style.paint(padded, "36");
+    default: return style.paint(padded, "1;31");
+  }
+}
+
 }  // namespace
 
 void write_calls_table(std::ostream& out, const model::Trace& trace, const Style& style) {
   struct Row {
-    std::string start, kind, from, to, status, messages, forks, duration, call_id;
+    std::string start, kind, from, to, outcome, status, messages, forks, duration, call_id;
     int code = 0;
+    analysis::Outcome verdict = analysis::Outcome::in_progress;
   };
   std::vector<Row> rows;
-  rows.push_back({"START", "KIND", "FROM", "TO", "STATUS", "MSGS", "FORKS", "DURATION", "CALL-ID", 0});
+  rows.push_back({"START", "KIND", "FROM", "TO", "OUTCOME", "STATUS", "MSGS", "FORKS", "DURATION", "CALL-ID", 0,
+                  analysis::Outcome::in_progress});
   for (const auto& call : trace.calls) {
     Row r;
     r.start = call.start.valid ? model::format_time(call.start) : "-";
     r.kind = call.kind.empty() ? "?" : call.kind;
     r.from = party(call.from_uri);
     r.to = party(call.to_uri);
+    r.verdict = analysis::judge(trace, call).outcome;
+    r.outcome = std::string(analysis::outcome_name(r.verdict));
     r.status = status_text(call);
     r.code = call.final_status.value_or(0);
     r.messages = std::to_string(call.messages.size());
@@ -44,10 +60,12 @@ void write_calls_table(std::ostream& out, const model::Trace& trace, const Style
     r.call_id = printable(call.call_id);
     rows.push_back(std::move(r));
   }
-  std::size_t w[8] = {};
+  constexpr int kColumns = 9;
+  std::size_t w[kColumns] = {};
   for (const auto& r : rows) {
-    const std::string* cells[8] = {&r.start, &r.kind, &r.from, &r.to, &r.status, &r.messages, &r.forks, &r.duration};
-    for (int i = 0; i < 8; ++i) w[i] = std::max(w[i], display_width(*cells[i]));
+    const std::string* cells[kColumns] = {&r.start,  &r.kind,     &r.from,  &r.to,      &r.outcome,
+                                          &r.status, &r.messages, &r.forks, &r.duration};
+    for (int i = 0; i < kColumns; ++i) w[i] = std::max(w[i], display_width(*cells[i]));
   }
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const Row& r = rows[i];
@@ -57,11 +75,13 @@ void write_calls_table(std::ostream& out, const model::Trace& trace, const Style
     line += pad_right(r.kind, w[1]) + "  ";
     line += pad_right(r.from, w[2]) + "  ";
     line += pad_right(r.to, w[3]) + "  ";
-    std::string status = pad_right(r.status, w[4]);
+    std::string outcome = pad_right(r.outcome, w[4]);
+    line += (header ? outcome : paint_outcome(style, r.verdict, outcome)) + "  ";
+    std::string status = pad_right(r.status, w[5]);
     line += (header ? status : style.status(r.code, status)) + "  ";
-    line += std::string(w[5] - display_width(r.messages), ' ') + r.messages + "  ";
-    line += std::string(w[6] - display_width(r.forks), ' ') + r.forks + "  ";
-    line += std::string(w[7] - display_width(r.duration), ' ') + r.duration + "  ";
+    line += std::string(w[6] - display_width(r.messages), ' ') + r.messages + "  ";
+    line += std::string(w[7] - display_width(r.forks), ' ') + r.forks + "  ";
+    line += std::string(w[8] - display_width(r.duration), ' ') + r.duration + "  ";
     line += r.call_id;
     out << (header ? style.bold(line) : line) << '\n';
   }

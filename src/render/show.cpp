@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "analysis/verdict.hpp"
 #include "formats/reader.hpp"
 #include "render/renderers.hpp"
 #include "sip/secrets.hpp"
@@ -66,6 +67,22 @@ std::string display_summary(const model::Call& call) {
   return s;
 }
 
+std::string verdict_sentence(const analysis::Verdict& v) {
+  std::string s(analysis::outcome_name(v.outcome));
+  if (!v.answered_by_user_agent.empty() || !v.answered_by_epid.empty()) {
+    s += fmt::format(" by {}", v.answered_by_user_agent.empty() ? "?" : printable(v.answered_by_user_agent));
+    if (!v.answered_by_epid.empty()) s += fmt::format(" (epid {})", printable(v.answered_by_epid));
+  }
+  if (v.to_answer_ms) s += fmt::format(" after {}", model::format_duration(*v.to_answer_ms * 1000));
+  else if (v.to_first_provisional_ms) s += fmt::format("; first 18x after {}", model::format_duration(*v.to_first_provisional_ms * 1000));
+  if (v.auth_rounds) s += fmt::format("; {} authentication challenge{}", v.auth_rounds, v.auth_rounds == 1 ? "" : "s");
+  if (v.ended_by) {
+    s += v.ended_by == model::Role::caller ? "; ended by the caller" : "; ended by the callee";
+    if (v.talk_ms) s += fmt::format(" after {} of talk", model::format_duration(*v.talk_ms * 1000));
+  }
+  return s;
+}
+
 }  // namespace
 
 std::string message_text(const model::Message& message, bool show_secrets) {
@@ -98,6 +115,7 @@ void write_show(std::ostream& out, const model::Trace& trace, const model::Call&
   std::string status = call.final_status ? fmt::format("{} {}", *call.final_status, printable(call.final_reason))
                                          : std::string("no final response");
   out << "  " << style.status(call.final_status.value_or(0), status) << "; " << display_summary(call) << '\n';
+  out << "  outcome: " << verdict_sentence(analysis::judge(trace, call)) << '\n';
   if (!call.conversation_id.empty()) out << "  Ms-Conversation-ID: " << printable(call.conversation_id) << '\n';
   for (const auto& e : call.endpoints) {
     out << fmt::format("  {} endpoint: tag={} epid={}{}\n", e.role == model::Role::caller ? "caller" : "callee",

@@ -1,0 +1,213 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "analysis/decode.hpp"
+#include "analysis/tables.hpp"
+#include "analysis/verdict.hpp"
+#include "support/helpers.hpp"
+
+namespace sipsleuth::analysis {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(Tables, CopiesInDataEqualSharedResearch) {
+  fs::path research = fs::path(SIPSLEUTH_SOURCE_DIR) / ".." / "shared" / "research";
+  if (!fs::is_directory(research)) GTEST_SKIP() << research << " not found; cannot compare the copies";
+  for (const char* name : {"ms-diagnostics.tsv", "ms-diagnostics-ranges.tsv", "ms-client-diagnostics.tsv", "icewarn-flags.tsv"}) {
+    EXPECT_EQ(testing::read_file(fs::path(SIPSLEUTH_SOURCE_DIR) / "data" / name), testing::read_file(research / name))
+        << name << " in data/ differs from shared/research/; copy it again";
+  }
+}
+
+TEST(Tables, EveryRowOfTheDiagnosticsTableIsDecodable) {
+  std::ifstream in(fs::path(SIPSLEUTH_SOURCE_DIR) / "data" / "ms-diagnostics.tsv");
+  std::string line;
+  std::getline(in, line);  // header
+  std::size_t rows = 0;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    ++rows;
+    unsigned code = static_cast<unsigned>(std::stoul(line.substr(0, line.find('\t'))));
+    EXPECT_FALSE(ms_diagnostic_info(code).empty()) << code;
+  }
+  EXPECT_EQ(ms_diagnostic_rows(), rows);
+}
+
+TEST(Decode, InboundRoutingFork) {
+  auto d = decode_ms_diagnostic(
+      "13004;reason=\"Request was proxied to one or more registered endpoints\";source=\"R2EE01.uclab.org\";"
+      "appName=\"InboundRouting\"");
+  EXPECT_EQ(d.parsed.code, 13004u);
+  EXPECT_TRUE(d.reason_from_wire);
+  EXPECT_EQ(d.source, "R2EE01.uclab.org");
+  EXPECT_EQ(d.app_name, "InboundRouting");
+  EXPECT_EQ(d.component, "VoIP – inbound call routing");
+  ASSERT_FALSE(d.known.empty());
+}
+
+TEST(Decode, UnknownCodeKeepsItsOwnReasonAndRange) {
+  auto d = decode_ms_diagnostic("12999;reason=\"Something new\"");
+  EXPECT_TRUE(d.known.empty());
+  EXPECT_EQ(d.reason, "Something new");
+  EXPECT_EQ(d.component, "VoIP – outbound call routing");
+}
+
+TEST(Decode, TableReasonWhenTheWireHasNone) {
+  auto d = decode_ms_diagnostic("1003");
+  EXPECT_FALSE(d.reason_from_wire);
+  EXPECT_EQ(d.reason, "User does not exist.");
+}
+
+TEST(Decode, ClientIceWarnAndQoeFlagsAreDifferentTables) {
+  auto client = decode_ice_warnings(IceFlagTable::client_icewarn, 0x40003a0);
+  std::vector<std::uint32_t> bits;
+  for (const auto* f : client.flags) bits.push_back(f->bit);
+  EXPECT_EQ(bits, (std::vector<std::uint32_t>{0x20, 0x80, 0x100, 0x200, 0x4000000}));
+  EXPECT_EQ(client.unknown_bits, 0u);
+  auto qoe = decode_ice_warnings(IceFlagTable::qoe_ice_warning_flags, 0x10);
+  ASSERT_EQ(qoe.flags.size(), 1u);
+  EXPECT_EQ(qoe.flags[0]->meaning, "TURN server is unreachable.");
+  auto client_same_bits = decode_ice_warnings(IceFlagTable::client_icewarn, 0x10);
+  ASSERT_EQ(client_same_bits.flags.size(), 1u);
+  EXPECT_EQ(client_same_bits.flags[0]->meaning, "An attempt to send TCP on the TURN server failed.");
+  auto none = decode_ice_warnings(IceFlagTable::client_icewarn, 0);
+  ASSERT_EQ(none.flags.size(), 1u);
+  EXPECT_EQ(none.flags[0]->bit, 0u);
+}
+
+TEST(Decode, ClientDiagnosticWithMediaDebug) {
+  auto d = decode_ms_client_diagnostic(
+      "51004; reason=\"Action initiated by User\";CalleeMediaDebug=\"audio:ICEWarn=0x40003a0,LocalSite=192.168.100.1:50034,"
+      "LocalMR=192.168.100.1::58503,RemoteMR=80.60.22.20:58091,PortRange=50020:50039\"");
+  EXPECT_EQ(d.parsed.code, 51004u);
+  EXPECT_FALSE(d.is_error());
+  ASSERT_EQ(d.media.size(), 1u);
+  EXPECT_EQ(d.media[0].side, "CalleeMediaDebug");
+  ASSERT_TRUE(d.media[0].ice);
+  EXPECT_EQ(d.media[0].ice->flags.size(), 5u);
+  EXPECT_TRUE(decode_ms_client_diagnostic("52001;reason=\"x\"").is_error());
+}
+
+TEST(Decode, ReasonAndWarningHeaders) {
+  auto reasons = decode_reason("Q.850;cause=16;text=\"Normal call clearing\", SIP;cause=480;text=\"Gone\"");
+  ASSERT_EQ(reasons.size(), 2u);
+  EXPECT_EQ(reasons[0].cause, 16u);
+  EXPECT_EQ(reasons[0].meaning, "Normal call clearing");
+  EXPECT_EQ(reasons[1].protocol, "SIP");
+  EXPECT_FALSE(reasons[1].meaning);
+  auto warnings = decode_warning("399 edge.contoso.com \"Media relay unreachable\"");
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0].code, 399u);
+  EXPECT_EQ(warnings[0].agent, "edge.contoso.com");
+  EXPECT_EQ(warnings[0].text, "Media relay unreachable");
+}
+
+// A client log of one call, message by message: (seconds, sent?, SIP text).
+struct Step {
+  double at;
+  bool sent;
+  std::string text;
+};
+
+std::string client_log(const std::vector<Step>& steps) {
+  std::string log;
+  for (const auto& s : steps) {
+    int ms = static_cast<int>(s.at * 1000);
+    char prefix[64];
+    std::snprintf(prefix, sizeof prefix, "01/05/2010|14:%02d:%02d.%03d 418:D8 INFO  :: ", ms / 60000 % 60, ms / 1000 % 60, ms % 1000);
+    std::string marker = s.sent ? "Sending Packet - 10.0.0.2:5061 (From Local Address: 10.0.0.1:5061) 1 bytes"
+                                : "Data Received - 10.0.0.2:5061 (To Local Address: 10.0.0.1:5061) 1 bytes";
+    log += prefix + marker + ":\n" + s.text + "\n" + prefix + "End of " + marker + "\n";
+  }
+  return log;
+}
+
+std::string request(const std::string& method, int cseq, const std::string& extra = "", bool in_dialog = false) {
+  return method + " sip:bob@contoso.com SIP/2.0\nFrom: <sip:alice@contoso.com>;tag=a1\nTo: <sip:bob@contoso.com>" +
+         (in_dialog ? ";tag=b1" : "") + "\nCall-ID: v1\nCSeq: " + std::to_string(cseq) + " " + method + "\n" + extra +
+         "Content-Length: 0\n";
+}
+
+std::string response(int status, const std::string& reason, int cseq, const std::string& method,
+                     const std::string& extra = "") {
+  return "SIP/2.0 " + std::to_string(status) + " " + reason +
+         "\nFrom: <sip:alice@contoso.com>;tag=a1\nTo: <sip:bob@contoso.com>;tag=b1;epid=e1\nCall-ID: v1\nCSeq: " +
+         std::to_string(cseq) + " " + method + "\nUser-Agent: Phone/1\n" + extra + "Content-Length: 0\n";
+}
+
+Verdict judge_log(const std::vector<Step>& steps) {
+  model::Trace trace = testing::load_text("verdict.uccapilog", client_log(steps));
+  EXPECT_EQ(trace.calls.size(), 1u);
+  return judge(trace, trace.calls.at(0));
+}
+
+TEST(Verdict, EveryOutcomeOfTheVocabulary) {
+  auto invite_ending = [](int status, const std::string& reason) {
+    return judge_log({{0, true, request("INVITE", 1)}, {1, false, response(180, "Ringing", 1, "INVITE")},
+                      {5, false, response(status, reason, 1, "INVITE")}})
+        .outcome;
+  };
+  EXPECT_EQ(invite_ending(486, "Busy Here"), Outcome::busy);
+  EXPECT_EQ(invite_ending(600, "Busy Everywhere"), Outcome::busy);
+  EXPECT_EQ(invite_ending(603, "Decline"), Outcome::declined);
+  EXPECT_EQ(invite_ending(480, "Temporarily Unavailable"), Outcome::no_answer);
+  EXPECT_EQ(invite_ending(408, "Request Timeout"), Outcome::no_answer);
+  EXPECT_EQ(invite_ending(404, "Not Found"), Outcome::failed);
+  EXPECT_EQ(invite_ending(487, "Request Terminated"), Outcome::cancelled);
+
+  Verdict timeout_diag = judge_log({{0, true, request("INVITE", 1)}, {1, false, response(183, "Session Progress", 1, "INVITE")},
+                                    {30, false, response(504, "Server time-out", 1, "INVITE",
+                                                         "ms-diagnostics: 5001;reason=\"Request timed out\"\n")}});
+  EXPECT_EQ(timeout_diag.outcome, Outcome::no_answer);
+
+  Verdict answered = judge_log({{0, true, request("INVITE", 1)}, {2, false, response(180, "Ringing", 1, "INVITE")},
+                                {6, false, response(200, "OK", 1, "INVITE")}, {6.1, true, request("ACK", 1, "", true)},
+                                {66, false, "BYE sip:alice@contoso.com SIP/2.0\nFrom: <sip:bob@contoso.com>;tag=b1\n"
+                                            "To: <sip:alice@contoso.com>;tag=a1\nCall-ID: v1\nCSeq: 5 BYE\nContent-Length: 0\n"}});
+  EXPECT_EQ(answered.outcome, Outcome::answered);
+  EXPECT_EQ(answered.to_first_provisional_ms, 2000);
+  EXPECT_EQ(answered.to_answer_ms, 6000);
+  EXPECT_EQ(answered.ring_ms, 4000);
+  EXPECT_EQ(answered.talk_ms, 60000);
+  EXPECT_EQ(answered.ended_by, model::Role::callee);
+  EXPECT_EQ(answered.answered_by_epid, "e1");
+
+  Verdict media_failed = judge_log(
+      {{0, true, request("INVITE", 1)}, {3, false, response(200, "OK", 1, "INVITE")},
+       {3.1, true, request("ACK", 1, "", true)},
+       {10, true, request("BYE", 2, "ms-client-diagnostics: 52001;reason=\"Call failed to establish due to a media connectivity failure\"\n", true)}});
+  EXPECT_EQ(media_failed.outcome, Outcome::media_failed);
+  EXPECT_EQ(media_failed.ended_by, model::Role::caller);
+
+  EXPECT_EQ(judge_log({{0, true, request("INVITE", 1)}, {1, false, response(183, "Session Progress", 1, "INVITE")}}).outcome,
+            Outcome::in_progress);
+
+  Verdict registered = judge_log({{0, true, request("REGISTER", 1)},
+                                  {0.1, false, response(401, "Unauthorized", 1, "REGISTER", "WWW-Authenticate: NTLM realm=\"SIP\"\n")},
+                                  {0.2, true, request("REGISTER", 2, "Proxy-Authorization: NTLM gssapi-data=\"abc\"\n")},
+                                  {0.3, false, response(200, "OK", 2, "REGISTER")}});
+  EXPECT_EQ(registered.outcome, Outcome::registered);
+  EXPECT_EQ(registered.auth_rounds, 1u);
+
+  EXPECT_EQ(judge_log({{0, true, request("REGISTER", 1, "Authorization: Digest username=\"a\", response=\"x\"\n")},
+                       {0.1, false, response(403, "Forbidden", 1, "REGISTER")}})
+                .outcome,
+            Outcome::auth_failed);
+  EXPECT_EQ(judge_log({{0, true, request("REGISTER", 1)}, {0.1, false, response(401, "Unauthorized", 1, "REGISTER")}}).outcome,
+            Outcome::failed);  // challenged, but no credentials were ever sent
+  EXPECT_EQ(judge_log({{0, true, request("SUBSCRIBE", 1)}, {0.1, false, response(200, "OK", 1, "SUBSCRIBE")}}).outcome,
+            Outcome::subscribed);
+}
+
+TEST(Verdict, Seed001MpopAnsweredByThePhone) {
+  model::Trace trace = testing::load_paths({"samples/seed001-mpop-call.uccapilog"});
+  Verdict v = judge(trace, trace.calls.at(0));
+  EXPECT_EQ(v.outcome, Outcome::answered);
+  EXPECT_EQ(v.answered_by_epid, "2798f0b3cc");
+  EXPECT_NE(v.answered_by_user_agent.find("OCPhone"), std::string_view::npos);
+}
+
+}  // namespace
+}  // namespace sipsleuth::analysis
