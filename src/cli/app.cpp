@@ -9,6 +9,7 @@
 
 #include "io/input.hpp"
 #include "model/trace.hpp"
+#include "render/decoded.hpp"
 #include "render/renderers.hpp"
 
 namespace sipsleuth::cli {
@@ -28,6 +29,7 @@ constexpr const char* kDescription =
     "  sipsleuth calls Lync-UccApi-0.UccApilog edge.pcap      list every call\n"
     "  sipsleuth calls --json logs/ > calls.jsonl              the same as JSON Lines\n"
     "  sipsleuth show --call a622d7b9 client.uccapilog         one call, message by message\n"
+    "  sipsleuth decode icewarn 0x40003a0                      explain a value pasted from anywhere\n"
     "\n"
     "Exit status: 0 done, 1 nothing matched, 2 an input could not be read or the command\n"
     "line is wrong (the other inputs are still analysed).\n"
@@ -41,6 +43,9 @@ struct Options {
   bool show_secrets = false;
   bool quiet = false;
   std::string call;
+  std::string decode_kind;
+  std::string decode_value;
+  bool qoe = false;
 };
 
 std::string_view severity_word(formats::Severity s) {
@@ -116,6 +121,44 @@ int run_show(const Options& options, std::ostream& out, std::ostream& err) {
   return status;
 }
 
+int run_decode(const Options& options, std::ostream& out, std::ostream& err) {
+  const std::string& kind = options.decode_kind;
+  const std::string& value = options.decode_value;
+  if (kind == "ms-diagnostics" || kind == "ms-diagnostics-public") {
+    auto decoded = analysis::decode_ms_diagnostic(value);
+    if (!decoded.parsed.code && decoded.parsed.fields.empty()) {
+      err << "sipsleuth: \"" << render::printable(value) << "\" is not an ms-diagnostics value (e.g. 13004;reason=\"...\")\n";
+      return kInputError;
+    }
+    render::write_decoded(out, decoded, kind);
+  } else if (kind == "ms-client-diagnostics") {
+    auto decoded = analysis::decode_ms_client_diagnostic(value);
+    if (!decoded.parsed.code) {
+      err << "sipsleuth: \"" << render::printable(value) << "\" does not start with a code (e.g. 51007;reason=\"...\")\n";
+      return kInputError;
+    }
+    render::write_decoded(out, decoded);
+  } else if (kind == "icewarn") {
+    auto flags = analysis::parse_flags_value(value);
+    if (!flags) {
+      err << "sipsleuth: \"" << render::printable(value) << "\" is not a number (give it as 0x40003a0 or in decimal)\n";
+      return kInputError;
+    }
+    render::write_decoded(out, analysis::decode_ice_warnings(options.qoe ? analysis::IceFlagTable::qoe_ice_warning_flags
+                                                                         : analysis::IceFlagTable::client_icewarn,
+                                                             *flags));
+  } else if (kind == "reason") {
+    render::write_decoded(out, analysis::decode_reason(value));
+  } else if (kind == "warning") {
+    render::write_decoded(out, analysis::decode_warning(value));
+  } else {
+    err << "sipsleuth: cannot decode \"" << render::printable(kind)
+        << "\"; choose ms-diagnostics, ms-diagnostics-public, ms-client-diagnostics, icewarn, reason or warning\n";
+    return kInputError;
+  }
+  return kDone;
+}
+
 }  // namespace
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
@@ -137,6 +180,15 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   add_common(show);
   show->add_option("-c,--call", options.call, "the Call-ID, or enough of its beginning to be unique")->required();
 
+  CLI::App* decode = app.add_subcommand(
+      "decode", "explain a diagnostic value pasted from anywhere: ms-diagnostics, ms-client-diagnostics, icewarn, reason, warning");
+  decode->add_option("kind", options.decode_kind,
+                     "ms-diagnostics | ms-diagnostics-public | ms-client-diagnostics | icewarn | reason | warning")
+      ->required();
+  decode->add_option("value", options.decode_value, "the header value, or the ICEWarn number (0x... or decimal)")
+      ->required();
+  decode->add_flag("--qoe", options.qoe, "icewarn: decode a QoE report's IceWarningFlags instead of a client ICEWarn");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -154,6 +206,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   }
   if (calls->parsed()) return run_calls(options, out, err);
   if (show->parsed()) return run_show(options, out, err);
+  if (decode->parsed()) return run_decode(options, out, err);
   return kInputError;
 }
 

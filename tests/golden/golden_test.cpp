@@ -48,6 +48,19 @@ INSTANTIATE_TEST_SUITE_P(
         GoldenCase{"show_seed004_server_diag.txt", {"show", "--no-color", "--call", "a308fa72", "samples/seed004-fe-outbound-routing.log"}},
         GoldenCase{"show_trunk_tcp.txt", {"show", "--no-color", "--call", "trunk-tcp", "samples/trunk-capture.pcap"}},
         GoldenCase{"show_pasted_options.txt", {"show", "--no-color", "--call", "017b06f3", "samples/pasted-im-and-options.sip"}},
+        GoldenCase{"decode_icewarn.txt", {"decode", "icewarn", "0x40003a0"}},
+        GoldenCase{"decode_icewarn_qoe.txt", {"decode", "icewarn", "--qoe", "0x8010"}},
+        GoldenCase{"decode_ms_diagnostics_12006.txt",
+                   {"decode", "ms-diagnostics",
+                    "12006;reason=\"Trying next hop\";source=\"R2EE01.uclab.org\";PhoneRoute=\"Local Calls\";"
+                    "Gateway=\"R2MS01.uclab.org:5061\";appName=\"OutboundRouting\""}},
+        GoldenCase{"decode_ms_client_diagnostics_51007.txt",
+                   {"decode", "ms-client-diagnostics",
+                    "51007;reason=\"Callee media connectivity diagnosis info\";CalleeMediaDebug=\"application-sharing:"
+                    "ICEWarn=0x0,LocalSite=10.166.24.59:8541,LocalMR=1.1.1.1:50704,RemoteSite=10.98.2.1:21916,"
+                    "RemoteMR=2.2.2.2:58138,PortRange=50040:50059,LocalMRTCPPort=50704,RemoteMRTCPPort=58138\""}},
+        GoldenCase{"decode_reason_q850.txt", {"decode", "reason", "Q.850;cause=17;text=\"User busy\""}},
+        GoldenCase{"decode_not_a_number.txt", {"decode", "icewarn", "zero"}},
         GoldenCase{"show_secrets_shown.txt", {"show", "--no-color", "--show-secrets", "--call", "e343", "samples/seed001-mpop-call.uccapilog"}}),
     [](const ::testing::TestParamInfo<GoldenCase>& info) {
       std::string name = info.param.name;
