@@ -29,6 +29,7 @@ constexpr const char* kDescription =
     "  sipsleuth calls Lync-UccApi-0.UccApilog edge.pcap      list every call\n"
     "  sipsleuth calls --json logs/ > calls.jsonl              the same as JSON Lines\n"
     "  sipsleuth show --call a622d7b9 client.uccapilog         one call, message by message\n"
+    "  sipsleuth diagnose client.uccapilog fe.log              why each call ended as it did\n"
     "  sipsleuth decode icewarn 0x40003a0                      explain a value pasted from anywhere\n"
     "\n"
     "Exit status: 0 done, 1 nothing matched, 2 an input could not be read or the command\n"
@@ -121,6 +122,30 @@ int run_show(const Options& options, std::ostream& out, std::ostream& err) {
   return status;
 }
 
+int run_diagnose(const Options& options, std::ostream& out, std::ostream& err) {
+  model::Trace trace = load(options);
+  int status = report_problems(trace, options, err);
+  std::vector<std::uint32_t> calls;
+  if (!options.call.empty()) {
+    auto id = trace.find_call(options.call, &calls);
+    if (!id) {
+      err << "sipsleuth: no single call has a Call-ID starting with \"" << render::printable(options.call) << "\" ("
+          << calls.size() << " match)\n";
+      return status == kDone ? kNothingMatched : status;
+    }
+    calls.assign(1, *id);
+  } else {
+    for (const auto& call : trace.calls) calls.push_back(call.id);
+  }
+  if (calls.empty()) {
+    err << "sipsleuth: no calls found in the inputs\n";
+    return status == kDone ? kNothingMatched : status;
+  }
+  if (options.json) render::write_diagnose_json(out, trace, calls);
+  else render::write_diagnose(out, trace, calls, render::detect_style(options.no_color, options.show_secrets));
+  return status;
+}
+
 int run_decode(const Options& options, std::ostream& out, std::ostream& err) {
   const std::string& kind = options.decode_kind;
   const std::string& value = options.decode_value;
@@ -180,6 +205,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   add_common(show);
   show->add_option("-c,--call", options.call, "the Call-ID, or enough of its beginning to be unique")->required();
 
+  CLI::App* diagnose = app.add_subcommand(
+      "diagnose", "explain every call: outcome, routing, forks, diagnostics, server records, each with its evidence");
+  add_common(diagnose);
+  diagnose->add_option("-c,--call", options.call, "only this call (a unique beginning of its Call-ID)");
   CLI::App* decode = app.add_subcommand(
       "decode", "explain a diagnostic value pasted from anywhere: ms-diagnostics, ms-client-diagnostics, icewarn, reason, warning");
   decode->add_option("kind", options.decode_kind,
@@ -207,6 +236,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   if (calls->parsed()) return run_calls(options, out, err);
   if (show->parsed()) return run_show(options, out, err);
   if (decode->parsed()) return run_decode(options, out, err);
+  if (diagnose->parsed()) return run_diagnose(options, out, err);
   return kInputError;
 }
 

@@ -27,6 +27,11 @@ Json summary_json(const model::Trace& trace);
 void write_show(std::ostream& out, const model::Trace& trace, const model::Call& call, const Style& style);
 void write_show_json(std::ostream& out, const model::Trace& trace, const model::Call& call, bool show_secrets);
 
+// Per call: the verdict and the findings with their evidence (`sipsleuth diagnose`).
+void write_diagnose(std::ostream& out, const model::Trace& trace, const std::vector<std::uint32_t>& calls,
+                    const Style& style);
+void write_diagnose_json(std::ostream& out, const model::Trace& trace, const std::vector<std::uint32_t>& calls);
+
 // The SIP text of a message as it would appear on the wire (server-log records
 // are reassembled from their Start-Line / headers / Message-Body fields), with
 // secrets masked unless asked otherwise.

@@ -1,8 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "analysis/decode.hpp"
+#include "analysis/diagnose.hpp"
 #include "analysis/tables.hpp"
 #include "analysis/verdict.hpp"
 #include "support/helpers.hpp"
@@ -207,6 +209,64 @@ TEST(Verdict, Seed001MpopAnsweredByThePhone) {
   EXPECT_EQ(v.outcome, Outcome::answered);
   EXPECT_EQ(v.answered_by_epid, "2798f0b3cc");
   EXPECT_NE(v.answered_by_user_agent.find("OCPhone"), std::string_view::npos);
+}
+
+}  // namespace
+}  // namespace sipsleuth::analysis
+
+namespace sipsleuth::analysis {
+namespace {
+
+std::vector<std::string> finding_codes(const model::Trace& trace, std::string_view call_prefix) {
+  auto id = trace.find_call(call_prefix, nullptr);
+  EXPECT_TRUE(id) << call_prefix;
+  std::vector<std::string> codes;
+  if (!id) return codes;
+  const model::Call& call = trace.calls[*id];
+  for (const auto& f : diagnose(trace, call, judge(trace, call))) {
+    codes.push_back(f.code);
+    EXPECT_FALSE(f.message.empty());
+    EXPECT_TRUE(!f.messages.empty() || !f.events.empty() || f.code == "call.in-progress") << f.code;
+  }
+  return codes;
+}
+
+bool has(const std::vector<std::string>& codes, const std::string& code) {
+  return std::find(codes.begin(), codes.end(), code) != codes.end();
+}
+
+TEST(Diagnose, SeedVoiceRoutingIsExplained) {
+  model::Trace trace = testing::load_paths({"samples/seed004-remote-user.uccapilog", "samples/seed001-mpop-call.uccapilog"});
+  auto e164 = finding_codes(trace, "036f5404");
+  EXPECT_TRUE(has(e164, "routing.outbound_gateway"));
+  auto non_e164 = finding_codes(trace, "2b5ae96b");
+  EXPECT_TRUE(has(non_e164, "routing.number_translated"));
+  EXPECT_TRUE(has(non_e164, "routing.outbound_gateway"));
+  auto mpop = finding_codes(trace, "e3430528");
+  EXPECT_TRUE(has(mpop, "call.answered"));
+  EXPECT_TRUE(has(mpop, "call.forked"));
+  EXPECT_TRUE(has(mpop, "routing.inbound_forked"));
+  auto registration = finding_codes(trace, "7e1c2b9f");
+  EXPECT_TRUE(has(registration, "call.registered"));
+  EXPECT_TRUE(has(registration, "registration.authentication"));
+}
+
+TEST(Diagnose, ServerRecordsBecomeFindingsWithTheirResultCode) {
+  model::Trace trace = testing::load_paths({"samples/seed004-fe-outbound-routing.log"});
+  auto codes = finding_codes(trace, "a308fa72");
+  EXPECT_TRUE(has(codes, "server.sipproxy_e_connection_failed"));
+  auto untrusted = finding_codes(trace, "c00bc618");
+  EXPECT_TRUE(has(untrusted, "server.sipproxy_e_routing"));
+}
+
+TEST(Diagnose, MediaRelaysOfSeed003) {
+  model::Trace trace = testing::load_paths({"samples/seed003-app-sharing.uccapilog"});
+  const model::Call& call = trace.calls.at(0);
+  auto findings = diagnose(trace, call, judge(trace, call));
+  auto relays = std::find_if(findings.begin(), findings.end(), [](const CallFinding& f) { return f.code == "media.relays"; });
+  ASSERT_NE(relays, findings.end());
+  EXPECT_NE(relays->message.find("local relay 1.1.1.1:50704"), std::string::npos);
+  EXPECT_NE(relays->message.find("remote relay 2.2.2.2:58138"), std::string::npos);
 }
 
 }  // namespace

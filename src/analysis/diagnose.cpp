@@ -1,0 +1,294 @@
+#include "analysis/diagnose.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <set>
+
+#include "analysis/decode.hpp"
+#include "sip/text.hpp"
+#include "sip/uri.hpp"
+
+namespace sipsleuth::analysis {
+namespace {
+
+using formats::Severity;
+
+std::string text(std::string_view s) { return std::string(s); }
+
+std::string outcome_sentence(const model::Trace& trace, const model::Call& call, const Verdict& v) {
+  std::string status = call.final_status ? fmt::format("{} {}", *call.final_status, call.final_reason) : "";
+  switch (v.outcome) {
+    case Outcome::answered: {
+      if (!sip::iequals(call.first_method, "INVITE")) {
+        return fmt::format("The {} was accepted ({}).", call.first_method, status);
+      }
+      std::string s = "The call was answered";
+      if (!v.answered_by_user_agent.empty()) s += fmt::format(" by {}", v.answered_by_user_agent);
+      if (!v.answered_by_epid.empty()) s += fmt::format(" (epid {})", v.answered_by_epid);
+      if (v.to_answer_ms) s += fmt::format(" {} after the request", model::format_duration(*v.to_answer_ms * 1000));
+      if (v.ended_by) {
+        s += fmt::format(" and ended by the {}", *v.ended_by == model::Role::caller ? "caller" : "callee");
+        if (v.talk_ms) s += fmt::format(" after {}", model::format_duration(*v.talk_ms * 1000));
+      }
+      return s + ".";
+    }
+    case Outcome::cancelled: return fmt::format("The caller cancelled the call before it was answered ({}).", status);
+    case Outcome::busy: return fmt::format("The callee was busy ({}).", status);
+    case Outcome::declined: return fmt::format("The callee declined the call ({}).", status);
+    case Outcome::no_answer: return fmt::format("Nobody answered ({}).", status);
+    case Outcome::failed: return fmt::format("The request failed with {}.", status);
+    case Outcome::media_failed:
+      return "The call was answered but the media never connected: it was ended within seconds with a media failure "
+             "diagnostic.";
+    case Outcome::registered:
+      return v.auth_rounds ? fmt::format("The endpoint registered after {} authentication challenge{}.", v.auth_rounds,
+                                         v.auth_rounds == 1 ? "" : "s")
+                           : std::string("The endpoint registered.");
+    case Outcome::auth_failed:
+      return fmt::format("Registration failed: the credentials sent were rejected ({}).", status);
+    case Outcome::subscribed: return "The subscription was accepted.";
+    case Outcome::in_progress:
+      (void)trace;
+      return call.messages.empty() ? "The trace holds only server log records for this call, no SIP messages."
+                                   : "The trace ends before the request got a final response.";
+  }
+  return {};
+}
+
+Severity outcome_severity(Outcome o) {
+  switch (o) {
+    case Outcome::failed:
+    case Outcome::media_failed:
+    case Outcome::auth_failed: return Severity::error;
+    case Outcome::busy:
+    case Outcome::declined:
+    case Outcome::no_answer: return Severity::warning;
+    default: return Severity::info;
+  }
+}
+
+std::string quoted_field(const sip::Diagnostic& d, std::string_view key) {
+  auto v = d.field(key);
+  return v ? std::string(*v) : std::string("?");
+}
+
+// One finding per distinct ms-diagnostics value; repeated observations of the
+// same header (several hops, retransmissions) become more evidence.
+void diagnostics_findings(const model::Trace& trace, const model::Call& call, std::vector<CallFinding>& out) {
+  std::map<std::string, std::size_t> seen;
+  for (std::uint32_t id : call.messages) {
+    const model::Message& m = trace.messages[id];
+    for (auto header : {sip::HeaderId::ms_diagnostics, sip::HeaderId::ms_diagnostics_public}) {
+      std::string_view value = m.sip.header(header);
+      if (value.empty()) continue;
+      std::string key(value);
+      if (auto it = seen.find(key); it != seen.end()) {
+        out[it->second].messages.push_back(id);
+        continue;
+      }
+      DecodedDiagnostic d = decode_ms_diagnostic(value);
+      std::string from = d.source.empty() ? std::string() : fmt::format(" on {}", d.source);
+      CallFinding f;
+      f.messages.push_back(id);
+      unsigned code = d.parsed.code.value_or(0);
+      if (code == 13004) {
+        f.code = "routing.inbound_forked";
+        f.message = fmt::format("Inbound Routing{} proxied the call to every registered endpoint of the callee "
+                                "(ms-diagnostics 13004); {} of them answered with 18x or 2xx.",
+                                from, call.forks.size());
+      } else if (code == 12006) {
+        f.code = "routing.outbound_gateway";
+        f.message = fmt::format("Outbound Routing{} sent the call to gateway {} via route \"{}\" (ms-diagnostics 12006).",
+                                from, quoted_field(d.parsed, "Gateway"), quoted_field(d.parsed, "PhoneRoute"));
+      } else if (code == 14011) {
+        f.code = "routing.number_translated";
+        f.message = fmt::format("The Translation Service{} normalized the dialed number {} to {} with rule \"{}\" "
+                                "(ms-diagnostics 14011).",
+                                from, quoted_field(d.parsed, "CalledNumber"), quoted_field(d.parsed, "TranslatedNumber"),
+                                quoted_field(d.parsed, "RuleName"));
+      } else {
+        f.code = fmt::format("ms-diagnostics.{}", code);
+        std::string details;
+        for (const auto& field : d.parsed.fields) {
+          if (sip::iequals(field.key, "reason") || sip::iequals(field.key, "source") || sip::iequals(field.key, "appName")) continue;
+          details += fmt::format("{}{}={}", details.empty() ? "; " : ", ", field.key, field.value);
+        }
+        f.message = fmt::format("ms-diagnostics {}{}: {}{}{}.", code, from, d.reason.empty() ? "(no reason)" : d.reason,
+                                d.component ? fmt::format(" [{}]", *d.component) : std::string(), details);
+      }
+      f.severity = m.sip.status() >= 300 ? Severity::error : Severity::info;
+      seen.emplace(key, out.size());
+      out.push_back(std::move(f));
+    }
+  }
+}
+
+void client_diagnostics_findings(const model::Trace& trace, const model::Call& call, std::vector<CallFinding>& out) {
+  std::set<std::string> seen;
+  for (std::uint32_t id : call.messages) {
+    const model::Message& m = trace.messages[id];
+    std::string_view value = m.sip.header(sip::HeaderId::ms_client_diagnostics);
+    if (value.empty() || !seen.insert(std::string(value)).second) continue;
+    DecodedClientDiagnostic d = decode_ms_client_diagnostic(value);
+    unsigned code = d.parsed.code.value_or(0);
+    if (d.is_error()) {
+      out.push_back({"media.client_error", Severity::error,
+                     fmt::format("The client reported a failure: ms-client-diagnostics {} {}.", code, d.reason), {id}, {}});
+    }
+    for (const auto& media : d.media) {
+      std::string who = media.side == "CallerMediaDebug" ? "Caller" : "Callee";
+      auto field = [&](std::string_view k) { return std::string(media.media.field(k).value_or("?")); };
+      out.push_back({"media.relays", Severity::info,
+                     fmt::format("{}'s {} media path (ms-client-diagnostics {}): local relay {}, remote relay {}, "
+                                 "port range {}.",
+                                 who, media.media.media, code, field("LocalMR"), field("RemoteMR"), field("PortRange")),
+                     {id},
+                     {}});
+      if (media.ice && media.ice->value != 0) {
+        std::string flags;
+        for (const auto* flag : media.ice->flags) {
+          flags += fmt::format("{}0x{:x} {}", flags.empty() ? "" : "; ", flag->bit, flag->meaning);
+        }
+        out.push_back({"media.ice_warnings", Severity::warning,
+                       fmt::format("{}'s ICE reported warnings for {} (ICEWarn 0x{:x}): {}", who, media.media.media,
+                                   media.ice->value, flags),
+                       {id},
+                       {}});
+      }
+    }
+  }
+}
+
+void reason_and_warning_findings(const model::Trace& trace, const model::Call& call, std::vector<CallFinding>& out) {
+  for (std::uint32_t id : call.messages) {
+    const model::Message& m = trace.messages[id];
+    if (m.retransmission_of != model::kNoId) continue;
+    std::string what = m.sip.is_request() ? std::string(m.sip.method()) : std::to_string(m.sip.status());
+    for (const auto& r : decode_reason(m.sip.header(sip::HeaderId::reason))) {
+      if (r.protocol.empty()) continue;
+      out.push_back({"sip.reason", Severity::info,
+                     fmt::format("{} carries Reason {} cause {}{}{}.", what, r.protocol,
+                                 r.cause ? std::to_string(*r.cause) : std::string("?"),
+                                 r.meaning ? fmt::format(" ({})", *r.meaning) : std::string(),
+                                 r.text.empty() ? std::string() : fmt::format(": \"{}\"", r.text)),
+                     {id},
+                     {}});
+    }
+    for (const auto& w : decode_warning(m.sip.header(sip::HeaderId::warning))) {
+      if (!w.code) continue;
+      out.push_back({"sip.warning", Severity::warning,
+                     fmt::format("{} carries Warning {} from {}: \"{}\".", what, *w.code, w.agent, w.text), {id}, {}});
+    }
+  }
+}
+
+void server_record_findings(const model::Trace& trace, const model::Call& call, std::vector<CallFinding>& out) {
+  for (std::uint32_t id : call.events) {
+    const formats::LogEvent& e = trace.events[id].event;
+    std::string_view result = sip::trim(e.field("Result-Code"));
+    std::string_view name = result.substr(result.find(' ') == std::string_view::npos ? result.size() : result.find(' ') + 1);
+    Severity severity = e.level == "TL_ERROR" || e.level == "TL_FATAL" ? Severity::error
+                        : e.level == "TL_WARN"                          ? Severity::warning
+                                                                        : Severity::info;
+    std::string code = name.empty() ? std::string("server.diagnostic") : "server." + sip::to_lower_copy(sip::trim(name));
+    std::string message = fmt::format("{} logged: {}", e.component.empty() ? "The server" : std::string(e.component),
+                                      e.field("Text").empty() ? std::string(e.header_text) : std::string(e.field("Text")));
+    if (!result.empty()) message += fmt::format(" (Result-Code {})", result);
+    if (!e.field("Peer").empty()) message += fmt::format("; peer {}", e.field("Peer"));
+    if (!e.field("Data").empty()) message += fmt::format("; {}", e.field("Data"));
+    out.push_back({code, severity, message + ".", {}, {id}});
+  }
+}
+
+std::string first_word(std::string_view s) {
+  s = sip::trim(s);
+  return std::string(s.substr(0, s.find_first_of(" \t")));
+}
+
+void registration_findings(const model::Trace& trace, const model::Call& call, std::vector<CallFinding>& out) {
+  if (!sip::iequals(call.first_method, "REGISTER")) return;
+  std::set<std::string> offered, used;
+  std::string home_server;
+  bool remote = false;
+  std::vector<std::uint32_t> evidence;
+  for (std::uint32_t id : call.messages) {
+    const model::Message& m = trace.messages[id];
+    bool relevant = false;
+    for (auto h : {sip::HeaderId::www_authenticate, sip::HeaderId::proxy_authenticate}) {
+      m.sip.for_each(h, [&](std::string_view v) {
+        offered.insert(first_word(v));
+        relevant = true;
+      });
+    }
+    for (auto h : {sip::HeaderId::authorization, sip::HeaderId::proxy_authorization}) {
+      m.sip.for_each(h, [&](std::string_view v) {
+        used.insert(first_word(v));
+        if (auto target = sip::find_param(";" + std::string(v.substr(v.find(' ') + 1)), "targetname"); target && home_server.empty()) {
+          home_server = std::string(*target);
+        }
+        relevant = true;
+      });
+    }
+    if (sip::iequals(sip::trim(m.sip.header(sip::HeaderId::ms_user_logon_data)), "RemoteUser")) remote = true;
+    if (relevant) evidence.push_back(id);
+  }
+  if (offered.empty() && used.empty()) return;
+  auto join = [](const std::set<std::string>& s) {
+    std::string r;
+    for (const auto& x : s) r += (r.empty() ? "" : ", ") + x;
+    return r.empty() ? std::string("none") : r;
+  };
+  std::string message = fmt::format("Authentication schemes offered: {}; used: {}", join(offered), join(used));
+  if (!home_server.empty()) message += fmt::format("; home server {}", home_server);
+  message += remote ? "; the user signed in from outside the network (ms-user-logon-data: RemoteUser)." : ".";
+  out.push_back({"registration.authentication", Severity::info, message, evidence, {}});
+}
+
+}  // namespace
+
+std::vector<CallFinding> diagnose(const model::Trace& trace, const model::Call& call, const Verdict& verdict) {
+  std::vector<CallFinding> out;
+  CallFinding outcome{"call." + std::string(outcome_name(verdict.outcome)), outcome_severity(verdict.outcome),
+                      outcome_sentence(trace, call, verdict), {}, {}};
+  if (!call.messages.empty()) outcome.messages.push_back(call.messages.front());
+  if (verdict.final_message != model::kNoId) outcome.messages.push_back(verdict.final_message);
+  if (verdict.end_message != model::kNoId) outcome.messages.push_back(verdict.end_message);
+  out.push_back(std::move(outcome));
+
+  if (call.forks.size() > 1) {
+    std::string list;
+    CallFinding forks{"call.forked", Severity::info, "", {}, {}};
+    for (const auto& f : call.forks) {
+      list += fmt::format("{}{} (epid {}, {})", list.empty() ? "" : "; ", f.user_agent.empty() ? "?" : f.user_agent,
+                          f.epid.empty() ? "?" : f.epid, f.best_status >= 200 ? "answered" : "rang");
+      forks.messages.push_back(f.first_message);
+    }
+    forks.message = fmt::format("{} endpoints of the callee responded: {}.", call.forks.size(), list);
+    out.push_back(std::move(forks));
+  }
+  registration_findings(trace, call, out);
+  diagnostics_findings(trace, call, out);
+  client_diagnostics_findings(trace, call, out);
+  reason_and_warning_findings(trace, call, out);
+  server_record_findings(trace, call, out);
+  if (call.retransmissions > 0) {
+    CallFinding f{"transport.retransmissions", Severity::warning,
+                  fmt::format("{} sent again unchanged: the next hop answered late or not at all.",
+                              call.retransmissions == 1 ? std::string("1 message was")
+                                                        : fmt::format("{} messages were", call.retransmissions)),
+                  {}, {}};
+    for (std::uint32_t id : call.messages) {
+      if (trace.messages[id].retransmission_of != model::kNoId) f.messages.push_back(id);
+    }
+    out.push_back(std::move(f));
+  }
+  // Problems with the input itself, found while reading this call's messages.
+  for (const auto& finding : trace.findings) {
+    if (finding.message == model::kNoId || trace.messages[finding.message].call != call.id) continue;
+    out.push_back({finding.code, finding.severity, finding.detail, {finding.message}, {}});
+  }
+  return out;
+}
+
+}  // namespace sipsleuth::analysis
