@@ -63,14 +63,40 @@ DecodedClientDiagnostic decode_ms_client_diagnostic(std::string_view value) {
       d.media.push_back(std::move(md));
     }
   }
+  // Lync 2013 and later also write the same fields flat, each quoted:
+  // 51007;reason="...";UserType="Callee";MediaType="audio";ICEWarn="0x0";LocalMR="1.2.3.4:5"...
+  if (d.media.empty() && (d.parsed.field("LocalMR") || d.parsed.field("ICEWarn"))) {
+    DecodedMediaDebug md;
+    md.side = sip::iequals(d.parsed.field("UserType").value_or(""), "Caller") ? "CallerMediaDebug" : "CalleeMediaDebug";
+    md.media.media = d.parsed.field("MediaType").value_or("media");
+    for (const auto& f : d.parsed.fields) {
+      if (sip::iequals(f.key, "reason") || sip::iequals(f.key, "UserType") || sip::iequals(f.key, "MediaType")) continue;
+      md.media.fields.push_back(f);
+    }
+    if (auto ice = md.media.field("ICEWarn")) {
+      if (auto v = parse_flags_value(*ice)) md.ice = decode_ice_warnings(IceFlagTable::client_icewarn, *v);
+    }
+    d.media.push_back(std::move(md));
+  }
   return d;
 }
 
-std::vector<DecodedReason> decode_reason(std::string_view value) {
-  std::vector<DecodedReason> out;
+namespace {
+
+// Decodes each comma-separated item of a header value with `decode_item`.
+template <typename T, typename F>
+std::vector<T> decode_list(std::string_view value, F decode_item) {
+  std::vector<T> out;
   sip::ListCursor list(value);
   std::string_view item;
-  while (list.next(item)) {
+  while (list.next(item)) out.push_back(decode_item(item));
+  return out;
+}
+
+}  // namespace
+
+std::vector<DecodedReason> decode_reason(std::string_view value) {
+  return decode_list<DecodedReason>(value, [](std::string_view item) {
     DecodedReason r;
     std::size_t semi = item.find(';');
     r.protocol = sip::trim(item.substr(0, semi));
@@ -80,24 +106,19 @@ std::vector<DecodedReason> decode_reason(std::string_view value) {
     }
     r.text = sip::find_param(params, "text").value_or(std::string_view{});
     if (r.cause && sip::iequals(r.protocol, "Q.850")) r.meaning = q850_cause(*r.cause);
-    out.push_back(r);
-  }
-  return out;
+    return r;
+  });
 }
 
 std::vector<DecodedWarning> decode_warning(std::string_view value) {
-  std::vector<DecodedWarning> out;
-  sip::ListCursor list(value);
-  std::string_view item;
-  while (list.next(item)) {
+  return decode_list<DecodedWarning>(value, [](std::string_view item) {
     DecodedWarning w;
     std::string_view rest = item;
     if (auto n = sip::parse_uint(sip::pop_word(rest)); n && *n < 1000) w.code = static_cast<unsigned>(*n);
     w.agent = sip::pop_word(rest);
     w.text = sip::unquote(rest);
-    out.push_back(w);
-  }
-  return out;
+    return w;
+  });
 }
 
 }  // namespace sipsleuth::analysis

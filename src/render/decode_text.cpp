@@ -48,7 +48,9 @@ void write_decoded(std::ostream& out, const analysis::DecodedClientDiagnostic& d
   out << fmt::format("ms-client-diagnostics {}: {}{}\n", code, d.reason.empty() ? "(no reason given)" : printable(d.reason),
                      d.is_error() ? "  [error: the client reports a failure]" : "");
   if (d.known && !d.known->context.empty()) out << fmt::format("  documented: {}\n", d.known->context);
-  write_fields(out, d.parsed, {"reason", "CallerMediaDebug", "CalleeMediaDebug"});
+  if (d.media.empty() || d.parsed.field("CallerMediaDebug") || d.parsed.field("CalleeMediaDebug")) {
+    write_fields(out, d.parsed, {"reason", "CallerMediaDebug", "CalleeMediaDebug"});
+  }
   for (const auto& media : d.media) {
     out << fmt::format("  {} {}:\n", media.side, printable(media.media.media));
     for (const auto& f : media.media.fields) out << fmt::format("    {}: {}\n", printable(f.key), printable(f.value));

@@ -92,6 +92,20 @@ TEST(Decode, ClientDiagnosticWithMediaDebug) {
   EXPECT_TRUE(decode_ms_client_diagnostic("52001;reason=\"x\"").is_error());
 }
 
+TEST(Decode, FlatMediaDebugFieldsOfLaterClients) {
+  // Seed 000's form: the MediaDebug fields as top-level quoted values.
+  auto d = decode_ms_client_diagnostic(
+      "51007;reason=\"Callee media connectivity diagnosis info\";UserType=\"Callee\";MediaType=\"audio\";"
+      "ICEWarn=\"0x0\";LocalSite=\"10.6.0.5:9450\";LocalMR=\"188.111.10.69:56186\";RemoteMR=\"195.145.140.92:54427\";"
+      "PortRange=\"1025:65000\"");
+  ASSERT_EQ(d.media.size(), 1u);
+  EXPECT_EQ(d.media[0].side, "CalleeMediaDebug");
+  EXPECT_EQ(d.media[0].media.media, "audio");
+  EXPECT_EQ(d.media[0].media.field("LocalMR"), "188.111.10.69:56186");
+  ASSERT_TRUE(d.media[0].ice);
+  EXPECT_EQ(d.media[0].ice->value, 0u);
+}
+
 TEST(Decode, ReasonAndWarningHeaders) {
   auto reasons = decode_reason("Q.850;cause=16;text=\"Normal call clearing\", SIP;cause=480;text=\"Gone\"");
   ASSERT_EQ(reasons.size(), 2u);
