@@ -153,17 +153,25 @@ std::string response(int status, const std::string& reason, int cseq, const std:
          std::to_string(cseq) + " " + method + "\nUser-Agent: Phone/1\n" + extra + "Content-Length: 0\n";
 }
 
-Verdict judge_log(const std::vector<Step>& steps) {
-  model::Trace trace = testing::load_text("verdict.uccapilog", client_log(steps));
-  EXPECT_EQ(trace.calls.size(), 1u);
-  return judge(trace, trace.calls.at(0));
+// The verdict's text fields are views into the trace, so both travel together.
+struct Judged {
+  model::Trace trace;
+  Verdict verdict;
+  const Verdict* operator->() const { return &verdict; }
+};
+
+Judged judge_log(const std::vector<Step>& steps) {
+  Judged j{testing::load_text("verdict.uccapilog", client_log(steps)), {}};
+  EXPECT_EQ(j.trace.calls.size(), 1u);
+  j.verdict = judge(j.trace, j.trace.calls.at(0));
+  return j;
 }
 
 TEST(Verdict, EveryOutcomeOfTheVocabulary) {
   auto invite_ending = [](int status, const std::string& reason) {
     return judge_log({{0, true, request("INVITE", 1)}, {1, false, response(180, "Ringing", 1, "INVITE")},
                       {5, false, response(status, reason, 1, "INVITE")}})
-        .outcome;
+        ->outcome;
   };
   EXPECT_EQ(invite_ending(486, "Busy Here"), Outcome::busy);
   EXPECT_EQ(invite_ending(600, "Busy Everywhere"), Outcome::busy);
@@ -173,47 +181,47 @@ TEST(Verdict, EveryOutcomeOfTheVocabulary) {
   EXPECT_EQ(invite_ending(404, "Not Found"), Outcome::failed);
   EXPECT_EQ(invite_ending(487, "Request Terminated"), Outcome::cancelled);
 
-  Verdict timeout_diag = judge_log({{0, true, request("INVITE", 1)}, {1, false, response(183, "Session Progress", 1, "INVITE")},
+  auto timeout_diag = judge_log({{0, true, request("INVITE", 1)}, {1, false, response(183, "Session Progress", 1, "INVITE")},
                                     {30, false, response(504, "Server time-out", 1, "INVITE",
                                                          "ms-diagnostics: 5001;reason=\"Request timed out\"\n")}});
-  EXPECT_EQ(timeout_diag.outcome, Outcome::no_answer);
+  EXPECT_EQ(timeout_diag->outcome, Outcome::no_answer);
 
-  Verdict answered = judge_log({{0, true, request("INVITE", 1)}, {2, false, response(180, "Ringing", 1, "INVITE")},
+  auto answered = judge_log({{0, true, request("INVITE", 1)}, {2, false, response(180, "Ringing", 1, "INVITE")},
                                 {6, false, response(200, "OK", 1, "INVITE")}, {6.1, true, request("ACK", 1, "", true)},
                                 {66, false, "BYE sip:alice@contoso.com SIP/2.0\nFrom: <sip:bob@contoso.com>;tag=b1\n"
                                             "To: <sip:alice@contoso.com>;tag=a1\nCall-ID: v1\nCSeq: 5 BYE\nContent-Length: 0\n"}});
-  EXPECT_EQ(answered.outcome, Outcome::answered);
-  EXPECT_EQ(answered.to_first_provisional_ms, 2000);
-  EXPECT_EQ(answered.to_answer_ms, 6000);
-  EXPECT_EQ(answered.ring_ms, 4000);
-  EXPECT_EQ(answered.talk_ms, 60000);
-  EXPECT_EQ(answered.ended_by, model::Role::callee);
-  EXPECT_EQ(answered.answered_by_epid, "e1");
+  EXPECT_EQ(answered->outcome, Outcome::answered);
+  EXPECT_EQ(answered->to_first_provisional_ms, 2000);
+  EXPECT_EQ(answered->to_answer_ms, 6000);
+  EXPECT_EQ(answered->ring_ms, 4000);
+  EXPECT_EQ(answered->talk_ms, 60000);
+  EXPECT_EQ(answered->ended_by, model::Role::callee);
+  EXPECT_EQ(answered->answered_by_epid, "e1");
 
-  Verdict media_failed = judge_log(
+  auto media_failed = judge_log(
       {{0, true, request("INVITE", 1)}, {3, false, response(200, "OK", 1, "INVITE")},
        {3.1, true, request("ACK", 1, "", true)},
        {10, true, request("BYE", 2, "ms-client-diagnostics: 52001;reason=\"Call failed to establish due to a media connectivity failure\"\n", true)}});
-  EXPECT_EQ(media_failed.outcome, Outcome::media_failed);
-  EXPECT_EQ(media_failed.ended_by, model::Role::caller);
+  EXPECT_EQ(media_failed->outcome, Outcome::media_failed);
+  EXPECT_EQ(media_failed->ended_by, model::Role::caller);
 
-  EXPECT_EQ(judge_log({{0, true, request("INVITE", 1)}, {1, false, response(183, "Session Progress", 1, "INVITE")}}).outcome,
+  EXPECT_EQ(judge_log({{0, true, request("INVITE", 1)}, {1, false, response(183, "Session Progress", 1, "INVITE")}})->outcome,
             Outcome::in_progress);
 
-  Verdict registered = judge_log({{0, true, request("REGISTER", 1)},
+  auto registered = judge_log({{0, true, request("REGISTER", 1)},
                                   {0.1, false, response(401, "Unauthorized", 1, "REGISTER", "WWW-Authenticate: NTLM realm=\"SIP\"\n")},
                                   {0.2, true, request("REGISTER", 2, "Proxy-Authorization: NTLM gssapi-data=\"abc\"\n")},
                                   {0.3, false, response(200, "OK", 2, "REGISTER")}});
-  EXPECT_EQ(registered.outcome, Outcome::registered);
-  EXPECT_EQ(registered.auth_rounds, 1u);
+  EXPECT_EQ(registered->outcome, Outcome::registered);
+  EXPECT_EQ(registered->auth_rounds, 1u);
 
   EXPECT_EQ(judge_log({{0, true, request("REGISTER", 1, "Authorization: Digest username=\"a\", response=\"x\"\n")},
                        {0.1, false, response(403, "Forbidden", 1, "REGISTER")}})
-                .outcome,
+                ->outcome,
             Outcome::auth_failed);
-  EXPECT_EQ(judge_log({{0, true, request("REGISTER", 1)}, {0.1, false, response(401, "Unauthorized", 1, "REGISTER")}}).outcome,
+  EXPECT_EQ(judge_log({{0, true, request("REGISTER", 1)}, {0.1, false, response(401, "Unauthorized", 1, "REGISTER")}})->outcome,
             Outcome::failed);  // challenged, but no credentials were ever sent
-  EXPECT_EQ(judge_log({{0, true, request("SUBSCRIBE", 1)}, {0.1, false, response(200, "OK", 1, "SUBSCRIBE")}}).outcome,
+  EXPECT_EQ(judge_log({{0, true, request("SUBSCRIBE", 1)}, {0.1, false, response(200, "OK", 1, "SUBSCRIBE")}})->outcome,
             Outcome::subscribed);
 }
 
