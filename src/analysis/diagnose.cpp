@@ -6,6 +6,7 @@
 #include <set>
 
 #include "analysis/decode.hpp"
+#include "sip/sdp.hpp"
 #include "sip/text.hpp"
 #include "sip/uri.hpp"
 
@@ -95,7 +96,7 @@ void diagnostics_findings(const model::Trace& trace, const model::Call& call, st
       if (code == 13004) {
         f.code = "routing.inbound_forked";
         f.message = fmt::format("Inbound Routing{} proxied the call to every registered endpoint of the callee "
-                                "(ms-diagnostics 13004); {} of them answered with 18x or 2xx.",
+                                "(ms-diagnostics 13004); {} of them responded with 18x or 2xx.",
                                 from, call.forks.size());
       } else if (code == 12006) {
         f.code = "routing.outbound_gateway";
@@ -245,6 +246,146 @@ void registration_findings(const model::Trace& trace, const model::Call& call, s
   out.push_back({"registration.authentication", Severity::info, message, evidence, {}});
 }
 
+const model::Message* initial_request(const model::Trace& trace, const model::Call& call) {
+  for (std::uint32_t id : call.messages) {
+    const model::Message& m = trace.messages[id];
+    if (m.sip.is_request() && m.sip.method() == call.first_method) return &m;
+  }
+  return nullptr;
+}
+
+// Enterprise Voice: how the number was dialed, which Mediation Server took the
+// call to the gateway, and who the answering side asserted to be.
+void voice_findings(const model::Trace& trace, const model::Call& call, std::vector<CallFinding>& out) {
+  if (!sip::iequals(call.first_method, "INVITE")) return;
+  const model::Message* invite = initial_request(trace, call);
+  if (!invite) return;
+  sip::Uri ruri = sip::parse_uri(invite->sip.request_uri());
+  bool user_phone = sip::uri_param(ruri, "user").value_or("") == "phone";
+  std::string_view number = ruri.user.substr(0, ruri.user.find(';'));
+  std::string_view user_params = ruri.user.find(';') == std::string_view::npos ? std::string_view{}
+                                                                               : ruri.user.substr(ruri.user.find(';'));
+  auto context = sip::find_param(user_params, "phone-context");
+  if (!context) context = sip::uri_param(ruri, "phone-context");
+  if (user_phone || sip::iequals(ruri.scheme, "tel") || context) {
+    std::string message;
+    if (!number.empty() && number.front() == '+') {
+      message = fmt::format("The caller dialed {}, an E.164 number{}.", number, user_phone ? " (user=phone)" : "");
+    } else {
+      message = fmt::format("The caller dialed {}{}, not an E.164 number: the dial plan must normalize it.", number,
+                            context ? fmt::format(" in phone-context {}", *context) : std::string());
+    }
+    out.push_back({"voice.dialed_number", Severity::info, message, {invite->id}, {}});
+  }
+  std::set<std::string> mediation_seen;
+  for (std::uint32_t id : call.messages) {
+    const model::Message& m = trace.messages[id];
+    if (!m.sip.is_response()) continue;
+    auto contact = sip::parse_name_addr(m.sip.header(sip::HeaderId::contact));
+    if (!sip::find_param(contact.params, "isGateway")) continue;
+    sip::Uri uri = sip::parse_uri(contact.uri);
+    std::string server(uri.user.find('.') != std::string_view::npos ? uri.user : uri.host);
+    if (!mediation_seen.insert(server).second) continue;
+    out.push_back({"voice.mediation_server", Severity::info,
+                   fmt::format("The call went to the PSTN gateway through Mediation Server {}{}.", server,
+                               m.sip.header(sip::HeaderId::server).empty()
+                                   ? std::string()
+                                   : fmt::format(" ({})", m.sip.header(sip::HeaderId::server))),
+                   {id},
+                   {}});
+  }
+  for (std::uint32_t id : call.messages) {
+    const model::Message& m = trace.messages[id];
+    if (m.sip.status() < 200 || m.sip.status() >= 300 || m.sip.cseq_method() != "INVITE") continue;
+    std::string_view pai = m.sip.header(sip::HeaderId::p_asserted_identity);
+    if (pai.empty()) continue;
+    out.push_back({"call.asserted_identity", Severity::info,
+                   fmt::format("The answering side's identity was asserted as {}.", pai), {id}, {}});
+    break;
+  }
+}
+
+// The SDP a message prefers: the last application/sdp part (multipart/alternative
+// lists the preferred form last; Lync puts its OCS 2007 fallback first).
+std::vector<sip::MediaLine> preferred_media(const sip::Message& m) {
+  std::vector<sip::MediaLine> media;
+  for (const auto& part : sip::split_body(m.header(sip::HeaderId::content_type), m.parts().body)) {
+    if (sip::iequals(part.content_type, "application/sdp") || sip::looks_like_sdp(part.body)) {
+      media = sip::parse_sdp(part.body).media;
+    }
+  }
+  return media;
+}
+
+std::string candidates_summary(const sip::MediaLine& line) {
+  if (line.candidates.empty()) return fmt::format("no candidates, connection {}:{}", line.connection, line.port);
+  std::map<std::string, int> types;
+  std::set<std::string> transports;
+  for (const auto& c : line.candidates) {
+    ++types[c.ms_ice ? std::string("MS-ICE") : c.type.empty() ? std::string("?") : std::string(c.type)];
+    transports.insert(std::string(c.transport));
+  }
+  std::string type_text, transport_text;
+  for (const auto& [type, n] : types) type_text += fmt::format("{}{} {}", type_text.empty() ? "" : ", ", n, type);
+  for (const auto& t : transports) transport_text += (transport_text.empty() ? "" : ", ") + t;
+  return fmt::format("{} candidate{} ({}; {}), connection {}:{}", line.candidates.size(),
+                     line.candidates.size() == 1 ? "" : "s", type_text, transport_text, line.connection, line.port);
+}
+
+void media_findings(const model::Trace& trace, const model::Call& call, std::vector<CallFinding>& out) {
+  if (!sip::iequals(call.first_method, "INVITE")) return;
+  const model::Message* offer = nullptr;
+  const model::Message* answer = nullptr;
+  for (std::uint32_t id : call.messages) {
+    const model::Message& m = trace.messages[id];
+    if (m.sip.cseq_method() != "INVITE" || m.retransmission_of != model::kNoId) continue;
+    bool dialog = !sip::find_param(sip::parse_name_addr(m.sip.header(sip::HeaderId::to)).params, "tag").value_or("").empty();
+    if (!offer && m.sip.is_request() && !dialog && !preferred_media(m.sip).empty()) offer = &m;
+    if (offer && m.sip.is_response() && m.sip.status() >= 180 && m.sip.status() < 300 &&
+        m.sip.cseq_number() == offer->sip.cseq_number() && !preferred_media(m.sip).empty()) {
+      if (!answer || (answer->sip.status() < 200 && m.sip.status() >= 200)) answer = &m;
+    }
+  }
+  if (offer) {
+    auto offered = preferred_media(offer->sip);
+    auto answered = answer ? preferred_media(answer->sip) : std::vector<sip::MediaLine>{};
+    for (std::size_t i = 0; i < offered.size(); ++i) {
+      std::string message = fmt::format("{}: the offer listed {}", offered[i].media, candidates_summary(offered[i]));
+      CallFinding f{"media.offer_answer", Severity::info, "", {offer->id}, {}};
+      if (i < answered.size()) {
+        message += fmt::format("; the {} answer listed {}", answer->sip.status(), candidates_summary(answered[i]));
+        f.messages.push_back(answer->id);
+      } else {
+        message += "; no answer for it is in the trace";
+      }
+      f.message = message + ".";
+      out.push_back(std::move(f));
+    }
+  }
+  // After ICE completes, Lync re-INVITEs with the chosen pair: its own candidate
+  // and the remote one in a=remote-candidates.
+  for (std::uint32_t id : call.messages) {
+    const model::Message& m = trace.messages[id];
+    if (!m.sip.is_request() || m.sip.method() != "INVITE" || m.retransmission_of != model::kNoId) continue;
+    for (const auto& line : preferred_media(m.sip)) {
+      if (line.remote_candidates.empty()) continue;
+      std::string_view rest = line.remote_candidates;
+      sip::pop_word(rest);  // component
+      std::string_view remote_address = sip::pop_word(rest);
+      std::string_view remote_port = sip::pop_word(rest);
+      std::string local = line.candidates.empty()
+                              ? fmt::format("{}:{}", line.connection, line.port)
+                              : fmt::format("{}:{}", line.candidates.front().address, line.candidates.front().port);
+      out.push_back({"media.final_pair", Severity::info,
+                     fmt::format("After ICE, the re-INVITE (CSeq {}) fixed the {} path: local {} to remote {}:{} "
+                                 "(a=remote-candidates).",
+                                 m.sip.cseq_number().value_or(0), line.media, local, remote_address, remote_port),
+                     {id},
+                     {}});
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<CallFinding> diagnose(const model::Trace& trace, const model::Call& call, const Verdict& verdict) {
@@ -260,28 +401,45 @@ std::vector<CallFinding> diagnose(const model::Trace& trace, const model::Call& 
     std::string list;
     CallFinding forks{"call.forked", Severity::info, "", {}, {}};
     for (const auto& f : call.forks) {
+      std::string state = f.best_status >= 200 ? std::string("answered")
+                          : f.completed_elsewhere ? std::string("rang, then cancelled: call completed elsewhere")
+                          : f.failure_status    ? fmt::format("rang, then {}", f.failure_status)
+                                                : std::string("rang");
       list += fmt::format("{}{} (epid {}, {})", list.empty() ? "" : "; ", f.user_agent.empty() ? "?" : f.user_agent,
-                          f.epid.empty() ? "?" : f.epid, f.best_status >= 200 ? "answered" : "rang");
+                          f.epid.empty() ? "?" : f.epid, state);
       forks.messages.push_back(f.first_message);
     }
     forks.message = fmt::format("{} endpoints of the callee responded: {}.", call.forks.size(), list);
     out.push_back(std::move(forks));
   }
   registration_findings(trace, call, out);
+  voice_findings(trace, call, out);
   diagnostics_findings(trace, call, out);
+  media_findings(trace, call, out);
   client_diagnostics_findings(trace, call, out);
   reason_and_warning_findings(trace, call, out);
   server_record_findings(trace, call, out);
-  if (call.retransmissions > 0) {
-    CallFinding f{"transport.retransmissions", Severity::warning,
-                  fmt::format("{} sent again unchanged: the next hop answered late or not at all.",
-                              call.retransmissions == 1 ? std::string("1 message was")
-                                                        : fmt::format("{} messages were", call.retransmissions)),
-                  {}, {}};
-    for (std::uint32_t id : call.messages) {
-      if (trace.messages[id].retransmission_of != model::kNoId) f.messages.push_back(id);
-    }
-    out.push_back(std::move(f));
+  // Repeated requests mean the next hop answered late or not at all; repeated
+  // responses mean the ACK/PRACK did not arrive in time, or a hop sent it twice.
+  CallFinding requests{"transport.retransmitted_requests", Severity::warning, "", {}, {}};
+  CallFinding responses{"transport.repeated_responses", Severity::info, "", {}, {}};
+  for (std::uint32_t id : call.messages) {
+    const model::Message& m = trace.messages[id];
+    if (m.retransmission_of == model::kNoId) continue;
+    (m.sip.is_request() ? requests : responses).messages.push_back(id);
+  }
+  auto count = [](std::size_t n, const char* what) {
+    return n == 1 ? fmt::format("1 {} was", what) : fmt::format("{} {}s were", n, what);
+  };
+  if (!requests.messages.empty()) {
+    requests.message = count(requests.messages.size(), "request") +
+                       " sent again unchanged: the next hop answered late or not at all.";
+    out.push_back(std::move(requests));
+  }
+  if (!responses.messages.empty()) {
+    responses.message = count(responses.messages.size(), "response") +
+                        " seen again unchanged: an ACK or PRACK did not arrive in time, or a hop forwarded it twice.";
+    out.push_back(std::move(responses));
   }
   // Problems with the input itself, found while reading this call's messages.
   for (const auto& finding : trace.findings) {

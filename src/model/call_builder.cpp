@@ -150,6 +150,36 @@ std::string_view contact_uri(const sip::Message& m) {
   return sip::parse_name_addr(first).uri;
 }
 
+// When one endpoint answers, the server cancels the others with
+// "Reason: SIP;cause=200;text=\"Call completed elsewhere\"" and they answer 487.
+void mark_forks_cancelled(const Trace& trace, Call& call) {
+  if (call.forks.empty()) return;
+  bool completed_elsewhere = false;
+  for (std::uint32_t id : call.messages) {
+    const Message& m = trace.messages[id];
+    if (!m.sip.is_request() || m.sip.method() != "CANCEL") continue;
+    std::string_view reason = m.sip.header(sip::HeaderId::reason);
+    if (sip::ifind(reason, "cause=200") != std::string_view::npos ||
+        sip::ifind(reason, "completed elsewhere") != std::string_view::npos) {
+      completed_elsewhere = true;
+    }
+  }
+  for (const auto& tx : call.transactions) {
+    if (tx.method != "INVITE" || tx.in_dialog) continue;
+    for (std::uint32_t id : tx.messages) {
+      const Message& m = trace.messages[id];
+      if (m.sip.status() < 300) continue;
+      std::string_view tag = tag_of(m.sip.header(sip::HeaderId::to));
+      for (auto& fork : call.forks) {
+        if (!tag.empty() && fork.to_tag == tag) {
+          fork.failure_status = m.sip.status();
+          fork.completed_elsewhere = completed_elsewhere && m.sip.status() == 487;
+        }
+      }
+    }
+  }
+}
+
 void analyse_call(Trace& trace, Call& call) {
   const Message& first = trace.messages[call.messages.front()];
   call.first_method = first.sip.is_request() ? first.sip.method() : first.sip.cseq_method();
@@ -281,6 +311,7 @@ void analyse_call(Trace& trace, Call& call) {
       }
     }
   }
+  mark_forks_cancelled(trace, call);
   call.kind = kind_of(call.first_method, trace, call);
 }
 

@@ -68,6 +68,8 @@ struct Fork {
   std::string_view contact;
   int best_status = 0;  // highest class seen: 183, 200...
   std::uint32_t first_message = kNoId;
+  int failure_status = 0;            // a final >= 300 from this endpoint (487 when the server cancelled it)
+  bool completed_elsewhere = false;  // cancelled because another endpoint answered (Reason: SIP;cause=200)
 };
 
 enum class Role : std::uint8_t { caller, callee };

@@ -54,7 +54,9 @@ Json call_json(const model::Trace& trace, const model::Call& call) {
     forks.push_back({{"to_tag", optional_text(f.to_tag)},
                      {"epid", optional_text(f.epid)},
                      {"user_agent", optional_text(f.user_agent)},
-                     {"status", f.best_status}});
+                     {"status", f.best_status},
+                     {"failure_status", f.failure_status ? Json(f.failure_status) : Json(nullptr)},
+                     {"completed_elsewhere", f.completed_elsewhere}});
   }
   j["fork_endpoints"] = std::move(forks);
   Json endpoints = Json::array();

@@ -61,6 +61,7 @@ INSTANTIATE_TEST_SUITE_P(
                     "RemoteMR=2.2.2.2:58138,PortRange=50040:50059,LocalMRTCPPort=50704,RemoteMRTCPPort=58138\""}},
         GoldenCase{"decode_reason_q850.txt", {"decode", "reason", "Q.850;cause=17;text=\"User busy\""}},
         GoldenCase{"decode_not_a_number.txt", {"decode", "icewarn", "zero"}},
+        GoldenCase{"diagnose_seed000_federated.txt", {"diagnose", "--no-color", "samples/seed000-federated-mpop.uccapilog"}},
         GoldenCase{"diagnose_samples.txt", {"diagnose", "--no-color", "samples"}},
         GoldenCase{"diagnose_seed001.jsonl", {"diagnose", "--json", "samples/seed001-mpop-call.uccapilog"}},
         GoldenCase{"diagnose_one_call.txt", {"diagnose", "--no-color", "--call", "017b", "samples"}},

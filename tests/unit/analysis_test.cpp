@@ -273,6 +273,33 @@ TEST(Diagnose, SeedVoiceRoutingIsExplained) {
   EXPECT_TRUE(has(registration, "registration.authentication"));
 }
 
+TEST(Diagnose, Seed000FederatedCallRingsFourDevices) {
+  model::Trace trace = testing::load_paths({"samples/seed000-federated-mpop.uccapilog"});
+  const model::Call& call = trace.calls.at(0);
+  EXPECT_EQ(call.forks.size(), 4u);
+  Verdict v = judge(trace, call);
+  EXPECT_EQ(v.outcome, Outcome::answered);
+  EXPECT_EQ(v.answered_by_epid, "a606e73c89");
+  auto codes = finding_codes(trace, "ab5a007c");
+  EXPECT_TRUE(has(codes, "call.forked"));
+  EXPECT_TRUE(has(codes, "media.relays"));
+  EXPECT_TRUE(has(codes, "transport.repeated_responses"));  // the 101 sent twice, as the guide shows
+}
+
+TEST(Diagnose, Seed001ReInviteFixesTheFinalPair) {
+  model::Trace trace = testing::load_paths({"samples/seed001-mpop-call.uccapilog"});
+  auto codes = finding_codes(trace, "e3430528");
+  EXPECT_TRUE(has(codes, "media.final_pair"));
+  EXPECT_TRUE(has(codes, "media.offer_answer"));
+}
+
+TEST(Diagnose, VoiceDetails) {
+  model::Trace trace = testing::load_paths({"samples/seed004-remote-user.uccapilog"});
+  auto non_e164 = finding_codes(trace, "2b5ae96b");
+  EXPECT_TRUE(has(non_e164, "voice.dialed_number"));
+  EXPECT_TRUE(has(non_e164, "voice.mediation_server"));
+}
+
 TEST(Diagnose, ServerRecordsBecomeFindingsWithTheirResultCode) {
   model::Trace trace = testing::load_paths({"samples/seed004-fe-outbound-routing.log"});
   auto codes = finding_codes(trace, "a308fa72");

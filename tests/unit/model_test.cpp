@@ -22,7 +22,7 @@ TEST(Model, Seed001MpopCallHasTwoForksAndIsAnswered) {
   EXPECT_EQ(call.forks[1].best_status, 200);
   EXPECT_NE(call.forks[1].user_agent.find("OCPhone"), std::string_view::npos);
   EXPECT_EQ(call.conversation_id, "AcqOC2jBuRDbzhYCTW6w3HBLaTcPRQ==");
-  EXPECT_EQ(call.messages.size(), 7u);
+  EXPECT_EQ(call.messages.size(), 9u);  // with the re-INVITE after ICE and its 200 OK
   EXPECT_TRUE(trace.findings.empty()) << trace.findings[0].code << ": " << trace.findings[0].detail;
 }
 
