@@ -101,3 +101,33 @@ TEST(Model, NulBytesAndInvalidUtf8AreFindings) {
 
 }  // namespace
 }  // namespace sipsleuth::model
+
+namespace sipsleuth::model {
+namespace {
+
+TEST(Model, ForksCancelledBecauseAnotherEndpointAnswered) {
+  auto response = [](const std::string& status, const std::string& tag, const std::string& epid, const std::string& cseq) {
+    return "SIP/2.0 " + status + "\r\nFrom: <sip:a@x>;tag=f1\r\nTo: <sip:b@x>;tag=" + tag + ";epid=" + epid +
+           "\r\nCall-ID: fork1\r\nCSeq: " + cseq + "\r\nContent-Length: 0\r\n\r\n";
+  };
+  std::string trace_text =
+      "INVITE sip:b@x SIP/2.0\r\nFrom: <sip:a@x>;tag=f1\r\nTo: <sip:b@x>\r\nCall-ID: fork1\r\nCSeq: 1 INVITE\r\n"
+      "Content-Length: 0\r\n\r\n" +
+      response("180 Ringing", "t1", "e1", "1 INVITE") + response("180 Ringing", "t2", "e2", "1 INVITE") +
+      response("200 OK", "t1", "e1", "1 INVITE") +
+      "CANCEL sip:b@x SIP/2.0\r\nFrom: <sip:a@x>;tag=f1\r\nTo: <sip:b@x>\r\nCall-ID: fork1\r\nCSeq: 1 CANCEL\r\n"
+      "Reason: SIP;cause=200;text=\"Call completed elsewhere\"\r\nContent-Length: 0\r\n\r\n" +
+      response("487 Request Terminated", "t2", "e2", "1 INVITE");
+  Trace trace = testing::load_text("fork.sip", trace_text);
+  ASSERT_EQ(trace.calls.size(), 1u);
+  const Call& call = trace.calls[0];
+  ASSERT_EQ(call.forks.size(), 2u);
+  EXPECT_EQ(call.final_status, 200);
+  EXPECT_EQ(call.forks[0].best_status, 200);
+  EXPECT_FALSE(call.forks[0].completed_elsewhere);
+  EXPECT_EQ(call.forks[1].failure_status, 487);
+  EXPECT_TRUE(call.forks[1].completed_elsewhere);
+}
+
+}  // namespace
+}  // namespace sipsleuth::model
