@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <optional>
 #include <set>
 
 #include "analysis/decode.hpp"
@@ -202,6 +203,23 @@ void server_record_findings(const model::Trace& trace, const model::Call& call, 
   }
 }
 
+// Authentication parameters are comma-separated after the scheme (RFC 3261 §25.1):
+// NTLM qop="auth", realm="...", targetname="fe.contoso.com"
+std::optional<std::string_view> auth_param(std::string_view value, std::string_view name) {
+  value = sip::trim(value);
+  std::size_t space = value.find_first_of(" \t");
+  if (space == std::string_view::npos) return std::nullopt;
+  sip::ListCursor params(value.substr(space + 1));
+  std::string_view item;
+  while (params.next(item)) {
+    std::size_t eq = item.find('=');
+    if (eq != std::string_view::npos && sip::iequals(sip::trim(item.substr(0, eq)), name)) {
+      return sip::unquote(item.substr(eq + 1));
+    }
+  }
+  return std::nullopt;
+}
+
 std::string first_word(std::string_view s) {
   s = sip::trim(s);
   return std::string(s.substr(0, s.find_first_of(" \t")));
@@ -210,7 +228,7 @@ std::string first_word(std::string_view s) {
 void registration_findings(const model::Trace& trace, const model::Call& call, std::vector<CallFinding>& out) {
   if (!sip::iequals(call.first_method, "REGISTER")) return;
   std::set<std::string> offered, used;
-  std::string home_server;
+  std::string home_server, challenge_target;
   bool remote = false;
   std::vector<std::uint32_t> evidence;
   for (std::uint32_t id : call.messages) {
@@ -219,15 +237,15 @@ void registration_findings(const model::Trace& trace, const model::Call& call, s
     for (auto h : {sip::HeaderId::www_authenticate, sip::HeaderId::proxy_authenticate}) {
       m.sip.for_each(h, [&](std::string_view v) {
         offered.insert(first_word(v));
+        // The registrar names itself in its challenge; that wins over what the client echoes.
+        if (auto target = auth_param(v, "targetname")) challenge_target = std::string(*target);
         relevant = true;
       });
     }
     for (auto h : {sip::HeaderId::authorization, sip::HeaderId::proxy_authorization}) {
       m.sip.for_each(h, [&](std::string_view v) {
         used.insert(first_word(v));
-        if (auto target = sip::find_param(";" + std::string(v.substr(v.find(' ') + 1)), "targetname"); target && home_server.empty()) {
-          home_server = std::string(*target);
-        }
+        if (auto target = auth_param(v, "targetname"); target && home_server.empty()) home_server = std::string(*target);
         relevant = true;
       });
     }
@@ -241,6 +259,7 @@ void registration_findings(const model::Trace& trace, const model::Call& call, s
     return r.empty() ? std::string("none") : r;
   };
   std::string message = fmt::format("Authentication schemes offered: {}; used: {}", join(offered), join(used));
+  if (!challenge_target.empty()) home_server = challenge_target;
   if (!home_server.empty()) message += fmt::format("; home server {}", home_server);
   message += remote ? "; the user signed in from outside the network (ms-user-logon-data: RemoteUser)." : ".";
   out.push_back({"registration.authentication", Severity::info, message, evidence, {}});
@@ -395,6 +414,7 @@ std::vector<CallFinding> diagnose(const model::Trace& trace, const model::Call& 
   if (!call.messages.empty()) outcome.messages.push_back(call.messages.front());
   if (verdict.final_message != model::kNoId) outcome.messages.push_back(verdict.final_message);
   if (verdict.end_message != model::kNoId) outcome.messages.push_back(verdict.end_message);
+  if (call.messages.empty()) outcome.events = call.events;
   out.push_back(std::move(outcome));
 
   if (call.forks.size() > 1) {

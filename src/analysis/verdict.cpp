@@ -128,6 +128,9 @@ Verdict judge(const model::Trace& trace, const model::Call& call) {
   if (ending) {
     v.end_message = ending->id;
     v.ended_by = from_tag(ending->sip) == caller_tag ? model::Role::caller : model::Role::callee;
+    for (auto h : {sip::HeaderId::ms_client_diagnostics, sip::HeaderId::ms_diagnostics, sip::HeaderId::reason}) {
+      if (v.end_diagnostic.empty()) v.end_diagnostic = ending->sip.header(h);
+    }
     if (answer && ending->sip.method() == "BYE") v.talk_ms = elapsed_ms(answer->record.time, ending->record.time);
   }
 

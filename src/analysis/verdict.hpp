@@ -31,6 +31,7 @@ struct Verdict {
   std::optional<std::int64_t> talk_ms;                  // 2xx -> BYE
   std::optional<model::Role> ended_by;                  // who sent the BYE (or CANCEL)
   std::uint32_t end_message = model::kNoId;
+  std::string_view end_diagnostic;                      // ms-client-diagnostics, ms-diagnostics or Reason of that message
   std::string_view answered_by_epid;
   std::string_view answered_by_user_agent;
   std::uint32_t auth_rounds = 0;                        // 401/407 challenges to the initial method

@@ -43,6 +43,7 @@ Json call_json(const model::Trace& trace, const model::Call& call) {
                         : Json({{"epid", optional_text(verdict.answered_by_epid)},
                                 {"user_agent", optional_text(verdict.answered_by_user_agent)}});
   j["ended_by"] = verdict.ended_by ? Json(std::string(role_name(*verdict.ended_by))) : Json(nullptr);
+  j["end_diagnostic"] = optional_text(verdict.end_diagnostic);
   j["timings_ms"] = {{"to_first_provisional", optional_ms(verdict.to_first_provisional_ms)},
                      {"to_answer", optional_ms(verdict.to_answer_ms)},
                      {"ring", optional_ms(verdict.ring_ms)},
@@ -54,6 +55,7 @@ Json call_json(const model::Trace& trace, const model::Call& call) {
     forks.push_back({{"to_tag", optional_text(f.to_tag)},
                      {"epid", optional_text(f.epid)},
                      {"user_agent", optional_text(f.user_agent)},
+                     {"contact", optional_text(f.contact)},
                      {"status", f.best_status},
                      {"failure_status", f.failure_status ? Json(f.failure_status) : Json(nullptr)},
                      {"completed_elsewhere", f.completed_elsewhere}});
