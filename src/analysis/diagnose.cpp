@@ -16,7 +16,6 @@ namespace {
 
 using formats::Severity;
 
-std::string text(std::string_view s) { return std::string(s); }
 
 std::string outcome_sentence(const model::Trace& trace, const model::Call& call, const Verdict& v) {
   std::string status = call.final_status ? fmt::format("{} {}", *call.final_status, call.final_reason) : "";
@@ -358,7 +357,7 @@ void media_findings(const model::Trace& trace, const model::Call& call, std::vec
   for (std::uint32_t id : call.messages) {
     const model::Message& m = trace.messages[id];
     if (m.sip.cseq_method() != "INVITE" || m.retransmission_of != model::kNoId) continue;
-    bool dialog = !sip::find_param(sip::parse_name_addr(m.sip.header(sip::HeaderId::to)).params, "tag").value_or("").empty();
+    bool dialog = !sip::name_addr_param(m.sip.header(sip::HeaderId::to), "tag").empty();
     if (!offer && m.sip.is_request() && !dialog && !preferred_media(m.sip).empty()) offer = &m;
     if (offer && m.sip.is_response() && m.sip.status() >= 180 && m.sip.status() < 300 &&
         m.sip.cseq_number() == offer->sip.cseq_number() && !preferred_media(m.sip).empty()) {

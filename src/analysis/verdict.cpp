@@ -7,10 +7,7 @@
 namespace sipsleuth::analysis {
 namespace {
 
-std::string_view from_tag(const sip::Message& m) {
-  auto na = sip::parse_name_addr(m.header(sip::HeaderId::from));
-  return sip::find_param(na.params, "tag").value_or(std::string_view{});
-}
+std::string_view from_tag(const sip::Message& m) { return sip::name_addr_param(m.header(sip::HeaderId::from), "tag"); }
 
 bool carries_credentials(const sip::Message& m) {
   for (auto id : {sip::HeaderId::authorization, sip::HeaderId::proxy_authorization}) {

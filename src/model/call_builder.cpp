@@ -40,15 +40,8 @@ void widen_span(Call& call, const Timestamp& t) {
   if (!call.end.valid || call.end < t) call.end = t;
 }
 
-std::string_view tag_of(std::string_view header_value) {
-  auto na = sip::parse_name_addr(header_value);
-  return sip::find_param(na.params, "tag").value_or(std::string_view{});
-}
-
-std::string_view epid_of(std::string_view header_value) {
-  auto na = sip::parse_name_addr(header_value);
-  return sip::find_param(na.params, "epid").value_or(std::string_view{});
-}
+std::string_view tag_of(std::string_view header_value) { return sip::name_addr_param(header_value, "tag"); }
+std::string_view epid_of(std::string_view header_value) { return sip::name_addr_param(header_value, "epid"); }
 
 // Lync uses its own media type names ("applicationsharing") next to RFC ones.
 std::string kind_from_media(const std::set<std::string>& media) {
@@ -198,7 +191,7 @@ void analyse_call(Trace& trace, Call& call) {
   call.to_uri = sip::uri_address_of_record(to.uri);
   call.from_display = from.display_name;
   call.to_display = to.display_name;
-  std::string_view caller_tag = sip::find_param(from.params, "tag").value_or(std::string_view{});
+  std::string_view caller_tag = tag_of(origin->sip.header(sip::HeaderId::from));
 
   std::set<std::uint32_t> inputs;
   std::unordered_map<std::size_t, std::vector<std::uint32_t>> seen;  // content hash -> message ids

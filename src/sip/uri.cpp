@@ -93,6 +93,10 @@ NameAddr parse_name_addr(std::string_view value) {
   return result;
 }
 
+std::string_view name_addr_param(std::string_view header_value, std::string_view name) {
+  return find_param(parse_name_addr(header_value).params, name).value_or(std::string_view{});
+}
+
 std::optional<std::string_view> uri_param(const Uri& uri, std::string_view name) {
   return find_param(uri.params, name);
 }

@@ -32,6 +32,9 @@ NameAddr parse_name_addr(std::string_view value);
 
 std::optional<std::string_view> uri_param(const Uri& uri, std::string_view name);
 
+// A header parameter of a From/To/Contact value ("tag", "epid"), or empty.
+std::string_view name_addr_param(std::string_view header_value, std::string_view name);
+
 // Lync's Contact carries the endpoint id inside the GRUU: ";opaque=user:epid:XXXX;gruu".
 std::string_view gruu_epid(const Uri& uri);
 
