@@ -19,22 +19,7 @@ DecodedDiagnostic decode_ms_diagnostic(std::string_view value) {
 }
 
 std::optional<std::uint32_t> parse_flags_value(std::string_view text) {
-  text = sip::trim(text);
-  if (text.size() > 2 && (text.substr(0, 2) == "0x" || text.substr(0, 2) == "0X")) {
-    std::uint64_t value = 0;
-    if (text.size() > 18) return std::nullopt;
-    for (char c : text.substr(2)) {
-      int digit = (c >= '0' && c <= '9')   ? c - '0'
-                  : (c >= 'a' && c <= 'f') ? c - 'a' + 10
-                  : (c >= 'A' && c <= 'F') ? c - 'A' + 10
-                                           : -1;
-      if (digit < 0) return std::nullopt;
-      value = value * 16 + static_cast<std::uint64_t>(digit);
-    }
-    if (value > 0xffffffffu) return std::nullopt;
-    return static_cast<std::uint32_t>(value);
-  }
-  auto value = sip::parse_uint(text);
+  auto value = sip::parse_number(text);
   if (!value || *value > 0xffffffffu) return std::nullopt;
   return static_cast<std::uint32_t>(*value);
 }

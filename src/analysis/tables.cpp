@@ -41,20 +41,6 @@ std::vector<std::array<std::string_view, N>> rows(std::string_view text) {
   return out;
 }
 
-std::optional<std::uint64_t> parse_number(std::string_view s) {
-  s = sip::trim(s);
-  if (s.size() > 2 && (s.substr(0, 2) == "0x" || s.substr(0, 2) == "0X")) {
-    std::uint64_t value = 0;
-    for (char c : s.substr(2)) {
-      int digit = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
-      if (digit < 0) return std::nullopt;
-      value = value * 16 + static_cast<std::uint64_t>(digit);
-    }
-    return value;
-  }
-  return sip::parse_uint(s);
-}
-
 struct Range {
   unsigned low, high;
   std::string_view component;
@@ -72,29 +58,29 @@ const Tables& tables() {
   static const Tables* t = [] {
     auto* tables = new Tables();
     for (const auto& f : rows<7>(embedded::ms_diagnostics)) {
-      auto code = parse_number(f[0]);
+      auto code = sip::parse_number(f[0]);
       if (!code) continue;
       tables->diagnostics.push_back({static_cast<unsigned>(*code), f[1], f[2], f[3], f[4], f[5], f[6]});
     }
     for (const auto& f : rows<3>(embedded::ms_diagnostic_ranges)) {
       std::size_t dash = f[0].find('-');
-      auto low = parse_number(f[0].substr(0, dash));
-      auto high = dash == std::string_view::npos ? low : parse_number(f[0].substr(dash + 1));
+      auto low = sip::parse_number(f[0].substr(0, dash));
+      auto high = dash == std::string_view::npos ? low : sip::parse_number(f[0].substr(dash + 1));
       if (low && high) tables->ranges.push_back({static_cast<unsigned>(*low), static_cast<unsigned>(*high), f[1]});
     }
     for (const auto& f : rows<5>(embedded::ms_client_diagnostics)) {
-      auto code = parse_number(f[0]);
+      auto code = sip::parse_number(f[0]);
       if (code) tables->client.push_back({static_cast<unsigned>(*code), f[1], f[2]});
     }
     for (const auto& f : rows<6>(embedded::ice_flags)) {
-      auto bit = parse_number(f[1]);
+      auto bit = sip::parse_number(f[1]);
       if (!bit) continue;
       IceFlag flag{static_cast<std::uint32_t>(*bit), f[2], f[3], f[4]};
       if (f[0] == "client_ICEWarn") tables->client_flags.push_back(flag);
       else tables->qoe_flags.push_back(flag);
     }
     for (const auto& f : rows<2>(embedded::q850_causes)) {
-      auto cause = parse_number(f[0]);
+      auto cause = sip::parse_number(f[0]);
       if (cause) tables->q850.emplace_back(static_cast<unsigned>(*cause), f[1]);
     }
     return tables;

@@ -50,6 +50,20 @@ std::optional<std::uint64_t> parse_uint(std::string_view s) {
   return value;
 }
 
+std::optional<std::uint64_t> parse_number(std::string_view s) {
+  s = trim(s);
+  if (s.size() < 3 || !(s.substr(0, 2) == "0x" || s.substr(0, 2) == "0X")) return parse_uint(s);
+  std::string_view digits = s.substr(2);
+  if (digits.size() > 16) return std::nullopt;
+  std::uint64_t value = 0;
+  for (char c : digits) {
+    int digit = is_digit(c) ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+    if (digit < 0) return std::nullopt;
+    value = value * 16 + static_cast<std::uint64_t>(digit);
+  }
+  return value;
+}
+
 bool LineCursor::next(std::string_view& line) {
   if (pos_ >= text_.size()) return false;
   std::size_t end = text_.find('\n', pos_);

@@ -20,6 +20,8 @@ std::size_t ifind(std::string_view haystack, std::string_view needle, std::size_
 std::string to_lower_copy(std::string_view s);
 
 std::optional<std::uint64_t> parse_uint(std::string_view s);  // whole string must be digits
+// "0x40003a0" (at most 16 hex digits) or decimal; surrounding space ignored.
+std::optional<std::uint64_t> parse_number(std::string_view s);
 
 // Iterates lines, accepting LF and CRLF; the yielded line has no terminator.
 class LineCursor {
