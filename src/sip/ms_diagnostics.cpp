@@ -1,5 +1,7 @@
 #include "sip/ms_diagnostics.hpp"
 
+#include <algorithm>
+
 #include "sip/text.hpp"
 
 namespace sipsleuth::sip {
@@ -54,48 +56,35 @@ Diagnostic parse_diagnostic(std::string_view value) {
 
 std::vector<MediaDebug> parse_media_debug(std::string_view value) {
   std::vector<MediaDebug> result;
-  value = trim(value);
+  auto is_break = [](char c) { return is_space(c) || c == '\r' || c == '\n'; };
   std::size_t pos = 0;
   while (pos < value.size()) {
-    while (pos < value.size() && (is_space(value[pos]) || value[pos] == '\r' || value[pos] == '\n')) ++pos;
-    std::size_t colon = value.find(':', pos);
-    if (colon == std::string_view::npos) break;
-    MediaDebug media;
-    media.media = trim(value.substr(pos, colon - pos));
-    std::size_t i = colon + 1;
-    // Fields run until a space that starts the next "media:" block.
-    while (i < value.size()) {
-      while (i < value.size() && (value[i] == ',' || value[i] == '\r' || value[i] == '\n' || is_space(value[i]))) {
-        // A space followed by "word:" (no '=' before ':') starts the next media.
-        if (is_space(value[i])) {
-          std::size_t j = i;
-          while (j < value.size() && is_space(value[j])) ++j;
-          std::size_t next_colon = value.find(':', j);
-          std::size_t next_eq = value.find('=', j);
-          if (next_colon != std::string_view::npos && (next_eq == std::string_view::npos || next_colon < next_eq) &&
-              value.substr(j, next_colon - j).find(',') == std::string_view::npos) {
-            i = j;
-            goto next_media;
-          }
-        }
-        ++i;
-      }
-      {
-        std::size_t key_begin = i;
-        while (i < value.size() && value[i] != '=' && value[i] != ',') ++i;
-        std::string_view key = trim(value.substr(key_begin, i - key_begin));
-        std::string_view field_value;
-        if (i < value.size() && value[i] == '=') {
-          std::size_t begin = ++i;
-          while (i < value.size() && value[i] != ',' && !is_space(value[i])) ++i;
-          field_value = value.substr(begin, i - begin);
-        }
-        if (!key.empty()) media.fields.push_back({key, field_value});
-      }
+    while (pos < value.size() && is_break(value[pos])) ++pos;
+    std::size_t end = pos;
+    while (end < value.size() && !is_break(value[end])) ++end;
+    std::string_view word = value.substr(pos, end - pos);
+    pos = end;
+    if (word.empty()) continue;
+    // "audio:ICEWarn=0x0,..." opens a media block; ':' after '=' is inside a value (an address).
+    std::size_t colon = word.find(':');
+    std::size_t eq = word.find('=');
+    if (colon != std::string_view::npos && colon < eq && word.substr(0, colon).find(',') == std::string_view::npos) {
+      result.push_back({word.substr(0, colon), {}});
+      word.remove_prefix(colon + 1);
+    } else if (result.empty()) {
+      result.push_back({});
     }
-  next_media:
-    result.push_back(media);
-    pos = i;
+    for (std::size_t begin = 0; begin <= word.size();) {
+      std::size_t comma = std::min(word.find(',', begin), word.size());
+      std::string_view piece = word.substr(begin, comma - begin);
+      std::size_t piece_eq = piece.find('=');
+      std::string_view key = trim(piece.substr(0, piece_eq));
+      if (!key.empty()) {
+        result.back().fields.push_back(
+            {key, piece_eq == std::string_view::npos ? std::string_view{} : piece.substr(piece_eq + 1)});
+      }
+      begin = comma + 1;
+    }
   }
   return result;
 }
