@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -80,6 +81,21 @@ int report_problems(const model::Trace& trace, const Options& options, std::ostr
   return trace.errors.empty() ? kDone : kInputError;
 }
 
+// The call a --call prefix names; explains on stderr when it names none or several.
+std::optional<std::uint32_t> find_one_call(const model::Trace& trace, const std::string& prefix, std::ostream& err) {
+  std::vector<std::uint32_t> matches;
+  auto id = trace.find_call(prefix, &matches);
+  if (id) return id;
+  if (matches.empty()) {
+    err << "sipsleuth: no call has a Call-ID starting with \"" << render::printable(prefix) << "\"\n";
+  } else {
+    err << "sipsleuth: \"" << render::printable(prefix) << "\" matches " << matches.size()
+        << " calls; give more of the Call-ID:\n";
+    for (std::uint32_t m : matches) err << "  " << render::printable(trace.calls[m].call_id) << '\n';
+  }
+  return std::nullopt;
+}
+
 model::Trace load(const Options& options) { return model::load(io::open_inputs(options.inputs)); }
 
 int run_calls(const Options& options, std::ostream& out, std::ostream& err) {
@@ -101,18 +117,8 @@ int run_calls(const Options& options, std::ostream& out, std::ostream& err) {
 int run_show(const Options& options, std::ostream& out, std::ostream& err) {
   model::Trace trace = load(options);
   int status = report_problems(trace, options, err);
-  std::vector<std::uint32_t> matches;
-  auto id = trace.find_call(options.call, &matches);
-  if (!id) {
-    if (matches.empty()) {
-      err << "sipsleuth: no call has a Call-ID starting with \"" << render::printable(options.call) << "\"\n";
-    } else {
-      err << "sipsleuth: \"" << render::printable(options.call) << "\" matches " << matches.size()
-          << " calls; give more of the Call-ID:\n";
-      for (std::uint32_t m : matches) err << "  " << render::printable(trace.calls[m].call_id) << '\n';
-    }
-    return status == kDone ? kNothingMatched : status;
-  }
+  auto id = find_one_call(trace, options.call, err);
+  if (!id) return status == kDone ? kNothingMatched : status;
   const model::Call& call = trace.calls[*id];
   if (options.json) {
     render::write_show_json(out, trace, call, options.show_secrets);
@@ -127,12 +133,8 @@ int run_diagnose(const Options& options, std::ostream& out, std::ostream& err) {
   int status = report_problems(trace, options, err);
   std::vector<std::uint32_t> calls;
   if (!options.call.empty()) {
-    auto id = trace.find_call(options.call, &calls);
-    if (!id) {
-      err << "sipsleuth: no single call has a Call-ID starting with \"" << render::printable(options.call) << "\" ("
-          << calls.size() << " match)\n";
-      return status == kDone ? kNothingMatched : status;
-    }
+    auto id = find_one_call(trace, options.call, err);
+    if (!id) return status == kDone ? kNothingMatched : status;
     calls.assign(1, *id);
   } else {
     for (const auto& call : trace.calls) calls.push_back(call.id);

@@ -203,6 +203,9 @@ TEST(BadInput, AmbiguousOrUnknownCallId) {
   auto unknown = run_cli({"show", "--call", "zzz", "samples/trunk-capture.pcap"});
   EXPECT_EQ(unknown.status, 1);
   EXPECT_TRUE(contains(unknown.err, "no call has a Call-ID starting with \"zzz\""));
+  auto diagnose = run_cli({"diagnose", "--call", "trunk", "samples/trunk-capture.pcap"});
+  EXPECT_EQ(diagnose.status, 1);
+  EXPECT_TRUE(contains(diagnose.err, "matches 2 calls"));
 }
 
 }  // namespace
