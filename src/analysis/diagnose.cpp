@@ -350,58 +350,65 @@ std::string candidates_summary(const sip::MediaLine& line) {
                      line.candidates.size() == 1 ? "" : "s", type_text, transport_text, line.connection, line.port);
 }
 
+// Offer and answer of the initial INVITE, and the final pair of each re-INVITE;
+// every message's SDP is parsed once.
 void media_findings(const model::Trace& trace, const model::Call& call, std::vector<CallFinding>& out) {
   if (!sip::iequals(call.first_method, "INVITE")) return;
   const model::Message* offer = nullptr;
   const model::Message* answer = nullptr;
+  std::vector<sip::MediaLine> offered, answered;
+  std::vector<CallFinding> final_pairs;
   for (std::uint32_t id : call.messages) {
     const model::Message& m = trace.messages[id];
     if (m.sip.cseq_method() != "INVITE" || m.retransmission_of != model::kNoId) continue;
-    bool dialog = !sip::name_addr_param(m.sip.header(sip::HeaderId::to), "tag").empty();
-    if (!offer && m.sip.is_request() && !dialog && !preferred_media(m.sip).empty()) offer = &m;
-    if (offer && m.sip.is_response() && m.sip.status() >= 180 && m.sip.status() < 300 &&
-        m.sip.cseq_number() == offer->sip.cseq_number() && !preferred_media(m.sip).empty()) {
-      if (!answer || (answer->sip.status() < 200 && m.sip.status() >= 200)) answer = &m;
-    }
-  }
-  if (offer) {
-    auto offered = preferred_media(offer->sip);
-    auto answered = answer ? preferred_media(answer->sip) : std::vector<sip::MediaLine>{};
-    for (std::size_t i = 0; i < offered.size(); ++i) {
-      std::string message = fmt::format("{}: the offer listed {}", offered[i].media, candidates_summary(offered[i]));
-      CallFinding f{"media.offer_answer", Severity::info, "", {offer->id}, {}};
-      if (i < answered.size()) {
-        message += fmt::format("; the {} answer listed {}", answer->sip.status(), candidates_summary(answered[i]));
-        f.messages.push_back(answer->id);
-      } else {
-        message += "; no answer for it is in the trace";
+    bool provisional_or_success = m.sip.status() >= 180 && m.sip.status() < 300;
+    if (!m.sip.is_request() && !provisional_or_success) continue;
+    std::vector<sip::MediaLine> media = preferred_media(m.sip);
+    if (media.empty()) continue;
+    if (m.sip.is_request()) {
+      bool dialog = !sip::name_addr_param(m.sip.header(sip::HeaderId::to), "tag").empty();
+      if (!offer && !dialog) {
+        offer = &m;
+        offered = media;
       }
-      f.message = message + ".";
-      out.push_back(std::move(f));
+      // After ICE completes, Lync re-INVITEs with the chosen pair: its own candidate
+      // and the remote one in a=remote-candidates.
+      for (const auto& line : media) {
+        if (line.remote_candidates.empty()) continue;
+        std::string_view rest = line.remote_candidates;
+        sip::pop_word(rest);  // component
+        std::string_view remote_address = sip::pop_word(rest);
+        std::string_view remote_port = sip::pop_word(rest);
+        std::string local = line.candidates.empty()
+                                ? fmt::format("{}:{}", line.connection, line.port)
+                                : fmt::format("{}:{}", line.candidates.front().address, line.candidates.front().port);
+        final_pairs.push_back({"media.final_pair", Severity::info,
+                               fmt::format("After ICE, the re-INVITE (CSeq {}) fixed the {} path: local {} to remote "
+                                           "{}:{} (a=remote-candidates).",
+                                           m.sip.cseq_number().value_or(0), line.media, local, remote_address,
+                                           remote_port),
+                               {id},
+                               {}});
+      }
+    } else if (offer && m.sip.cseq_number() == offer->sip.cseq_number() &&
+               (!answer || (answer->sip.status() < 200 && m.sip.status() >= 200))) {
+      answer = &m;
+      answered = std::move(media);
     }
   }
-  // After ICE completes, Lync re-INVITEs with the chosen pair: its own candidate
-  // and the remote one in a=remote-candidates.
-  for (std::uint32_t id : call.messages) {
-    const model::Message& m = trace.messages[id];
-    if (!m.sip.is_request() || m.sip.method() != "INVITE" || m.retransmission_of != model::kNoId) continue;
-    for (const auto& line : preferred_media(m.sip)) {
-      if (line.remote_candidates.empty()) continue;
-      std::string_view rest = line.remote_candidates;
-      sip::pop_word(rest);  // component
-      std::string_view remote_address = sip::pop_word(rest);
-      std::string_view remote_port = sip::pop_word(rest);
-      std::string local = line.candidates.empty()
-                              ? fmt::format("{}:{}", line.connection, line.port)
-                              : fmt::format("{}:{}", line.candidates.front().address, line.candidates.front().port);
-      out.push_back({"media.final_pair", Severity::info,
-                     fmt::format("After ICE, the re-INVITE (CSeq {}) fixed the {} path: local {} to remote {}:{} "
-                                 "(a=remote-candidates).",
-                                 m.sip.cseq_number().value_or(0), line.media, local, remote_address, remote_port),
-                     {id},
-                     {}});
+  for (std::size_t i = 0; offer && i < offered.size(); ++i) {
+    std::string message = fmt::format("{}: the offer listed {}", offered[i].media, candidates_summary(offered[i]));
+    CallFinding f{"media.offer_answer", Severity::info, "", {offer->id}, {}};
+    if (i < answered.size()) {
+      message += fmt::format("; the {} answer listed {}", answer->sip.status(), candidates_summary(answered[i]));
+      f.messages.push_back(answer->id);
+    } else {
+      message += "; no answer for it is in the trace";
     }
+    f.message = message + ".";
+    out.push_back(std::move(f));
   }
+  for (auto& f : final_pairs) out.push_back(std::move(f));
 }
 
 }  // namespace

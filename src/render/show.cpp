@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "analysis/verdict.hpp"
 #include "formats/reader.hpp"
@@ -123,7 +124,7 @@ void write_show(std::ostream& out, const model::Trace& trace, const model::Call&
                        e.user_agent.empty() ? "" : "  " + printable(e.user_agent));
   }
   int number = 0;
-  std::vector<std::pair<std::uint32_t, int>> numbered;  // message id -> display number
+  std::unordered_map<std::uint32_t, int> numbered;  // message id -> display number
   for (const Item& item : timeline(trace, call)) {
     ++number;
     out << '\n';
@@ -138,7 +139,7 @@ void write_show(std::ostream& out, const model::Trace& trace, const model::Call&
       continue;
     }
     const auto& m = trace.messages[item.id];
-    numbered.emplace_back(item.id, number);
+    numbered.emplace(item.id, number);
     std::string heading = fmt::format("#{}  {}  {}  {}", number, m.record.time.valid ? model::format_time(m.record.time) : "-",
                                       location_text(trace, m.input, m.record.location), direction_name(m.record.direction));
     std::string addr = addresses(m.record);
@@ -146,10 +147,8 @@ void write_show(std::ostream& out, const model::Trace& trace, const model::Call&
     std::string_view transport = transport_name(m.record.transport);
     if (!transport.empty()) heading += fmt::format(" ({})", transport);
     out << style.bold(heading);
-    if (m.retransmission_of != model::kNoId) {
-      for (const auto& [id, n] : numbered) {
-        if (id == m.retransmission_of) out << style.dim(fmt::format("  retransmission of #{}", n));
-      }
+    if (auto original = numbered.find(m.retransmission_of); original != numbered.end()) {
+      out << style.dim(fmt::format("  retransmission of #{}", original->second));
     }
     out << '\n';
     std::string text = printable(message_text(m, style.show_secrets));
