@@ -6,7 +6,9 @@
 #include <string>
 
 #include "support/pcap_writer.hpp"
+#include "support/text.hpp"
 
+using sipsleuth::testing::crlf;
 using sipsleuth::testing::PcapWriter;
 
 namespace {
@@ -14,15 +16,6 @@ namespace {
 std::string with_length(std::string head, const std::string& body) {
   head += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   return head;
-}
-
-std::string crlf(std::string s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '\n') out += "\r\n";
-    else out.push_back(c);
-  }
-  return out;
 }
 
 }  // namespace

@@ -66,8 +66,8 @@ INSTANTIATE_TEST_SUITE_P(
         GoldenCase{"diagnose_seed001.jsonl", {"diagnose", "--json", "samples/seed001-mpop-call.uccapilog"}},
         GoldenCase{"diagnose_one_call.txt", {"diagnose", "--no-color", "--call", "017b", "samples"}},
         GoldenCase{"show_secrets_shown.txt", {"show", "--no-color", "--show-secrets", "--call", "e343", "samples/seed001-mpop-call.uccapilog"}}),
-    [](const ::testing::TestParamInfo<GoldenCase>& info) {
-      std::string name = info.param.name;
+    [](const ::testing::TestParamInfo<GoldenCase>& param_info) {
+      std::string name = param_info.param.name;
       for (char& c : name) {
         if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
       }

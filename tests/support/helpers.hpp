@@ -9,6 +9,7 @@
 #include "cli/app.hpp"
 #include "io/input.hpp"
 #include "model/trace.hpp"
+#include "support/text.hpp"
 
 namespace sipsleuth::testing {
 
@@ -78,15 +79,5 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
-
-// Turns "\n" into "\r\n" so fixtures can be written readably.
-inline std::string crlf(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '\n') out += "\r\n";
-    else out.push_back(c);
-  }
-  return out;
-}
 
 }  // namespace sipsleuth::testing

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "support/text.hpp"
+
 namespace sipsleuth::testing {
 
 struct ScenarioCall {
@@ -189,15 +191,6 @@ class ScenarioGenerator {
              "\r\nStart-Line: " + s.text.substr(0, first_line) + "\r\n" + crlf(headers) + "Message-Body: " +
              (body.empty() ? "-\r\n" : crlf(body)) + "$$end_record\r\n";
     }
-  }
-
-  static std::string crlf(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-      if (c == '\n') out += "\r\n";
-      else out.push_back(c);
-    }
-    return out;
   }
 
   std::mt19937 random_;
