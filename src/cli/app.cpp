@@ -3,6 +3,11 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -11,6 +16,7 @@
 #include "io/input.hpp"
 #include "model/trace.hpp"
 #include "render/decoded.hpp"
+#include "render/ladder.hpp"
 #include "render/renderers.hpp"
 
 namespace sipsleuth::cli {
@@ -31,6 +37,8 @@ constexpr const char* kDescription =
     "  sipsleuth calls --json logs/ > calls.jsonl              the same as JSON Lines\n"
     "  sipsleuth show --call a622d7b9 client.uccapilog         one call, message by message\n"
     "  sipsleuth diagnose client.uccapilog fe.log              why each call ended as it did\n"
+    "  sipsleuth flow --call a622d7b9 client.uccapilog         the call as a ladder diagram\n"
+    "  sipsleuth report -o calls.html client.uccapilog fe.log  one HTML file to open in a browser\n"
     "  sipsleuth decode icewarn 0x40003a0                      explain a value pasted from anywhere\n"
     "\n"
     "Exit status: 0 done, 1 nothing matched, 2 an input could not be read or the command\n"
@@ -45,6 +53,15 @@ struct Options {
   bool show_secrets = false;
   bool quiet = false;
   std::string call;
+  std::vector<std::string> calls;  // flow and report: --call, repeatable
+  std::string conversation;
+  std::string by = "address";
+  std::string format = "text";
+  std::string output;
+  bool ascii = false;
+  bool unicode = false;
+  std::size_t width = 0;
+  bool show_messages = false;
   std::string decode_kind;
   std::string decode_value;
   bool qoe = false;
@@ -148,6 +165,114 @@ int run_diagnose(const Options& options, std::ostream& out, std::ostream& err) {
   return status;
 }
 
+// The calls that --call (repeatable) and --conversation name; all calls when
+// neither is given and `all_by_default`.
+std::optional<std::vector<std::uint32_t>> select_calls(const model::Trace& trace, const Options& options,
+                                                       bool all_by_default, std::ostream& err) {
+  std::vector<std::uint32_t> selected;
+  for (const auto& prefix : options.calls) {
+    auto id = find_one_call(trace, prefix, err);
+    if (!id) return std::nullopt;
+    if (std::find(selected.begin(), selected.end(), *id) == selected.end()) selected.push_back(*id);
+  }
+  if (!options.conversation.empty()) {
+    std::size_t before = selected.size();
+    for (const auto& call : trace.calls) {
+      if (call.conversation_id.empty() || !call.conversation_id.starts_with(options.conversation)) continue;
+      if (std::find(selected.begin(), selected.end(), call.id) == selected.end()) selected.push_back(call.id);
+    }
+    if (selected.size() == before) {
+      err << "sipsleuth: no call has an Ms-Conversation-ID starting with \"" << render::printable(options.conversation)
+          << "\"\n";
+      return std::nullopt;
+    }
+  }
+  if (selected.empty()) {
+    if (all_by_default || trace.calls.size() == 1) {
+      for (const auto& call : trace.calls) selected.push_back(call.id);
+    } else if (!trace.calls.empty()) {
+      err << "sipsleuth: the inputs hold " << trace.calls.size()
+          << " calls; pick one with --call CALL-ID (see 'sipsleuth calls') or --conversation ID\n";
+      return std::nullopt;
+    }
+  }
+  if (selected.empty()) {
+    err << "sipsleuth: no calls found in the inputs\n";
+    return std::nullopt;
+  }
+  std::sort(selected.begin(), selected.end());  // calls are numbered in time order
+  return selected;
+}
+
+// Writes to -o FILE, or to `out` when no file (or "-") is given.
+int with_output(const Options& options, std::ostream& out, std::ostream& err,
+                const std::function<void(std::ostream&)>& write) {
+  if (options.output.empty() || options.output == "-") {
+    write(out);
+    return kDone;
+  }
+  std::ofstream file(options.output, std::ios::binary);
+  if (!file) {
+    err << "sipsleuth: cannot write " << options.output << ": " << std::strerror(errno) << '\n';
+    return kInputError;
+  }
+  write(file);
+  file.close();
+  if (!file) {
+    err << "sipsleuth: writing " << options.output << " failed: " << std::strerror(errno) << '\n';
+    return kInputError;
+  }
+  return kDone;
+}
+
+render::LadderColumns ladder_columns(const Options& options) {
+  return options.by == "endpoint" ? render::LadderColumns::endpoint : render::LadderColumns::address;
+}
+
+int run_flow(const Options& options, std::ostream& out, std::ostream& err) {
+  model::Trace trace = load(options);
+  int status = report_problems(trace, options, err);
+  auto calls = select_calls(trace, options, false, err);
+  if (!calls) return status == kDone ? kNothingMatched : status;
+  render::Ladder ladder = render::layout_ladder(trace, *calls, render::LadderOptions{ladder_columns(options)});
+  int written = with_output(options, out, err, [&](std::ostream& sink) {
+    if (options.format == "svg") {
+      render::write_ladder_svg(sink, trace, ladder);
+    } else if (options.format == "mermaid") {
+      render::write_ladder_mermaid(sink, trace, ladder);
+    } else {
+      bool to_terminal = options.output.empty() || options.output == "-";
+      render::Style style = to_terminal ? render::detect_style(options.no_color, options.show_secrets)
+                                        : render::Style{false, options.show_secrets};
+      render::TextLadderOptions text;
+      text.unicode = options.unicode || (!options.ascii && render::locale_is_utf8());
+      text.width = options.width ? options.width : (to_terminal ? render::terminal_width() : 0);
+      text.show_messages = options.show_messages;
+      std::size_t needed = render::write_ladder_text(sink, trace, ladder, style, text);
+      if (text.width && needed > text.width && !options.quiet) {
+        err << "sipsleuth: note: the ladder needs " << needed << " columns and the terminal has " << text.width
+            << "; pipe it to 'less -S' to scroll sideways\n";
+      }
+    }
+  });
+  return written == kDone ? status : written;
+}
+
+int run_report(const Options& options, std::ostream& out, std::ostream& err) {
+  model::Trace trace = load(options);
+  int status = report_problems(trace, options, err);
+  auto calls = select_calls(trace, options, true, err);
+  if (!calls) return status == kDone ? kNothingMatched : status;
+  render::ReportOptions report{ladder_columns(options), options.show_secrets};
+  int written = with_output(options, out, err,
+                            [&](std::ostream& sink) { render::write_report_html(sink, trace, *calls, report); });
+  if (written == kDone && !options.quiet && !options.output.empty() && options.output != "-") {
+    err << "sipsleuth: wrote " << options.output << " (" << calls->size() << " call" << (calls->size() == 1 ? "" : "s")
+        << ")\n";
+  }
+  return written == kDone ? status : written;
+}
+
 int run_decode(const Options& options, std::ostream& out, std::ostream& err) {
   const std::string& kind = options.decode_kind;
   const std::string& value = options.decode_value;
@@ -211,6 +336,38 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       "diagnose", "explain every call: outcome, routing, forks, diagnostics, server records, each with its evidence");
   add_common(diagnose);
   diagnose->add_option("-c,--call", options.call, "only this call (a unique beginning of its Call-ID)");
+  auto add_call_selection = [&](CLI::App* sub) {
+    sub->add_option("-c,--call", options.calls, "a call to draw (a unique beginning of its Call-ID); repeat for several");
+    sub->add_option("--conversation", options.conversation,
+                    "every call whose Ms-Conversation-ID starts with this (IM, audio and sharing of one conversation)");
+    sub->add_option("--by", options.by,
+                    "columns: 'address' (one per host the logs and captures saw) or 'endpoint' (one per SIP device: "
+                    "tag, epid, user agent; shows which MPOP device answered)")
+        ->check(CLI::IsMember({"address", "endpoint"}));
+  };
+  CLI::App* flow = app.add_subcommand("flow", "draw a call as a ladder diagram: in the terminal, as SVG or as Mermaid");
+  flow->add_option("inputs", options.inputs, "trace files, directories, or - for stdin")->required();
+  add_call_selection(flow);
+  flow->add_option("-f,--format", options.format, "text (default), svg (a standalone SVG) or mermaid (a sequenceDiagram)")
+      ->check(CLI::IsMember({"text", "svg", "mermaid"}));
+  flow->add_option("-o,--output", options.output, "write to this file instead of stdout");
+  flow->add_flag("--ascii", options.ascii, "draw with ASCII characters only (the default when the locale is not UTF-8)");
+  flow->add_flag("--unicode", options.unicode, "draw with Unicode box characters even when the locale is not UTF-8")
+      ->excludes("--ascii");
+  flow->add_option("--width", options.width, "fit the ladder into this many columns (default: the terminal's width)");
+  flow->add_flag("--show-messages", options.show_messages, "print each message's text under its arrow");
+  flow->add_flag("--no-color", options.no_color, "never colour the output (NO_COLOR=1 does the same)");
+  flow->add_flag("--show-secrets", options.show_secrets, "with --show-messages: print credentials and keys unmasked");
+  flow->add_flag("-q,--quiet", options.quiet, "print only errors on stderr, not warnings about the input");
+
+  CLI::App* report = app.add_subcommand(
+      "report", "write one self-contained HTML file: the call list with verdicts, a ladder per call, every message");
+  report->add_option("inputs", options.inputs, "trace files, directories, or - for stdin")->required();
+  report->add_option("-o,--output", options.output, "the HTML file to write ('-' for stdout)")->required();
+  add_call_selection(report);
+  report->add_flag("--show-secrets", options.show_secrets, "put credentials and SRTP keys in the report unmasked");
+  report->add_flag("-q,--quiet", options.quiet, "print only errors on stderr, not warnings about the input");
+
   CLI::App* decode = app.add_subcommand(
       "decode", "explain a diagnostic value pasted from anywhere: ms-diagnostics, ms-client-diagnostics, icewarn, reason, warning");
   decode->add_option("kind", options.decode_kind,
@@ -239,6 +396,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   if (show->parsed()) return run_show(options, out, err);
   if (decode->parsed()) return run_decode(options, out, err);
   if (diagnose->parsed()) return run_diagnose(options, out, err);
+  if (flow->parsed()) return run_flow(options, out, err);
+  if (report->parsed()) return run_report(options, out, err);
   return kInputError;
 }
 

@@ -1,9 +1,12 @@
 #include "render/style.hpp"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cctype>
 #include <cstdlib>
+#include <string>
 
 namespace sipsleuth::render {
 
@@ -31,6 +34,28 @@ Style detect_style(bool force_no_color, bool show_secrets) {
   style.color = !force_no_color && (no_color == nullptr || *no_color == '\0') && isatty(STDOUT_FILENO) == 1;
   style.show_secrets = show_secrets;
   return style;
+}
+
+bool locale_is_utf8() {
+  for (const char* name : {"LC_ALL", "LC_CTYPE", "LANG"}) {
+    const char* value = std::getenv(name);
+    if (value == nullptr || *value == '\0') continue;
+    std::string lower;
+    for (const char* c = value; *c; ++c) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(*c))));
+    return lower.find("utf-8") != std::string::npos || lower.find("utf8") != std::string::npos;
+  }
+  return false;
+}
+
+std::size_t terminal_width() {
+  winsize size{};
+  if (isatty(STDOUT_FILENO) == 1 && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  if (const char* columns = std::getenv("COLUMNS")) {
+    char* end = nullptr;
+    unsigned long value = std::strtoul(columns, &end, 10);
+    if (end != columns && *end == '\0' && value > 0 && value < 100000) return value;
+  }
+  return 0;
 }
 
 std::string printable(std::string_view text) {

@@ -20,6 +20,12 @@ struct Style {
 // Colour when stdout is a terminal and NO_COLOR is unset (https://no-color.org).
 Style detect_style(bool force_no_color, bool show_secrets);
 
+// True when LC_ALL, LC_CTYPE or LANG (the first one set) names UTF-8.
+bool locale_is_utf8();
+// Columns of the terminal on stdout; COLUMNS when stdout is not a terminal;
+// 0 when neither says.
+std::size_t terminal_width();
+
 // Trace text made safe for a terminal: control characters (escape sequences a
 // hostile trace could carry) become \xNN, invalid UTF-8 becomes U+FFFD; tab
 // and line breaks stay; CR before LF is dropped.

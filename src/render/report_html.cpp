@@ -1,0 +1,149 @@
+#include <fmt/format.h>
+
+#include <random>
+#include <sstream>
+
+#include "analysis/diagnose.hpp"
+#include "analysis/verdict.hpp"
+#include "render/ladder.hpp"
+#include "render/renderers.hpp"
+#include "sip/secrets.hpp"
+
+namespace sipsleuth::render {
+namespace embedded {
+extern const std::string_view report_css;
+extern const std::string_view report_js;
+}  // namespace embedded
+namespace {
+
+std::string mask(std::string_view text, bool show_secrets) {
+  return show_secrets ? std::string(text) : sip::mask_secrets(text);
+}
+
+// Data inside <script type="application/json"> ends at the first "</script";
+// escaping every '<', '>' and '&' keeps a hostile trace from closing it.
+std::string script_safe_json(const Json& value) {
+  std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string out;
+  out.reserve(text.size() + text.size() / 16);
+  for (char c : text) {
+    switch (c) {
+      case '<': out += "\\u003c"; break;
+      case '>': out += "\\u003e"; break;
+      case '&': out += "\\u0026"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+Json message_json(const model::Trace& trace, const model::Message& m, bool show_secrets) {
+  Json j;
+  j["time"] = m.record.time.valid ? model::format_time(m.record.time) : "";
+  j["where"] = location_text(trace, m.input, m.record.location);
+  std::string route;
+  if (!m.record.source.empty() || !m.record.destination.empty()) {
+    route = (m.record.source.empty() ? "?" : m.record.source) + " → " +
+            (m.record.destination.empty() ? "?" : m.record.destination);
+  }
+  j["route"] = route;
+  j["start"] = std::string(m.record.parts.start_line);
+  Json headers = Json::array();
+  for (const auto& h : m.sip.headers()) {
+    headers.push_back(Json::array({std::string(h.name), mask(h.value, show_secrets)}));
+  }
+  j["headers"] = std::move(headers);
+  j["content_type"] = std::string(m.sip.header(sip::HeaderId::content_type));
+  j["body"] = mask(m.record.parts.body, show_secrets);
+  j["retransmission"] = m.retransmission_of != model::kNoId;
+  return j;
+}
+
+std::string_view severity_word(formats::Severity s) {
+  switch (s) {
+    case formats::Severity::error: return "error";
+    case formats::Severity::warning: return "warning";
+    case formats::Severity::info: break;
+  }
+  return "info";
+}
+
+// The finding a reader of the call list should see first: the most severe, the earliest among equals.
+const analysis::CallFinding* headline(const std::vector<analysis::CallFinding>& findings) {
+  const analysis::CallFinding* best = nullptr;
+  for (const auto& f : findings) {
+    if (!best || static_cast<int>(f.severity) > static_cast<int>(best->severity)) best = &f;
+  }
+  return best;
+}
+
+Json call_entry(const model::Trace& trace, const model::Call& call, const ReportOptions& options, Json& messages) {
+  analysis::Verdict verdict = analysis::judge(trace, call);
+  auto findings = analysis::diagnose(trace, call, verdict);
+  Json j;
+  j["call_id"] = std::string(call.call_id);
+  j["start"] = call.start.valid ? model::format_time(call.start) : "";
+  j["kind"] = call.kind;
+  j["from"] = std::string(call.from_uri);
+  j["to"] = std::string(call.to_uri);
+  j["outcome"] = std::string(analysis::outcome_name(verdict.outcome));
+  j["status"] = verdict.final_status ? fmt::format("{} {}", *verdict.final_status, verdict.final_reason) : "";
+  j["duration"] = call.start.valid && call.end.valid ? model::format_duration(call.end.micros - call.start.micros) : "";
+  j["messages"] = call.messages.size();
+  j["forks"] = call.forks.size();
+  j["answered_by"] = std::string(verdict.answered_by_user_agent);
+  const auto* top = headline(findings);
+  j["why"] = top ? top->message : "";
+  j["severity"] = top ? std::string(severity_word(top->severity)) : "info";
+  Json list = Json::array();
+  for (const auto& f : findings) {
+    list.push_back({{"severity", std::string(severity_word(f.severity))}, {"code", f.code}, {"message", mask(f.message, options.show_secrets)}});
+  }
+  j["findings"] = std::move(list);
+
+  Ladder ladder = layout_ladder(trace, {call.id}, LadderOptions{options.columns});
+  std::ostringstream svg;
+  write_ladder_svg(svg, trace, ladder);
+  j["svg"] = svg.str();
+  for (std::uint32_t id : call.messages) {
+    messages[std::to_string(id)] = message_json(trace, trace.messages[id], options.show_secrets);
+  }
+  return j;
+}
+
+}  // namespace
+
+void write_report_html(std::ostream& out, const model::Trace& trace, const std::vector<std::uint32_t>& calls,
+                       const ReportOptions& options) {
+  Json data;
+  Json inputs = Json::array();
+  for (const auto& input : trace.inputs) inputs.push_back(input.name);
+  data["inputs"] = std::move(inputs);
+  Json messages = Json::object();
+  Json list = Json::array();
+  for (std::uint32_t id : calls) list.push_back(call_entry(trace, trace.calls[id], options, messages));
+  data["calls"] = std::move(list);
+  data["messages"] = std::move(messages);
+
+  // A fresh nonce lets only our own script run: markup that slipped through
+  // escaping could not run an inline handler or script either.
+  std::random_device random;
+  std::string nonce = fmt::format("{:08x}{:08x}{:08x}", random(), random(), random());
+  std::string title = fmt::format("sipsleuth report: {} call{}", calls.size(), calls.size() == 1 ? "" : "s");
+  out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+         "script-src 'nonce-" << nonce << "'; img-src data:\">\n"
+      << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      << "<title>" << xml_escape(title) << "</title>\n<style>\n"
+      << embedded::report_css << "</style>\n</head>\n<body>\n"
+      << "<header><h1>" << xml_escape(title) << "</h1><p class=\"inputs\" id=\"inputs\"></p>\n"
+      << "<input type=\"search\" id=\"filter\" placeholder=\"Filter: Call-ID, user, number, outcome, status…\" "
+         "autocomplete=\"off\" aria-label=\"Filter calls\"> <span id=\"count\"></span></header>\n"
+      << "<main>\n<table id=\"calls\"><thead><tr><th>Start</th><th>Kind</th><th>From</th><th>To</th><th>Outcome</th>"
+         "<th>Status</th><th>Msgs</th><th>Forks</th><th>Duration</th><th>Why</th><th>Call-ID</th></tr></thead>"
+         "<tbody></tbody></table>\n<div id=\"more\"></div>\n</main>\n"
+      << "<script type=\"application/json\" id=\"sipsleuth-data\">" << script_safe_json(data) << "</script>\n"
+      << "<script nonce=\"" << nonce << "\">\n" << embedded::report_js << "</script>\n</body>\n</html>\n";
+}
+
+}  // namespace sipsleuth::render
