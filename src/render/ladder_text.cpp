@@ -11,7 +11,7 @@ namespace {
 constexpr std::size_t kTimeWidth = 12;     // "14:00:47.889"
 constexpr std::size_t kDeltaWidth = 9;     // "+12.345s"
 constexpr std::size_t kGutter = kTimeWidth + 1 + kDeltaWidth + 2;
-constexpr std::size_t kMinCell = 10;
+constexpr std::size_t kMinCell = 9;
 constexpr std::size_t kNaturalMinCell = 16;
 constexpr std::size_t kMaxCell = 48;
 constexpr std::size_t kMinNotes = 24;
@@ -105,12 +105,13 @@ Geometry fit(const Ladder& ladder, std::size_t limit) {
   g.cell = std::min(g.cell, kMaxCell);
   g.notes = notes;
   if (limit == 0 || g.width() <= limit) return g;
-  // Too wide: shrink the notes first, then the cells; labels are cut with "…".
-  g.notes = std::min(notes, std::max(kMinNotes, limit > g.width() - g.notes ? limit - (g.width() - g.notes) : 0));
-  if (g.width() > limit && g.columns > 0) {
-    std::size_t room = limit > kGutter + 1 + g.notes ? limit - kGutter - 1 - g.notes : 0;
-    g.cell = std::max(kMinCell, room / g.columns);
-  }
+  // Too wide: the lanes get the room first, down to kMinCell each (labels are
+  // cut with "…"); the notes get what is left, which may be nothing.
+  std::size_t lanes_room = limit > kGutter + 1 + std::min(notes, kMinNotes) ? limit - kGutter - 1 - std::min(notes, kMinNotes) : 0;
+  if (g.columns > 0) g.cell = std::clamp(lanes_room / g.columns, kMinCell, g.cell);
+  std::size_t used = kGutter + g.columns * g.cell + 1;
+  g.notes = limit > used ? std::min(notes, limit - used) : 0;
+  if (g.notes < kMinNotes / 3) g.notes = 0;  // a few characters of notes say nothing
   return g;
 }
 
