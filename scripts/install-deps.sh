@@ -7,6 +7,10 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   tshark gzip
+  libpugixml-dev
+  # The HTML report's browser test: headless Chromium driven through ChromeDriver
+  # by a Python (standard library only) WebDriver client; fonts so text renders.
+  chromium chromium-driver fonts-dejavu-core python3
 )
 missing=()
 for p in "${packages[@]}"; do
