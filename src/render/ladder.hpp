@@ -75,7 +75,10 @@ struct TextLadderOptions {
 // it could not be squeezed (the caller may suggest a pager).
 std::size_t write_ladder_text(std::ostream& out, const model::Trace& trace, const Ladder& ladder, const Style& style,
                               const TextLadderOptions& options);
-void write_ladder_svg(std::ostream& out, const model::Trace& trace, const Ladder& ladder);
+// `with_style` false leaves out the <style> element, for pages that hold many
+// ladders and carry ladder_svg_style() once.
+void write_ladder_svg(std::ostream& out, const model::Trace& trace, const Ladder& ladder, bool with_style = true);
+std::string_view ladder_svg_style();  // the CSS rules, without the <style> element
 void write_ladder_mermaid(std::ostream& out, const model::Trace& trace, const Ladder& ladder);
 
 // Text made safe inside XML/HTML text and attribute values: markup characters

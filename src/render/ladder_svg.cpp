@@ -17,15 +17,21 @@ constexpr int kRowHeight = 34;
 constexpr int kMargin = 12;
 constexpr std::size_t kMaxLabelChars = 46;
 
-std::string_view arrow_colour(ArrowClass c) {
-  switch (c) {
-    case ArrowClass::request: return "#1f6feb";
-    case ArrowClass::provisional: return "#9a6700";
-    case ArrowClass::success: return "#1a7f37";
-    case ArrowClass::failure: return "#cf222e";
-  }
-  return "#000";
-}
+// Styles by class keep each of thousands of rows short; the SVG stays standalone.
+constexpr std::string_view kStyle =
+    "svg.ladder text{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;fill:#1f2328}\n"
+    "svg.ladder .box{fill:#f6f8fa;stroke:#57606a}svg.ladder .answered .box{fill:#dafbe1}\n"
+    "svg.ladder .title{font-weight:bold;text-anchor:middle}\n"
+    "svg.ladder .sub{font-size:10px;fill:#57606a;text-anchor:middle}\n"
+    "svg.ladder .lane{stroke:#8c959f}svg.ladder .hit{fill:transparent}\n"
+    "svg.ladder .t{fill:#57606a}svg.ladder .d{fill:#8c959f;font-size:10px}svg.ladder .n{fill:#57606a;font-size:11px}\n"
+    "svg.ladder .msg line,svg.ladder .msg .self{stroke-width:1.5px;fill:none}\n"
+    "svg.ladder .l{text-anchor:middle}svg.ladder .self+.l{text-anchor:start}\n"
+    "svg.ladder .retransmission line,svg.ladder .retransmission .self{stroke-dasharray:4 3}\n"
+    "svg.ladder .request line,svg.ladder .request .self{stroke:#1f6feb}svg.ladder .request .head,svg.ladder .request .l{fill:#1f6feb}\n"
+    "svg.ladder .provisional line,svg.ladder .provisional .self{stroke:#9a6700}svg.ladder .provisional .head,svg.ladder .provisional .l{fill:#9a6700}\n"
+    "svg.ladder .success line,svg.ladder .success .self{stroke:#1a7f37}svg.ladder .success .head,svg.ladder .success .l{fill:#1a7f37}\n"
+    "svg.ladder .failure line,svg.ladder .failure .self{stroke:#cf222e}svg.ladder .failure .head,svg.ladder .failure .l{fill:#cf222e}\n";
 
 std::string_view arrow_class_name(ArrowClass c) {
   switch (c) {
@@ -60,9 +66,11 @@ std::string xml_escape(std::string_view text) {
   return out;
 }
 
-void write_ladder_svg(std::ostream& out, const model::Trace& trace, const Ladder& ladder) {
+std::string_view ladder_svg_style() { return kStyle; }
+
+void write_ladder_svg(std::ostream& out, const model::Trace& trace, const Ladder& ladder, bool with_style) {
   std::size_t label_chars = 12;
-  for (const auto& p : ladder.participants) label_chars = std::max(label_chars, p.title.size() + 2);
+  for (const auto& p : ladder.participants) label_chars = std::max(label_chars, p.title.size() + 4);  // bold titles run wider
   for (const auto& row : ladder.rows) {
     std::size_t span = std::max<std::size_t>(1, row.from > row.to ? row.from - row.to : row.to - row.from);
     label_chars = std::max(label_chars, (std::min(row.label.size(), kMaxLabelChars) + 4 + span - 1) / span);
@@ -79,30 +87,30 @@ void write_ladder_svg(std::ostream& out, const model::Trace& trace, const Ladder
   std::string calls;
   for (std::uint32_t id : ladder.calls) calls += (calls.empty() ? "" : " ") + std::string(trace.calls[id].call_id);
   out << fmt::format(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"ladder\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
-      "font-family=\"ui-monospace, Menlo, Consolas, monospace\" font-size=\"12\">\n",
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"ladder\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\">\n",
       width, height);
+  if (with_style) out << "<style>\n" << kStyle << "</style>\n";
   out << "<title>SIP ladder: " << xml_escape(calls) << "</title>\n";
-  out << "<rect class=\"background\" width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n";
+  out << "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n";
   const int lanes_top = kMargin + kHeaderHeight - 10;
   const int lanes_bottom = height - kMargin;
   for (std::size_t i = 0; i < ladder.participants.size(); ++i) {
     const auto& p = ladder.participants[i];
     int x = lane(i);
     out << fmt::format("<g class=\"participant{}\" data-column=\"{}\">", p.answered ? " answered" : "", i);
-    out << fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"40\" rx=\"4\" fill=\"{}\" stroke=\"#57606a\"/>",
-                       x - cell / 2 + 4, kMargin, cell - 8, p.answered ? "#dafbe1" : "#f6f8fa");
-    out << fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-weight=\"bold\">{}{}</text>", x, kMargin + 16,
-                       p.answered ? "★ " : "", xml_escape(cut(p.title, cell_chars)));
+    out << fmt::format("<rect class=\"box\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"40\" rx=\"4\"/>", x - cell / 2 + 4,
+                       kMargin, cell - 8);
+    out << fmt::format("<text class=\"title\" x=\"{}\" y=\"{}\">{}{}</text>", x, kMargin + 16, p.answered ? "★ " : "",
+                       xml_escape(cut(p.title, cell_chars)));
     if (!p.subtitle.empty()) {
-      out << fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"10\" fill=\"#57606a\">{}</text>", x,
-                         kMargin + 32, xml_escape(cut(p.subtitle, cell_chars + 2)));
+      out << fmt::format("<text class=\"sub\" x=\"{}\" y=\"{}\">{}</text>", x, kMargin + 32,
+                         xml_escape(cut(p.subtitle, cell_chars + 2)));
     }
-    out << fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#8c959f\"/></g>\n", x, lanes_top,
+    out << fmt::format("<line class=\"lane\" x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/></g>\n", x, lanes_top,
                        lanes_bottom);
   }
   if (!ladder.date.empty()) {
-    out << fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#57606a\">{}</text>\n", kMargin, kMargin + 16, xml_escape(ladder.date));
+    out << fmt::format("<text class=\"t\" x=\"{}\" y=\"{}\">{}</text>\n", kMargin, kMargin + 16, xml_escape(ladder.date));
   }
 
   for (std::size_t r = 0; r < ladder.rows.size(); ++r) {
@@ -110,34 +118,31 @@ void write_ladder_svg(std::ostream& out, const model::Trace& trace, const Ladder
     const int y = kMargin + kHeaderHeight + static_cast<int>(r) * kRowHeight + 20;
     const int x1 = lane(row.from);
     const int x2 = lane(row.to);
-    std::string_view colour = arrow_colour(row.arrow);
     out << fmt::format("<g class=\"msg {}{}\" data-message=\"{}\" data-row=\"{}\">", arrow_class_name(row.arrow),
                        row.retransmission ? " retransmission" : "", row.message, r);
     // A transparent band over the whole row so a click anywhere on it selects the message.
-    out << fmt::format("<rect class=\"hit\" x=\"0\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"transparent\"/>",
-                       y - kRowHeight + 8, width, kRowHeight);
-    out << fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#57606a\">{}</text>", kMargin, y - 4, xml_escape(ladder_clock(row.time)));
-    out << fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#8c959f\" font-size=\"10\">{}</text>", kMargin + 96, y - 4,
-                       xml_escape(ladder_delta(row.delta_micros)));
-    std::string dash = row.retransmission ? " stroke-dasharray=\"4 3\"" : "";
+    out << fmt::format("<rect class=\"hit\" y=\"{}\" width=\"100%\" height=\"{}\"/>", y - kRowHeight + 8, kRowHeight);
+    out << fmt::format("<text class=\"t\" x=\"{}\" y=\"{}\">{}</text>", kMargin, y - 4, xml_escape(ladder_clock(row.time)));
+    if (row.delta_micros) {
+      out << fmt::format("<text class=\"d\" x=\"{}\" y=\"{}\">{}</text>", kMargin + 96, y - 4,
+                         xml_escape(ladder_delta(row.delta_micros)));
+    }
     if (x1 == x2) {
-      out << fmt::format("<path d=\"M{0} {1} h24 v10 h-20\" fill=\"none\" stroke=\"{2}\" stroke-width=\"1.5\"{3}/>", x1,
-                         y - 6, colour, dash);
-      out << fmt::format("<text x=\"{}\" y=\"{}\" fill=\"{}\">{}</text>", x1 + 30, y - 2, colour,
+      out << fmt::format("<path class=\"self\" d=\"M{} {} h24 v10 h-20\"/>", x1, y - 6);
+      out << fmt::format("<text class=\"l\" x=\"{}\" y=\"{}\">{}</text>", x1 + 30, y - 2,
                          xml_escape(cut(row.label, kMaxLabelChars)));
     } else {
       int direction = x2 > x1 ? 1 : -1;
       int tip = x2 - direction;
-      out << fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"1.5\"{}/>", x1, y,
-                         tip - 8 * direction, y, colour, dash);
-      out << fmt::format("<path d=\"M{} {} l{} -4 v8 z\" fill=\"{}\"/>", tip, y, -9 * direction, colour);
+      out << fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>", x1, y, tip - 8 * direction, y);
+      out << fmt::format("<path class=\"head\" d=\"M{} {} l{} -4 v8 z\"/>", tip, y, -9 * direction);
       std::size_t room = static_cast<std::size_t>(std::abs(x2 - x1) / kCharWidth) - 2;
-      out << fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"{}\">{}</text>", (x1 + x2) / 2, y - 5,
-                         colour, xml_escape(cut(row.label, std::min(room, kMaxLabelChars))));
+      out << fmt::format("<text class=\"l\" x=\"{}\" y=\"{}\">{}</text>", (x1 + x2) / 2, y - 5,
+                         xml_escape(cut(row.label, std::min(room, kMaxLabelChars))));
     }
     if (!row.notes.empty()) {
-      out << fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#57606a\" font-size=\"11\">{}</text>", kGutter + columns * cell + 4,
-                         y - 4, xml_escape(row.notes));
+      out << fmt::format("<text class=\"n\" x=\"{}\" y=\"{}\">{}</text>", kGutter + columns * cell + 4, y - 4,
+                         xml_escape(row.notes));
     }
     out << "</g>\n";
   }

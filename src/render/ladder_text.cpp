@@ -177,13 +177,13 @@ std::size_t write_ladder_text(std::ostream& out, const model::Trace& trace, cons
     std::string delta = ladder_delta(row.delta_micros);
     label.text(kTimeWidth + 1 + (kDeltaWidth > delta.size() ? kDeltaWidth - delta.size() : 0), delta, kDeltaWidth);
     draw_lanes(label, g, glyphs);
-    std::string text = printable(row.label);
+    std::string label_text = printable(row.label);
     if (a == b) {
-      label.text(left + 2, text, g.cell - 3, sgr);
+      label.text(left + 2, label_text, g.cell - 3, sgr);
     } else {
       std::size_t room = right - left - 3;
-      std::size_t used = std::min(display_width(text), room);
-      label.text(left + 2 + (room - used) / 2, text, room, sgr);
+      std::size_t used = std::min(display_width(label_text), room);
+      label.text(left + 2 + (room - used) / 2, label_text, room, sgr);
     }
     label.text(kGutter + g.columns * g.cell + 1, printable(row.notes), g.notes);
     out << label.render(style) << '\n';

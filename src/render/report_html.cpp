@@ -103,7 +103,7 @@ Json call_entry(const model::Trace& trace, const model::Call& call, const Report
 
   Ladder ladder = layout_ladder(trace, {call.id}, LadderOptions{options.columns});
   std::ostringstream svg;
-  write_ladder_svg(svg, trace, ladder);
+  write_ladder_svg(svg, trace, ladder, false);  // the page carries the ladder style once
   j["svg"] = svg.str();
   for (std::uint32_t id : call.messages) {
     messages[std::to_string(id)] = message_json(trace, trace.messages[id], options.show_secrets);
@@ -135,7 +135,7 @@ void write_report_html(std::ostream& out, const model::Trace& trace, const std::
          "script-src 'nonce-" << nonce << "'; img-src data:\">\n"
       << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       << "<title>" << xml_escape(title) << "</title>\n<style>\n"
-      << embedded::report_css << "</style>\n</head>\n<body>\n"
+      << embedded::report_css << ladder_svg_style() << "</style>\n</head>\n<body>\n"
       << "<header><h1>" << xml_escape(title) << "</h1><p class=\"inputs\" id=\"inputs\"></p>\n"
       << "<input type=\"search\" id=\"filter\" placeholder=\"Filter: Call-ID, user, number, outcome, status…\" "
          "autocomplete=\"off\" aria-label=\"Filter calls\"> <span id=\"count\"></span></header>\n"

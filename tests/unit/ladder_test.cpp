@@ -55,7 +55,9 @@ TEST(LadderLayout, ByEndpointGivesEachRingingDeviceAColumnAndMarksTheAnswer) {
   EXPECT_TRUE(ladder.participants[3].answered);
   int answers = 0;
   for (const auto& row : ladder.rows) {
-    if (row.label == "183 Session Progress") EXPECT_NE(row.fork, 0u);
+    if (row.label == "183 Session Progress") {
+      EXPECT_NE(row.fork, 0u);
+    }
     if (row.answering_fork) {
       ++answers;
       EXPECT_EQ(row.label, "200 OK");
