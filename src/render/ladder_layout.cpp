@@ -110,7 +110,7 @@ EndpointNames endpoint_names(std::string_view header_value, std::string_view use
   names.title = uri_title(name_addr.uri);
   if (tag.empty()) {
     names.key = "aor:" + sip::to_lower_copy(names.title);
-    names.subtitle = "(address, before a device answers)";
+    names.subtitle = "(called address)";  // requests before a device answers, the proxy's 1xx
     return names;
   }
   names.key = "tag:" + std::string(tag);

@@ -8,9 +8,9 @@
 namespace sipsleuth::render {
 namespace {
 
-constexpr std::size_t kTimeWidth = 12;     // "14:00:47.889"
-constexpr std::size_t kDeltaWidth = 9;     // "+12.345s"
-constexpr std::size_t kGutter = kTimeWidth + 1 + kDeltaWidth + 2;
+// The time goes on the label line and the delta under it, on the arrow line.
+constexpr std::size_t kTimeWidth = 12;     // "14:00:47.889", and "+12.345s" right-aligned below
+constexpr std::size_t kGutter = kTimeWidth + 2;
 constexpr std::size_t kMinCell = 9;
 constexpr std::size_t kNaturalMinCell = 16;
 constexpr std::size_t kMaxCell = 48;
@@ -107,7 +107,8 @@ Geometry fit(const Ladder& ladder, std::size_t limit) {
   if (limit == 0 || g.width() <= limit) return g;
   // Too wide: the lanes get the room first, down to kMinCell each (labels are
   // cut with "…"); the notes get what is left, which may be nothing.
-  std::size_t lanes_room = limit > kGutter + 1 + std::min(notes, kMinNotes) ? limit - kGutter - 1 - std::min(notes, kMinNotes) : 0;
+  const std::size_t keep_notes = std::min(notes, kMinNotes / 3);
+  std::size_t lanes_room = limit > kGutter + 1 + keep_notes ? limit - kGutter - 1 - keep_notes : 0;
   if (g.columns > 0) g.cell = std::clamp(lanes_room / g.columns, kMinCell, g.cell);
   std::size_t used = kGutter + g.columns * g.cell + 1;
   g.notes = limit > used ? std::min(notes, limit - used) : 0;
@@ -174,21 +175,30 @@ std::size_t write_ladder_text(std::ostream& out, const model::Trace& trace, cons
 
     Canvas label(width);
     label.text(0, ladder_clock(row.time), kTimeWidth);
-    std::string delta = ladder_delta(row.delta_micros);
-    label.text(kTimeWidth + 1 + (kDeltaWidth > delta.size() ? kDeltaWidth - delta.size() : 0), delta, kDeltaWidth);
     draw_lanes(label, g, glyphs);
     std::string label_text = printable(row.label);
     if (a == b) {
       label.text(left + 2, label_text, g.cell - 3, sgr);
     } else {
-      std::size_t room = right - left - 3;
-      std::size_t used = std::min(display_width(label_text), room);
-      label.text(left + 2 + (room - used) / 2, label_text, room, sgr);
+      // A label that fits between two lanes goes in the middle gap of the
+      // arrow (the sender's side of the middle when there are two), so it
+      // does not sit on a lane the arrow crosses.
+      std::size_t span = (right - left) / g.cell;
+      std::size_t used = display_width(label_text);
+      std::size_t start = left, room = right - left - 3;
+      if (span > 1 && used + 3 <= g.cell) {
+        start = left + g.cell * (row.from < row.to ? (span - 1) / 2 : span / 2);
+        room = g.cell - 3;
+      }
+      used = std::min(used, room);
+      label.text(start + 2 + (room - used) / 2, label_text, room, sgr);
     }
     label.text(kGutter + g.columns * g.cell + 1, printable(row.notes), g.notes);
     out << label.render(style) << '\n';
 
     Canvas arrow(width);
+    std::string delta = ladder_delta(row.delta_micros);
+    arrow.text(kTimeWidth > delta.size() ? kTimeWidth - delta.size() : 0, delta, kTimeWidth);
     draw_lanes(arrow, g, glyphs);
     const char* line = row.retransmission ? glyphs.retransmitted_line : glyphs.line;
     if (a == b) {
