@@ -11,3 +11,10 @@ build/src/sipsleuth calls samples/
 echo
 echo "\$ sipsleuth show --call e343 samples/seed001-mpop-call.uccapilog   (first 30 lines)"
 build/src/sipsleuth show --call e343 samples/seed001-mpop-call.uccapilog | head -30
+echo
+echo "\$ sipsleuth flow --call e343 --by endpoint samples/seed001-mpop-call.uccapilog"
+build/src/sipsleuth flow --call e343 --by endpoint samples/seed001-mpop-call.uccapilog
+echo
+echo "\$ sipsleuth report -o build/report.html samples/"
+build/src/sipsleuth report -o build/report.html samples/
+echo "Open build/report.html in a browser: the call list, each call's ladder, every message."

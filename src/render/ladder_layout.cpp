@@ -158,8 +158,9 @@ class AddressColumns {
       // A request with a single Via was sent by the user agent that wrote it.
       std::string_view agent = message.sip.header(sip::HeaderId::user_agent);
       auto& p = columns.participants()[from];
-      if (!agent.empty() && p.subtitle.find(" · ") == std::string::npos) {
-        p.subtitle += (p.subtitle.empty() ? "" : " · ") + short_user_agent(agent);
+      std::string ua = short_user_agent(agent);
+      if (!ua.empty() && p.subtitle.find(ua) == std::string::npos && p.subtitle.find(" · ") == std::string::npos) {
+        p.subtitle += (p.subtitle.empty() ? "" : " · ") + ua;
       }
     }
     return std::pair{from, to};
