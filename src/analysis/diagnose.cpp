@@ -7,6 +7,7 @@
 #include <set>
 
 #include "analysis/decode.hpp"
+#include "analysis/media_path.hpp"
 #include "sip/sdp.hpp"
 #include "sip/text.hpp"
 #include "sip/uri.hpp"
@@ -40,6 +41,10 @@ std::string outcome_sentence(const model::Trace& trace, const model::Call& call,
     case Outcome::no_answer: return fmt::format("Nobody answered ({}).", status);
     case Outcome::failed: return fmt::format("The request failed with {}.", status);
     case Outcome::media_failed:
+      if (v.media_failure_in_capture) {
+        return "The call was answered but the capture shows its media path never connected: every attempt on the "
+               "relay path failed (see the media findings).";
+      }
       return "The call was answered but the media never connected: it was ended within seconds with a media failure "
              "diagnostic.";
     case Outcome::registered:
@@ -325,16 +330,6 @@ void voice_findings(const model::Trace& trace, const model::Call& call, std::vec
 
 // The SDP a message prefers: the last application/sdp part (multipart/alternative
 // lists the preferred form last; Lync puts its OCS 2007 fallback first).
-std::vector<sip::MediaLine> preferred_media(const sip::Message& m) {
-  std::vector<sip::MediaLine> media;
-  for (const auto& part : sip::split_body(m.header(sip::HeaderId::content_type), m.parts().body)) {
-    if (sip::iequals(part.content_type, "application/sdp") || sip::looks_like_sdp(part.body)) {
-      media = sip::parse_sdp(part.body).media;
-    }
-  }
-  return media;
-}
-
 std::string candidates_summary(const sip::MediaLine& line) {
   if (line.candidates.empty()) return fmt::format("no candidates, connection {}:{}", line.connection, line.port);
   std::map<std::string, int> types;
@@ -363,7 +358,7 @@ void media_findings(const model::Trace& trace, const model::Call& call, std::vec
     if (m.sip.cseq_method() != "INVITE" || m.retransmission_of != model::kNoId) continue;
     bool provisional_or_success = m.sip.status() >= 180 && m.sip.status() < 300;
     if (!m.sip.is_request() && !provisional_or_success) continue;
-    std::vector<sip::MediaLine> media = preferred_media(m.sip);
+    std::vector<sip::MediaLine> media = sip::message_media(m.sip.header(sip::HeaderId::content_type), m.sip.parts().body);
     if (media.empty()) continue;
     if (m.sip.is_request()) {
       bool dialog = !sip::name_addr_param(m.sip.header(sip::HeaderId::to), "tag").empty();
@@ -442,6 +437,7 @@ std::vector<CallFinding> diagnose(const model::Trace& trace, const model::Call& 
   voice_findings(trace, call, out);
   diagnostics_findings(trace, call, out);
   media_findings(trace, call, out);
+  for (auto& f : check_media_path(trace, call).findings) out.push_back(std::move(f));
   client_diagnostics_findings(trace, call, out);
   reason_and_warning_findings(trace, call, out);
   server_record_findings(trace, call, out);

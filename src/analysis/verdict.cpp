@@ -1,6 +1,7 @@
 #include "analysis/verdict.hpp"
 
 #include "analysis/decode.hpp"
+#include "analysis/media_path.hpp"
 #include "sip/text.hpp"
 #include "sip/uri.hpp"
 
@@ -151,6 +152,10 @@ Verdict judge(const model::Trace& trace, const model::Call& call) {
       *v.talk_ms <= kMediaFailureWindowMs) {
     std::string_view client_diag = ending->sip.header(sip::HeaderId::ms_client_diagnostics);
     if (!client_diag.empty() && decode_ms_client_diagnostic(client_diag).is_error()) v.outcome = Outcome::media_failed;
+  }
+  if (invite && v.outcome == Outcome::answered && !trace.flows.empty() && check_media_path(trace, call).media_failed) {
+    v.outcome = Outcome::media_failed;
+    v.media_failure_in_capture = true;
   }
   return v;
 }

@@ -36,6 +36,7 @@ struct Verdict {
   std::string_view answered_by_user_agent;
   std::uint32_t auth_rounds = 0;                        // 401/407 challenges to the initial method
   bool credentials_sent = false;
+  bool media_failure_in_capture = false;  // media-failed because a capture shows the relay path failing
 };
 
 Verdict judge(const model::Trace& trace, const model::Call& call);

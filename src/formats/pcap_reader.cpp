@@ -170,6 +170,7 @@ class CaptureDecoder {
 
   void finish() {
     tcp_.finish();
+    result_.flows = flows_.take();
     if (defrag_.incomplete() > 0) {
       result_.add_finding("pcap.ip_fragments_incomplete", Severity::info, defrag_.first_incomplete(),
                           std::to_string(defrag_.incomplete()) + " fragmented IP datagram(s) never completed");
@@ -271,6 +272,8 @@ class CaptureDecoder {
         segment.payload = std::string_view(reinterpret_cast<const char*>(p + header), length - header);
         segment.time = packet_.time;
         segment.location = packet_.location;
+        flows_.tcp(NetEndpoint::from_bytes(family, src, be16(p)), NetEndpoint::from_bytes(family, dst, be16(p + 2)),
+                   flags, packet_.time, packet_.location.packet);
         StreamKey key{address_text(family, src, be16(p)), address_text(family, dst, be16(p + 2))};
         tcp_.add(key, segment);
         return;
@@ -306,6 +309,8 @@ class CaptureDecoder {
 
   void udp(int family, const unsigned char* src, std::uint16_t sport, const unsigned char* dst, std::uint16_t dport,
            std::string_view payload) {
+    flows_.udp(NetEndpoint::from_bytes(family, src, sport), NetEndpoint::from_bytes(family, dst, dport), payload,
+               packet_.time, packet_.location.packet);
     std::size_t skip = 0;
     while (skip < payload.size() && (payload[skip] == '\r' || payload[skip] == '\n')) ++skip;
     std::string_view text = payload.substr(skip);
@@ -333,6 +338,7 @@ class CaptureDecoder {
 
   ReadResult& result_;
   TcpReassembler tcp_;
+  FlowTable flows_;
   Defragmenter defrag_;
   Packet packet_;
   bool warned_link_ = false;

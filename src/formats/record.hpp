@@ -9,30 +9,14 @@
 #include <utility>
 #include <vector>
 
+#include "formats/basics.hpp"
+#include "formats/flows.hpp"
 #include "sip/message.hpp"
 
 namespace sipsleuth::formats {
 
 enum class Format : std::uint8_t { unknown, client_log, server_log, pcap, sip_text };
 std::string_view format_name(Format f);
-
-// Where something is in an input: a 1-based line for text, a 1-based packet
-// number for captures, and always a byte offset (in the decompressed data).
-struct Location {
-  std::uint64_t offset = 0;
-  std::uint32_t line = 0;
-  std::uint32_t packet = 0;
-};
-
-// Time as written in the input, in microseconds since 1970-01-01 00:00. Logs
-// carry wall-clock time without a zone (client logs: the PC's local time;
-// server logs: UTC), captures carry UTC.
-struct Timestamp {
-  std::int64_t micros = 0;
-  bool valid = false;
-  bool utc = false;
-  friend bool operator<(const Timestamp& a, const Timestamp& b) { return a.micros < b.micros; }
-};
 
 enum class Direction : std::uint8_t { unknown, sent, received };
 enum class Transport : std::uint8_t { unknown, udp, tcp, tls };
@@ -90,6 +74,7 @@ struct ReadResult {
   std::vector<LogEvent> events;
   std::vector<Finding> findings;
   CaptureStats capture;
+  NetworkFlows flows;  // captures: TCP connection attempts and UDP flows of every kind
   // Text that had to be rebuilt (TCP reassembly, IP fragments); records may
   // point into these strings, which never move.
   std::vector<std::unique_ptr<std::string>> owned;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <optional>
 #include <cstdio>
 #include <set>
 #include <thread>
@@ -18,6 +19,34 @@ struct ReadJob {
   formats::Format format = formats::Format::unknown;
   formats::ReadResult result;
 };
+
+// Shifts every time an input holds by the offset the user gave for it.
+void shift_times(formats::ReadResult& result, std::int64_t micros) {
+  auto shift = [micros](formats::Timestamp& t) {
+    if (t.valid) t.micros += micros;
+  };
+  for (auto& m : result.messages) shift(m.time);
+  for (auto& e : result.events) shift(e.time);
+  for (auto& a : result.flows.tcp) {
+    shift(a.first_syn);
+    shift(a.last_syn);
+    shift(a.answer);
+    shift(a.last_reset);
+  }
+  for (auto& f : result.flows.udp) {
+    shift(f.first);
+    shift(f.last);
+  }
+}
+
+std::optional<std::int64_t> offset_for(const std::map<std::string, std::int64_t>& offsets, const std::string& name) {
+  if (auto it = offsets.find(name); it != offsets.end()) return it->second;
+  auto slash = name.rfind('/');
+  if (slash != std::string::npos) {
+    if (auto it = offsets.find(name.substr(slash + 1)); it != offsets.end()) return it->second;
+  }
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -74,6 +103,11 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
     info.format = job.format;
     info.data = input.data;
     info.capture = job.result.capture;
+    if (auto offset = offset_for(options.clock_offsets, input.name)) {
+      shift_times(job.result, *offset);
+      info.clock_offset_micros = *offset;
+    }
+    info.flows = std::move(job.result.flows);
     info.messages = job.result.messages.size();
     info.events = job.result.events.size();
     info.owned = std::move(job.result.owned);
@@ -84,7 +118,14 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
     if (job.result.messages.empty() && job.result.events.empty()) {
       bool fatal = std::any_of(job.result.findings.begin(), job.result.findings.end(),
                                [](const formats::Finding& f) { return f.severity == Severity::error; });
-      if (!fatal) {
+      const auto& flows = trace.inputs.back().flows;
+      if (!fatal && !flows.empty()) {
+        // An Edge or firewall capture of media only: used to check the media path.
+        trace.findings.push_back({"input.no_sip", Severity::info, input_id, Location{},
+                                  "the capture holds no SIP; its " + std::to_string(flows.tcp.size()) +
+                                      " TCP connection attempt(s) and " + std::to_string(flows.udp.size()) +
+                                      " UDP flow(s) are checked against the calls' media", kNoId});
+      } else if (!fatal) {
         trace.findings.push_back({"input.no_sip", Severity::warning, input_id, Location{},
                                   "recognised as " + std::string(formats::format_name(job.format)) +
                                       " but it holds no SIP messages", kNoId});
@@ -116,7 +157,44 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
     }
   }
   build_calls(trace);
+  trace.flows.build(trace.inputs);
   return trace;
+}
+
+void FlowIndex::build(const std::vector<InputInfo>& inputs) {
+  by_port_.clear();
+  inputs_.clear();
+  for (std::uint32_t i = 0; i < inputs.size(); ++i) {
+    inputs_.push_back(&inputs[i]);
+    const auto& flows = inputs[i].flows;
+    for (std::uint32_t t = 0; t < flows.tcp.size(); ++t) {
+      FlowRef ref{i, true, t};
+      by_port_[flows.tcp[t].client.port].push_back(ref);
+      if (flows.tcp[t].server.port != flows.tcp[t].client.port) by_port_[flows.tcp[t].server.port].push_back(ref);
+    }
+    for (std::uint32_t u = 0; u < flows.udp.size(); ++u) {
+      FlowRef ref{i, false, u};
+      by_port_[flows.udp[u].a.port].push_back(ref);
+      if (flows.udp[u].b.port != flows.udp[u].a.port) by_port_[flows.udp[u].b.port].push_back(ref);
+    }
+  }
+}
+
+const std::vector<FlowRef>& FlowIndex::on_port(std::uint16_t port) const {
+  static const std::vector<FlowRef> none;
+  auto it = by_port_.find(port);
+  return it == by_port_.end() ? none : it->second;
+}
+
+std::vector<FlowRef> FlowIndex::at(const formats::NetEndpoint& endpoint) const {
+  std::vector<FlowRef> found;
+  for (const FlowRef& ref : on_port(endpoint.port)) {
+    const auto& flows = inputs_[ref.input]->flows;
+    bool match = ref.tcp ? (flows.tcp[ref.index].client == endpoint || flows.tcp[ref.index].server == endpoint)
+                         : (flows.udp[ref.index].a == endpoint || flows.udp[ref.index].b == endpoint);
+    if (match) found.push_back(ref);
+  }
+  return found;
 }
 
 std::optional<std::uint32_t> Trace::find_call(std::string_view id_or_prefix, std::vector<std::uint32_t>* matches) const {

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "formats/record.hpp"
@@ -29,6 +30,8 @@ struct InputInfo {
   formats::Format format = formats::Format::unknown;
   std::shared_ptr<const io::Buffer> data;  // keeps every view into this input alive
   formats::CaptureStats capture;
+  formats::NetworkFlows flows;           // captures: connection attempts and UDP flows
+  std::int64_t clock_offset_micros = 0;  // added to every time of this input (--offset)
   std::uint64_t messages = 0;
   std::uint64_t events = 0;
   std::vector<std::unique_ptr<std::string>> owned;  // rebuilt text (TCP, fragments)
@@ -113,6 +116,29 @@ struct Call {
   std::uint32_t retransmissions = 0;
 };
 
+// One TCP connection attempt or UDP flow of a capture input.
+struct FlowRef {
+  std::uint32_t input = 0;
+  bool tcp = false;
+  std::uint32_t index = 0;  // into inputs[input].flows.tcp or .udp
+};
+
+// Flows of every capture by the addresses and ports at either end, so a
+// call's media addresses are looked up, not scanned for.
+class FlowIndex {
+ public:
+  void build(const std::vector<InputInfo>& inputs);
+  bool empty() const { return by_port_.empty(); }
+  // Flows with this exact address and port at one end.
+  std::vector<FlowRef> at(const formats::NetEndpoint& endpoint) const;
+  // Flows with this port at one end, whatever the address (for NAT).
+  const std::vector<FlowRef>& on_port(std::uint16_t port) const;
+
+ private:
+  std::unordered_map<std::uint16_t, std::vector<FlowRef>> by_port_;
+  std::vector<const InputInfo*> inputs_;
+};
+
 struct LoadError {
   std::string name;
   std::string message;
@@ -128,6 +154,7 @@ class Trace {
   std::vector<LoadError> errors;      // inputs that could not be read
   std::vector<std::string> notes;     // skipped files and similar
   std::uint64_t messages_without_call_id = 0;
+  FlowIndex flows;                    // every capture's flows, by address and port
 
   // Exact Call-ID, or a unique prefix of one. `matches` gets every candidate.
   std::optional<std::uint32_t> find_call(std::string_view id_or_prefix, std::vector<std::uint32_t>* matches) const;
@@ -136,6 +163,10 @@ class Trace {
 
 struct LoadOptions {
   unsigned threads = 0;  // 0: one per core
+  // Seconds (as microseconds) to add to every time read from an input, keyed
+  // by the input's name as given or its file name: corrects a clock that was
+  // off, or a log written in local time beside a capture in UTC.
+  std::map<std::string, std::int64_t> clock_offsets;
 };
 
 // Sniffs and reads every input (in parallel), then builds the calls.

@@ -168,4 +168,12 @@ Sdp parse_sdp(std::string_view body) {
   return sdp;
 }
 
+std::vector<MediaLine> message_media(std::string_view content_type, std::string_view body) {
+  std::vector<MediaLine> media;
+  for (const auto& part : split_body(content_type, body)) {
+    if (iequals(part.content_type, "application/sdp") || looks_like_sdp(part.body)) media = parse_sdp(part.body).media;
+  }
+  return media;
+}
+
 }  // namespace sipsleuth::sip

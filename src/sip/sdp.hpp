@@ -48,6 +48,8 @@ struct Sdp {
 };
 
 bool looks_like_sdp(std::string_view body);
+// The media lines of a message body: its SDP part (also inside multipart/*), or none.
+std::vector<MediaLine> message_media(std::string_view content_type, std::string_view body);
 Sdp parse_sdp(std::string_view body);
 bool parse_candidate(std::string_view value, Candidate& out);
 

@@ -1,0 +1,91 @@
+// What a capture shows of connections besides SIP: per TCP connection attempt
+// how the handshake ended, per UDP flow the packets each way and any STUN.
+// Outcomes and counts only, never payloads, so a capture of hours of media
+// stays small in memory.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "formats/basics.hpp"
+
+namespace sipsleuth::formats {
+
+struct NetEndpoint {
+  std::array<std::uint8_t, 16> ip{};  // IPv4 in the first 4 bytes
+  std::uint8_t family = 0;            // 4 or 6; 0 when unset
+  std::uint16_t port = 0;
+
+  static NetEndpoint from_bytes(int family, const unsigned char* address, std::uint16_t port);
+  // "10.0.0.1" / "2001:db8::1" and a port; nullopt when the text is not an IP address.
+  static std::optional<NetEndpoint> parse(std::string_view ip, std::uint16_t port);
+  std::string ip_text() const;
+  std::string text() const;    // "10.0.0.1:5060", "[2001:db8::1]:5060"
+  bool is_private() const;     // RFC 1918, RFC 6598 (CGN), loopback, link-local, IPv6 ULA
+  bool same_ip(const NetEndpoint& other) const { return family == other.family && ip == other.ip; }
+  bool operator==(const NetEndpoint&) const = default;
+};
+
+enum class TcpOutcome : std::uint8_t {
+  established,  // SYN answered by SYN/ACK
+  refused,      // SYN answered by RST
+  unanswered,   // SYN (maybe retried) with no answer in the capture
+  midstream,    // the capture starts after the handshake: data seen, no SYN
+};
+std::string_view tcp_outcome_name(TcpOutcome o);
+
+struct TcpAttempt {
+  NetEndpoint client, server;  // who sent the SYN, and to whom
+  TcpOutcome outcome = TcpOutcome::unanswered;
+  std::uint32_t syns = 0;      // SYNs sent (1 + retries)
+  std::uint32_t resets = 0;    // RSTs from the server before any SYN/ACK
+  Timestamp first_syn, last_syn, answer, last_reset;
+  std::uint32_t first_packet = 0, last_syn_packet = 0, answer_packet = 0, last_reset_packet = 0;
+  std::uint64_t packets_to_server = 0, packets_to_client = 0;
+};
+
+struct UdpFlow {
+  NetEndpoint a, b;  // a sent the first packet
+  std::uint64_t packets_a_to_b = 0, packets_b_to_a = 0;
+  Timestamp first, last;
+  std::uint32_t first_packet = 0, last_packet = 0;
+  std::uint32_t stun_requests = 0;   // binding / allocate requests (RFC 5389, MS-TURN)
+  std::uint32_t stun_successes = 0;  // success responses
+  std::uint32_t stun_errors = 0;     // error responses
+};
+
+struct NetworkFlows {
+  std::vector<TcpAttempt> tcp;
+  std::vector<UdpFlow> udp;
+  bool empty() const { return tcp.empty() && udp.empty(); }
+};
+
+// Builds NetworkFlows from packets in capture order.
+class FlowTable {
+ public:
+  // `flags` as in the TCP header (FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10).
+  void tcp(const NetEndpoint& source, const NetEndpoint& destination, std::uint8_t flags, const Timestamp& time,
+           std::uint32_t packet);
+  void udp(const NetEndpoint& source, const NetEndpoint& destination, std::string_view payload, const Timestamp& time,
+           std::uint32_t packet);
+  NetworkFlows take() { return std::move(flows_); }
+
+ private:
+  struct PairKey {
+    NetEndpoint first, second;
+    bool operator==(const PairKey&) const = default;
+  };
+  struct PairHash {
+    std::size_t operator()(const PairKey& k) const;
+  };
+  NetworkFlows flows_;
+  std::unordered_map<PairKey, std::size_t, PairHash> tcp_index_;  // (client, server) -> attempt
+  std::unordered_map<PairKey, std::size_t, PairHash> udp_index_;  // (a, b) either order -> flow
+};
+
+}  // namespace sipsleuth::formats
