@@ -31,7 +31,7 @@ class Capture {
   void fill_until(unsigned packet, double time) {
     while (written_ + 1 < packet) {
       bool dns = written_ % 2 == 0;
-      pcap_.udp(time - 0.0005, {"10.3.0.34", static_cast<std::uint16_t>(dns ? 53000 + written_ % 500 : 123)},
+      pcap_.udp(time - 0.0005, {"10.3.0.34", static_cast<std::uint16_t>(dns ? 53000 : 123)},
                 {dns ? "10.3.0.2" : "10.3.0.3", static_cast<std::uint16_t>(dns ? 53 : 123)}, std::string(48, '\x11'));
       ++written_;
     }

@@ -340,16 +340,27 @@ MediaPathReport check_media_path(const model::Trace& trace, const model::Call& c
                                  }),
                   matched.end());
   }
-  if (offset != 0 && in_window > 0) {
+  if (in_window > 0) {
+    // Name the clocks compared: the capture of the first matched flow and the log of the call's first message.
+    const auto& capture = trace.inputs[matched.front().ref.input];
+    const auto* log = call.messages.empty() ? nullptr : &trace.inputs[trace.messages[call.messages.front()].input];
+    std::string given;
+    for (const auto* input : {&capture, log}) {
+      if (input && input->clock_offset_micros != 0) {
+        given += fmt::format("; --offset moved {} by {:+.3f}s", input->name,
+                             static_cast<double>(input->clock_offset_micros) / kSecond);
+      }
+    }
     report.findings.push_back(
         {"media.clock_offset", Severity::info,
-         fmt::format("The capture's clock reads {} against the log's for this call (estimated from {} flow{} of its "
-                     "media addresses); times below are the capture's.",
-                     offset_text(offset), in_window, in_window == 1 ? "" : "s"),
+         fmt::format("Clock offset used: {} reads {} against {} for this call (the quarter-hour offset that puts "
+                     "most of the {} flow{} of its media addresses inside the call){}; capture times below are the "
+                     "capture's own.",
+                     capture.name, offset_text(offset), log ? log->name : std::string("the signalling"), in_window,
+                     in_window == 1 ? "" : "s", given),
          {},
          {}});
   }
-
   std::map<std::string, bool> media_up;        // media -> some path connected
   std::map<std::string, bool> relay_failure;   // media -> a relay-path attempt failed
   std::set<std::string> nat_reported;

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <functional>
@@ -62,6 +64,7 @@ struct Options {
   bool unicode = false;
   std::size_t width = 0;
   bool show_messages = false;
+  std::vector<std::string> offsets;  // "SOURCE=+3600"
   std::string decode_kind;
   std::string decode_value;
   bool qoe = false;
@@ -113,7 +116,32 @@ std::optional<std::uint32_t> find_one_call(const model::Trace& trace, const std:
   return std::nullopt;
 }
 
-model::Trace load(const Options& options) { return model::load(io::open_inputs(options.inputs)); }
+// "edge.pcap=-3600" -> ("edge.pcap", -3600 s in microseconds).
+std::optional<std::pair<std::string, std::int64_t>> parse_offset(const std::string& text) {
+  auto equals = text.rfind('=');
+  if (equals == std::string::npos || equals == 0 || equals + 1 == text.size()) return std::nullopt;
+  std::string number = text.substr(equals + 1);
+  char* end = nullptr;
+  double seconds = std::strtod(number.c_str(), &end);
+  if (end == number.c_str() || *end != '\0' || !(seconds > -1e7 && seconds < 1e7)) return std::nullopt;
+  return std::pair{text.substr(0, equals), static_cast<std::int64_t>(std::llround(seconds * 1e6))};
+}
+
+model::Trace load(const Options& options) {
+  model::LoadOptions load_options;
+  for (const auto& text : options.offsets) {
+    if (auto parsed = parse_offset(text)) load_options.clock_offsets[parsed->first] = parsed->second;
+  }
+  model::Trace trace = model::load(io::open_inputs(options.inputs), load_options);
+  for (const auto& [source, micros] : load_options.clock_offsets) {
+    bool used = std::any_of(trace.inputs.begin(), trace.inputs.end(), [&](const model::InputInfo& input) {
+      return input.clock_offset_micros == micros &&
+             (input.name == source || input.name.ends_with("/" + source));
+    });
+    if (!used) trace.notes.push_back("--offset " + source + ": no input has that name; give it as on the command line or its file name");
+  }
+  return trace;
+}
 
 int run_calls(const Options& options, std::ostream& out, std::ostream& err) {
   model::Trace trace = load(options);
@@ -318,6 +346,16 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   app.set_version_flag("--version", "sipsleuth 0.1.0");
   app.require_subcommand(1);
   Options options;
+  auto add_offset = [&](CLI::App* sub) {
+    sub->add_option("--offset", options.offsets,
+                    "SOURCE=SECONDS: add SECONDS (e.g. -3600 or +1.5) to every time read from input SOURCE (its name "
+                    "or file name), to line up a log in local time with a capture in UTC; repeatable")
+        ->allow_extra_args(false)  // one value per --option, so inputs that follow stay inputs
+        ->check([](const std::string& value) {
+          return parse_offset(value) ? std::string()
+                                     : std::string("--offset wants SOURCE=SECONDS, e.g. edge.pcap=-3600");
+        });
+  };
   auto add_common = [&](CLI::App* sub) {
     sub->add_option("inputs", options.inputs, "trace files, directories, or - for stdin")->required();
     sub->add_flag("--json", options.json, "write JSON (see docs/json.md) instead of text");
@@ -325,6 +363,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     sub->add_flag("--show-secrets", options.show_secrets,
                   "print credentials and SRTP keys as they are in the trace instead of [masked]");
     sub->add_flag("-q,--quiet", options.quiet, "print only errors on stderr, not warnings about the input");
+    add_offset(sub);
   };
   CLI::App* calls = app.add_subcommand("calls", "list every call: when, what, who called whom, how it ended");
   add_common(calls);
@@ -337,7 +376,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   add_common(diagnose);
   diagnose->add_option("-c,--call", options.call, "only this call (a unique beginning of its Call-ID)");
   auto add_call_selection = [&](CLI::App* sub) {
-    sub->add_option("-c,--call", options.calls, "a call to draw (a unique beginning of its Call-ID); repeat for several");
+    sub->add_option("-c,--call", options.calls, "a call to draw (a unique beginning of its Call-ID); repeat for several")
+        ->allow_extra_args(false);  // one value per --call, so inputs that follow stay inputs
     sub->add_option("--conversation", options.conversation,
                     "every call whose Ms-Conversation-ID starts with this (IM, audio and sharing of one conversation)");
     sub->add_option("--by", options.by,
@@ -359,6 +399,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   flow->add_flag("--no-color", options.no_color, "never colour the output (NO_COLOR=1 does the same)");
   flow->add_flag("--show-secrets", options.show_secrets, "with --show-messages: print credentials and keys unmasked");
   flow->add_flag("-q,--quiet", options.quiet, "print only errors on stderr, not warnings about the input");
+  add_offset(flow);
 
   CLI::App* report = app.add_subcommand(
       "report", "write one self-contained HTML file: the call list with verdicts, a ladder per call, every message");
@@ -367,6 +408,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   add_call_selection(report);
   report->add_flag("--show-secrets", options.show_secrets, "put credentials and SRTP keys in the report unmasked");
   report->add_flag("-q,--quiet", options.quiet, "print only errors on stderr, not warnings about the input");
+  add_offset(report);
 
   CLI::App* decode = app.add_subcommand(
       "decode", "explain a diagnostic value pasted from anywhere: ms-diagnostics, ms-client-diagnostics, icewarn, reason, warning");

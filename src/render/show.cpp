@@ -70,6 +70,7 @@ std::string display_summary(const model::Call& call) {
 
 std::string verdict_sentence(const analysis::Verdict& v) {
   std::string s(analysis::outcome_name(v.outcome));
+  if (v.outcome == analysis::Outcome::media_failed) s += ": answered";
   if (!v.answered_by_user_agent.empty() || !v.answered_by_epid.empty()) {
     s += fmt::format(" by {}", v.answered_by_user_agent.empty() ? "?" : printable(v.answered_by_user_agent));
     if (!v.answered_by_epid.empty()) s += fmt::format(" (epid {})", printable(v.answered_by_epid));
@@ -81,6 +82,7 @@ std::string verdict_sentence(const analysis::Verdict& v) {
     s += v.ended_by == model::Role::caller ? "; ended by the caller" : "; ended by the callee";
     if (v.talk_ms) s += fmt::format(" after {} of talk", model::format_duration(*v.talk_ms * 1000));
   }
+  if (v.media_failure_in_capture) s += "; the capture shows the media path never connected";
   return s;
 }
 
@@ -103,6 +105,7 @@ std::string message_text(const model::Message& message, bool show_secrets) {
 
 std::string location_text(const model::Trace& trace, std::uint32_t input, const formats::Location& location) {
   const std::string& name = input < trace.inputs.size() ? trace.inputs[input].name : std::string("?");
+  if (location.packet == 0 && location.line == 0 && location.offset == 0) return name;  // about the whole input
   if (location.packet) return fmt::format("{} packet {}", name, location.packet);
   if (location.line) return fmt::format("{}:{}", name, location.line);
   return fmt::format("{} @{}", name, location.offset);

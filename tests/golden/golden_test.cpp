@@ -82,6 +82,14 @@ INSTANTIATE_TEST_SUITE_P(
         GoldenCase{"flow_mermaid_seed001.txt", {"flow", "--format", "mermaid", "--by", "endpoint", "samples/seed001-mpop-call.uccapilog"}},
         GoldenCase{"flow_needs_a_call.txt", {"flow", "samples"}},
         GoldenCase{"flow_unknown_conversation.txt", {"flow", "--conversation", "nope", "samples"}},
+        GoldenCase{"diagnose_seed003_with_edge_capture.txt",
+                   {"diagnose", "--no-color", "samples/seed003-app-sharing.uccapilog", "samples/seed003-edge.pcap"}},
+        GoldenCase{"calls_seed003_with_edge_capture.jsonl",
+                   {"calls", "--json", "samples/seed003-app-sharing.uccapilog", "samples/seed003-edge.pcap"}},
+        GoldenCase{"diagnose_seed003_offset.txt",
+                   {"diagnose", "--no-color", "-q", "--offset", "seed003-edge.pcap=-3600",
+                    "samples/seed003-app-sharing.uccapilog", "samples/seed003-edge.pcap"}},
+        GoldenCase{"offset_malformed.txt", {"calls", "--offset", "edge.pcap", "samples"}},
         GoldenCase{"show_secrets_shown.txt", {"show", "--no-color", "--show-secrets", "--call", "e343", "samples/seed001-mpop-call.uccapilog"}}),
     [](const ::testing::TestParamInfo<GoldenCase>& param_info) {
       std::string name = param_info.param.name;

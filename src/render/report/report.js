@@ -89,15 +89,22 @@
     const detail = el("tr", "detail");
     const td = el("td");
     td.colSpan = 11;
-    const findings = el("ul", "findings");
-    for (const f of c.findings) {
-      const li = el("li");
-      li.appendChild(el("span", "sev " + f.severity, f.severity));
-      li.appendChild(document.createTextNode(f.message + " "));
-      li.appendChild(el("code", "", f.code));
-      findings.appendChild(li);
+    // The media path (signalled addresses against any capture) gets its own section.
+    const sections = [["", c.findings.filter(f => !f.code.startsWith("media."))],
+                      ["Media path", c.findings.filter(f => f.code.startsWith("media."))]];
+    for (const [title, list] of sections) {
+      if (list.length === 0) continue;
+      if (title) td.appendChild(el("h3", "section", title));
+      const findings = el("ul", "findings" + (title ? " media" : ""));
+      for (const f of list) {
+        const li = el("li");
+        li.appendChild(el("span", "sev " + f.severity, f.severity));
+        li.appendChild(document.createTextNode(f.message + " "));
+        li.appendChild(el("code", "", f.code));
+        findings.appendChild(li);
+      }
+      td.appendChild(findings);
     }
-    td.appendChild(findings);
     const ladder = el("div", "ladder");
     ladder.innerHTML = c.svg;  // written and escaped by sipsleuth, never raw trace text
     td.appendChild(ladder);
