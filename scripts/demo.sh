@@ -18,3 +18,6 @@ echo
 echo "\$ sipsleuth report -o build/report.html samples/"
 build/src/sipsleuth report -o build/report.html samples/
 echo "Open build/report.html in a browser: the call list, each call's ladder, every message."
+echo
+echo "\$ sipsleuth diagnose samples/seed003-app-sharing.uccapilog samples/seed003-edge.pcap"
+build/src/sipsleuth diagnose samples/seed003-app-sharing.uccapilog samples/seed003-edge.pcap
