@@ -331,7 +331,7 @@ void call_c(Logs& logs) {  // carol@fabrikam.com calls alice through the Edge; c
   cancel_edge.headers[0] = via("edge", "e1");
   logs.send("edge", "fe1", cancel_edge, t + 9.040, 0.002, "3003");
   Message cancel_fe1 = cancel;
-  cancel_fe1.start = at_fe1.start;
+  cancel_fe1.start = "CANCEL sip:alice@contoso.com;opaque=user:epid:aliceAAA;gruu SIP/2.0";
   cancel_fe1.headers[0] = via("fe1", "f20");
   logs.send("fe1", "alice", cancel_fe1, t + 9.050, 0.004, "1003");
   logs.send("alice", "fe1", answer(cancel_fe1, "200 OK", to_tag), t + 9.100, 0.004, "1003");

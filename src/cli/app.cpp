@@ -65,6 +65,7 @@ struct Options {
   std::size_t width = 0;
   bool show_messages = false;
   std::vector<std::string> offsets;  // "SOURCE=+3600"
+  bool align_clocks = false;
   std::string decode_kind;
   std::string decode_value;
   bool qoe = false;
@@ -92,6 +93,10 @@ int report_problems(const model::Trace& trace, const Options& options, std::ostr
     std::string where = f.input == model::kNoId ? std::string("?") : render::location_text(trace, f.input, f.location);
     err << "sipsleuth: " << severity_word(f.severity) << ": " << where << ": " << render::printable(f.detail) << " ["
         << f.code << "]\n";
+  }
+  if (std::string clocks = render::clock_offsets_sentence(trace); !clocks.empty()) {
+    err << "sipsleuth: note: clocks (from " << trace.hop_events.size() << " messages seen at several points): " << clocks
+        << (trace.clocks_aligned ? "; aligned\n" : "; --align-clocks lines them up\n");
   }
   for (const auto& [code, count] : shown) {
     if (count > kWarningsPerCode) {
@@ -129,6 +134,7 @@ std::optional<std::pair<std::string, std::int64_t>> parse_offset(const std::stri
 
 model::Trace load(const Options& options) {
   model::LoadOptions load_options;
+  load_options.align_clocks = options.align_clocks;
   for (const auto& text : options.offsets) {
     if (auto parsed = parse_offset(text)) load_options.clock_offsets[parsed->first] = parsed->second;
   }
@@ -355,6 +361,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
           return parse_offset(value) ? std::string()
                                      : std::string("--offset wants SOURCE=SECONDS, e.g. edge.pcap=-3600");
         });
+    sub->add_flag("--align-clocks", options.align_clocks,
+                  "move each input's times by the clock offset estimated from messages seen in several inputs, so "
+                  "one call reads in order across client, server and capture");
   };
   auto add_common = [&](CLI::App* sub) {
     sub->add_option("inputs", options.inputs, "trace files, directories, or - for stdin")->required();

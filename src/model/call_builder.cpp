@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "model/trace.hpp"
+#include "model/hops.hpp"
 #include "sip/sdp.hpp"
 #include "sip/text.hpp"
 #include "sip/uri.hpp"
@@ -308,11 +309,54 @@ void analyse_call(Trace& trace, Call& call) {
   call.kind = kind_of(call.first_method, trace, call);
 }
 
+void group_calls(Trace& trace);
+
 }  // namespace
 
 void build_calls(Trace& trace) {
   for (auto& m : trace.messages) check_message(trace, m);
+  group_calls(trace);
+  link_hops(trace);
+  estimate_clocks(trace);
+}
 
+void align_clocks(Trace& trace) {
+  std::vector<std::int64_t> shift(trace.inputs.size(), 0);
+  for (const auto& c : trace.clocks) shift[c.input] = -c.offset_micros;
+  auto move = [&](Timestamp& t, std::uint32_t input) {
+    if (t.valid) t.micros += shift[input];
+  };
+  for (auto& m : trace.messages) {
+    move(m.record.time, m.input);
+    m.call = kNoId;
+    m.retransmission_of = kNoId;
+    m.hop_event = kNoId;
+  }
+  for (auto& e : trace.events) {
+    move(e.event.time, e.input);
+    e.call = kNoId;
+  }
+  for (std::uint32_t i = 0; i < trace.inputs.size(); ++i) {
+    auto& info = trace.inputs[i];
+    info.clock_offset_micros += shift[i];
+    for (auto& a : info.flows.tcp) {
+      for (Timestamp* t : {&a.first_syn, &a.last_syn, &a.answer, &a.last_reset}) move(*t, i);
+    }
+    for (auto& u : info.flows.udp) {
+      move(u.first, i);
+      move(u.last, i);
+    }
+  }
+  trace.messages_without_call_id = 0;
+  trace.calls.clear();
+  group_calls(trace);
+  link_hops(trace);
+  trace.clocks_aligned = true;  // the estimates stay as they were measured
+}
+
+namespace {
+
+void group_calls(Trace& trace) {
   // One timeline across inputs; untimed messages (raw text) keep their order, last.
   std::vector<std::uint32_t> order(trace.messages.size());
   for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -390,4 +434,5 @@ void build_calls(Trace& trace) {
   trace.calls = std::move(calls);
 }
 
+}  // namespace
 }  // namespace sipsleuth::model

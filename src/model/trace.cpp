@@ -157,6 +157,7 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
     }
   }
   build_calls(trace);
+  if (options.align_clocks && !trace.clocks.empty()) align_clocks(trace);
   trace.flows.build(trace.inputs);
   return trace;
 }

@@ -31,7 +31,8 @@ struct InputInfo {
   std::shared_ptr<const io::Buffer> data;  // keeps every view into this input alive
   formats::CaptureStats capture;
   formats::NetworkFlows flows;           // captures: connection attempts and UDP flows
-  std::int64_t clock_offset_micros = 0;  // added to every time of this input (--offset)
+  std::int64_t clock_offset_micros = 0;  // added to every time of this input (--offset, --align-clocks)
+  std::string local_address;             // server logs: the host's own address, as its peers log it
   std::uint64_t messages = 0;
   std::uint64_t events = 0;
   std::vector<std::unique_ptr<std::string>> owned;  // rebuilt text (TCP, fragments)
@@ -44,6 +45,24 @@ struct Message {
   sip::Message sip;
   std::uint32_t call = kNoId;
   std::uint32_t retransmission_of = kNoId;  // earlier identical observation at the same point
+  std::uint32_t hop_event = kNoId;          // index into Trace::hop_events when seen at several points
+};
+
+// One SIP message observed at several points (client log, each server's log
+// incoming and outgoing, captures): its observations in path order, the
+// sender's first. The first observation stands for the event.
+struct HopEvent {
+  std::vector<std::uint32_t> observations;
+};
+
+// How far one input's clock is from the reference input's, from the messages
+// both saw: a message cannot arrive before it was sent.
+struct ClockEstimate {
+  std::uint32_t input = 0;
+  std::uint32_t reference = 0;
+  std::int64_t offset_micros = 0;  // input's clock minus the reference's
+  std::uint32_t links = 0;         // linked observations the estimate rests on (directly or through others)
+  bool consistent = true;          // false when the bounds contradict each other (clock jumps, reordering)
 };
 
 struct Event {
@@ -155,6 +174,9 @@ class Trace {
   std::vector<std::string> notes;     // skipped files and similar
   std::uint64_t messages_without_call_id = 0;
   FlowIndex flows;                    // every capture's flows, by address and port
+  std::vector<HopEvent> hop_events;   // messages seen at several points, linked
+  std::vector<ClockEstimate> clocks;  // per input with links, against the reference input
+  bool clocks_aligned = false;        // the estimates were applied (--align-clocks)
 
   // Exact Call-ID, or a unique prefix of one. `matches` gets every candidate.
   std::optional<std::uint32_t> find_call(std::string_view id_or_prefix, std::vector<std::uint32_t>* matches) const;
@@ -167,13 +189,24 @@ struct LoadOptions {
   // by the input's name as given or its file name: corrects a clock that was
   // off, or a log written in local time beside a capture in UTC.
   std::map<std::string, std::int64_t> clock_offsets;
+  // Move every input's times by its estimated offset against the reference
+  // (ClockEstimate), so the merged timeline is causal.
+  bool align_clocks = false;
 };
 
 // Sniffs and reads every input (in parallel), then builds the calls.
 Trace load(io::OpenedInputs opened, const LoadOptions& options = {});
 
-// Builds calls from messages and events already in `trace` (used by load and tests).
+// Builds calls from messages and events already in `trace` (used by load and
+// tests), links the observations of each message across inputs and estimates
+// the inputs' clock offsets.
 void build_calls(Trace& trace);
+
+// Applies trace.clocks to every time of every input and builds the calls again.
+void align_clocks(Trace& trace);
+
+// Path order of an observation: along a request's path, or back along a response's.
+int path_position(const Message& m);
 
 std::string format_time(const Timestamp& t);      // "2010-01-05 14:00:47.889"
 std::string format_iso8601(const Timestamp& t);   // "2010-01-05T14:00:47.889" (+ "Z" for UTC)

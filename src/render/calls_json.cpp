@@ -101,6 +101,17 @@ Json summary_json(const model::Trace& trace) {
   Json errors = Json::array();
   for (const auto& e : trace.errors) errors.push_back({{"input", e.name}, {"error", e.message}});
   j["errors"] = std::move(errors);
+  j["linked_messages"] = trace.hop_events.size();
+  Json clocks = Json::array();
+  for (const auto& c : trace.clocks) {
+    clocks.push_back({{"input", trace.inputs[c.input].name},
+                      {"reference", trace.inputs[c.reference].name},
+                      {"offset_seconds", static_cast<double>(c.offset_micros) / 1e6},
+                      {"links", c.links},
+                      {"consistent", c.consistent},
+                      {"applied", trace.clocks_aligned}});
+  }
+  j["clock_offsets"] = std::move(clocks);
   return j;
 }
 

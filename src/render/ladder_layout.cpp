@@ -26,16 +26,6 @@ std::string_view host_of(std::string_view address) {
   return address.substr(0, colon);
 }
 
-std::size_t via_count(const sip::Message& m) {
-  std::size_t count = 0;
-  m.for_each(sip::HeaderId::via, [&](std::string_view value) {
-    sip::ListCursor list(value);
-    std::string_view item;
-    while (list.next(item)) ++count;
-  });
-  return count;
-}
-
 std::string short_user_agent(std::string_view ua) {
   std::string text(sip::trim(ua));
   if (text.size() > kUserAgentChars) text = text.substr(0, kUserAgentChars - 1) + "~";
@@ -154,7 +144,7 @@ class AddressColumns {
     std::string destination = by_port_ ? r.destination : std::string(host_of(r.destination));
     std::size_t from = columns.get("addr:" + source, source, observer(message, true));
     std::size_t to = columns.get("addr:" + destination, destination, observer(message, false));
-    if (message.sip.is_request() && via_count(message.sip) == 1) {
+    if (message.sip.is_request() && message.sip.via_count() == 1) {
       // A request with a single Via was sent by the user agent that wrote it.
       std::string_view agent = message.sip.header(sip::HeaderId::user_agent);
       auto& p = columns.participants()[from];

@@ -40,6 +40,10 @@ std::string message_text(const model::Message& message, bool show_secrets);
 // "file:line", "file packet 12" or "file @offset"
 std::string location_text(const model::Trace& trace, std::uint32_t input, const formats::Location& location);
 
-std::string json_line(const Json& value);  // invalid UTF-8 replaced, never throws
+std::string json_line(const Json& value);
+
+// "fe2.log reads -2.500s, client.uccapilog +1h00m00.350s against fe1.log" from
+// trace.clocks; empty when no input's clock could be compared with another's.
+std::string clock_offsets_sentence(const model::Trace& trace);  // invalid UTF-8 replaced, never throws
 
 }  // namespace sipsleuth::render

@@ -103,6 +103,19 @@ std::string message_text(const model::Message& message, bool show_secrets) {
   return show_secrets ? text : sip::mask_secrets(text);
 }
 
+std::string clock_offsets_sentence(const model::Trace& trace) {
+  if (trace.clocks.empty()) return {};
+  std::string s;
+  for (const auto& c : trace.clocks) {
+    std::int64_t magnitude = c.offset_micros < 0 ? -c.offset_micros : c.offset_micros;
+    std::string amount = fmt::format("{:.3f}s", static_cast<double>(magnitude) / 1e6);
+    if (magnitude >= 60'000'000) amount += " (" + model::format_duration(magnitude) + ")";
+    s += fmt::format("{}{} reads {}{}{}", s.empty() ? "" : ", ", trace.inputs[c.input].name,
+                     c.offset_micros < 0 ? "-" : "+", amount, c.consistent ? "" : " (inconsistent)");
+  }
+  return s + " against " + trace.inputs[trace.clocks.front().reference].name;
+}
+
 std::string location_text(const model::Trace& trace, std::uint32_t input, const formats::Location& location) {
   const std::string& name = input < trace.inputs.size() ? trace.inputs[input].name : std::string("?");
   if (location.packet == 0 && location.line == 0 && location.offset == 0) return name;  // about the whole input

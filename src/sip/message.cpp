@@ -289,4 +289,30 @@ std::string_view Message::cseq_method() const {
   return pop_word(rest);
 }
 
+std::size_t Message::via_count() const {
+  std::size_t count = 0;
+  for_each(HeaderId::via, [&](std::string_view value) {
+    ListCursor list(value);
+    std::string_view item;
+    while (list.next(item)) ++count;
+  });
+  return count;
+}
+
+std::string_view Message::top_via() const {
+  ListCursor list(header(HeaderId::via));
+  std::string_view item;
+  return list.next(item) ? item : std::string_view{};
+}
+
+std::string_view Message::bottom_via() const {
+  std::string_view last;
+  for_each(HeaderId::via, [&](std::string_view value) {
+    ListCursor list(value);
+    std::string_view item;
+    while (list.next(item)) last = item;
+  });
+  return last;
+}
+
 }  // namespace sipsleuth::sip

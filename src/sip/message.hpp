@@ -101,6 +101,11 @@ class Message {
   // CSeq number and method; the method of a response is the request's.
   std::optional<std::uint32_t> cseq_number() const;
   std::string_view cseq_method() const;
+  // Via entries in all Via headers (a header may list several); and the
+  // first and the last of them (the last is the one the request's sender wrote).
+  std::size_t via_count() const;
+  std::string_view top_via() const;
+  std::string_view bottom_via() const;
 
   const std::vector<ParseIssue>& issues() const { return issues_; }
 

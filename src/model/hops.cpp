@@ -1,0 +1,188 @@
+#include "model/hops.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <deque>
+#include <map>
+#include <string>
+#include <unordered_map>
+
+#include "sip/text.hpp"
+#include "sip/uri.hpp"
+
+namespace sipsleuth::model {
+namespace {
+
+constexpr int kMaxVias = 64;
+
+std::string_view host_of(std::string_view address) {
+  if (!address.empty() && address.front() == '[') {
+    auto close = address.find(']');
+    return close == std::string_view::npos ? address : address.substr(1, close - 1);
+  }
+  auto colon = address.rfind(':');
+  if (colon == std::string_view::npos || address.find(':') != colon) return address;
+  return address.substr(0, colon);
+}
+
+std::string_view branch_of(std::string_view via_value) {
+  auto branch = sip::parse_via(via_value).branch();
+  return branch ? *branch : std::string_view{};
+}
+
+// What stays the same for one message at every point it passes. A 100 Trying
+// is made afresh at each hop, so it is keyed by the hop's own Via.
+std::string hop_key(const Message& message) {
+  const sip::Message& m = message.sip;
+  auto cseq = m.cseq_number();
+  if (!cseq) return {};
+  std::string_view via = (m.is_response() && m.status() == 100) ? m.top_via() : m.bottom_via();
+  std::string_view branch = branch_of(via);
+  if (branch.empty()) return {};
+  std::string key;
+  key.reserve(96);
+  key.append(std::to_string(*cseq)).push_back(' ');
+  key.append(m.cseq_method()).push_back(' ');
+  key.append(m.is_request() ? std::string(m.method()) : std::to_string(m.status())).push_back(' ');
+  key.append(sip::name_addr_param(m.header(sip::HeaderId::from), "tag")).push_back(' ');
+  key.append(sip::name_addr_param(m.header(sip::HeaderId::to), "tag")).push_back(' ');
+  key.append(branch);
+  // Several responses with one status may answer one request (two 101
+  // Progress Reports with different ms-diagnostics, reliable 183s).
+  if (m.is_response() && m.status() < 200) {
+    key.push_back(' ');
+    key.append(sip::trim(m.header(sip::HeaderId::rseq)));
+    key.push_back(' ');
+    key.append(m.header(sip::HeaderId::ms_diagnostics).substr(0, 5));
+  }
+  return key;
+}
+
+struct Bounds {
+  std::int64_t low = INT64_MIN;   // on (offset of the second input) - (offset of the first)
+  std::int64_t high = INT64_MAX;
+  std::uint32_t links = 0;
+  std::int64_t estimate(bool& consistent) const {
+    consistent = low <= high;
+    if (low != INT64_MIN && high != INT64_MAX) return low / 2 + high / 2;
+    // One direction only: the messages' delay is unknown and taken as none.
+    return high != INT64_MAX ? high : low;
+  }
+};
+
+}  // namespace
+
+int path_position(const Message& m) {
+  int vias = static_cast<int>(std::min<std::size_t>(m.sip.via_count(), kMaxVias));
+  int step = m.record.direction == formats::Direction::sent ? 0 : m.record.direction == formats::Direction::received ? 2 : 1;
+  return 4 * (m.sip.is_request() ? vias : kMaxVias - vias) + step;
+}
+
+void link_hops(Trace& trace) {
+  trace.hop_events.clear();
+  for (const auto& call : trace.calls) {
+    std::unordered_map<std::string, std::vector<std::uint32_t>> groups;
+    std::vector<std::string> order;  // first-seen order, so events are numbered in time order
+    for (std::uint32_t id : call.messages) {
+      const Message& m = trace.messages[id];
+      if (m.retransmission_of != kNoId) continue;
+      std::string key = hop_key(m);
+      if (key.empty()) continue;
+      auto& group = groups[key];
+      if (group.empty()) order.push_back(key);
+      group.push_back(id);
+    }
+    for (const auto& key : order) {
+      auto& ids = groups[key];
+      if (ids.size() < 2) continue;
+      std::stable_sort(ids.begin(), ids.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return path_position(trace.messages[a]) < path_position(trace.messages[b]);
+      });
+      auto event = static_cast<std::uint32_t>(trace.hop_events.size());
+      for (std::uint32_t id : ids) trace.messages[id].hop_event = event;
+      // A server log names itself, not its address; its peers' logs give the address.
+      for (std::size_t i = 0; i + 1 < ids.size(); ++i) {
+        const Message& x = trace.messages[ids[i]];
+        const Message& y = trace.messages[ids[i + 1]];
+        if (x.record.direction != formats::Direction::sent || y.record.direction != formats::Direction::received ||
+            x.input == y.input) {
+          continue;
+        }
+        auto& sender = trace.inputs[x.input];
+        auto& receiver = trace.inputs[y.input];
+        if (sender.format == formats::Format::server_log && sender.local_address.empty() && !y.record.source.empty()) {
+          sender.local_address = std::string(host_of(y.record.source));
+        }
+        if (receiver.format == formats::Format::server_log && receiver.local_address.empty() &&
+            !x.record.destination.empty()) {
+          receiver.local_address = std::string(host_of(x.record.destination));
+        }
+      }
+      trace.hop_events.push_back({std::move(ids)});
+    }
+  }
+}
+
+void estimate_clocks(Trace& trace) {
+  trace.clocks.clear();
+  std::map<std::pair<std::uint32_t, std::uint32_t>, Bounds> pairs;  // (a, b), a < b: bounds on o_b - o_a
+  for (const auto& event : trace.hop_events) {
+    const auto& ids = event.observations;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      for (std::size_t j = i + 1; j < ids.size(); ++j) {
+        const Message& x = trace.messages[ids[i]];
+        const Message& y = trace.messages[ids[j]];
+        if (x.input == y.input || !x.record.time.valid || !y.record.time.valid) continue;
+        int px = path_position(x), py = path_position(y);
+        std::int64_t d = y.record.time.micros - x.record.time.micros;  // y's clock minus x's, plus the delay
+        // y is later on the path, so it happened later: o_y - o_x <= d. At the
+        // same point (two captures side by side) the two clocks read the same.
+        bool same_point = px == py;
+        auto& b = pairs[{std::min(x.input, y.input), std::max(x.input, y.input)}];
+        ++b.links;
+        if (x.input < y.input) {
+          b.high = std::min(b.high, d);
+          if (same_point) b.low = std::max(b.low, d);
+        } else {
+          b.low = std::max(b.low, -d);
+          if (same_point) b.high = std::min(b.high, -d);
+        }
+      }
+    }
+  }
+  if (pairs.empty()) return;
+  // The reference: the input with the most links, preferring UTC clocks (server logs, captures).
+  std::map<std::uint32_t, std::uint32_t> links;
+  for (const auto& [key, b] : pairs) {
+    links[key.first] += b.links;
+    links[key.second] += b.links;
+  }
+  std::uint32_t reference = links.begin()->first;
+  auto utc = [&](std::uint32_t input) { return trace.inputs[input].format != formats::Format::client_log; };
+  for (const auto& [input, count] : links) {
+    bool better = utc(input) != utc(reference) ? utc(input) : count > links[reference];
+    if (better) reference = input;
+  }
+  std::map<std::uint32_t, ClockEstimate> found;
+  found[reference] = {reference, reference, 0, links[reference], true};
+  std::deque<std::uint32_t> queue{reference};
+  while (!queue.empty()) {
+    std::uint32_t a = queue.front();
+    queue.pop_front();
+    for (const auto& [key, b] : pairs) {
+      if (key.first != a && key.second != a) continue;
+      std::uint32_t other = key.first == a ? key.second : key.first;
+      if (found.count(other)) continue;
+      bool consistent = true;
+      std::int64_t difference = b.estimate(consistent);  // o_second - o_first
+      std::int64_t offset = found[a].offset_micros + (key.first == a ? difference : -difference);
+      found[other] = {other, reference, offset, b.links, consistent && found[a].consistent};
+      queue.push_back(other);
+    }
+  }
+  for (auto& [input, estimate] : found) {
+    if (input != reference) trace.clocks.push_back(estimate);
+  }
+}
+
+}  // namespace sipsleuth::model
