@@ -458,7 +458,9 @@ MediaPathReport check_media_path(const model::Trace& trace, const model::Call& c
   for (const auto& s : signalled) {
     if (s.kind == MediaAddressKind::media_relay) relays[s.media].push_back(&s);
   }
-  for (const auto& [media, list] : relays) {
+  for (const auto& entry : relays) {
+    const std::string& media = entry.first;
+    const auto& list = entry.second;
     bool any = std::any_of(matched.begin(), matched.end(), [&](const MatchedFlow& f) { return media_of(f) == media; });
     if (any || list.empty() || !call.start.valid) continue;
     std::vector<std::string> names;

@@ -139,7 +139,9 @@ model::Trace load(const Options& options) {
     if (auto parsed = parse_offset(text)) load_options.clock_offsets[parsed->first] = parsed->second;
   }
   model::Trace trace = model::load(io::open_inputs(options.inputs), load_options);
-  for (const auto& [source, micros] : load_options.clock_offsets) {
+  for (const auto& offset : load_options.clock_offsets) {
+    const std::string& source = offset.first;
+    const std::int64_t micros = offset.second;
     bool used = std::any_of(trace.inputs.begin(), trace.inputs.end(), [&](const model::InputInfo& input) {
       return input.clock_offset_micros == micros &&
              (input.name == source || input.name.ends_with("/" + source));
