@@ -66,6 +66,7 @@ struct Options {
   bool show_messages = false;
   std::vector<std::string> offsets;  // "SOURCE=+3600"
   bool align_clocks = false;
+  bool raw = false;  // every observation of a message, not one per message
   std::string decode_kind;
   std::string decode_value;
   bool qoe = false;
@@ -174,9 +175,9 @@ int run_show(const Options& options, std::ostream& out, std::ostream& err) {
   if (!id) return status == kDone ? kNothingMatched : status;
   const model::Call& call = trace.calls[*id];
   if (options.json) {
-    render::write_show_json(out, trace, call, options.show_secrets);
+    render::write_show_json(out, trace, call, options.show_secrets, options.raw);
   } else {
-    render::write_show(out, trace, call, render::detect_style(options.no_color, options.show_secrets));
+    render::write_show(out, trace, call, render::detect_style(options.no_color, options.show_secrets), options.raw);
   }
   return status;
 }
@@ -270,7 +271,7 @@ int run_flow(const Options& options, std::ostream& out, std::ostream& err) {
   int status = report_problems(trace, options, err);
   auto calls = select_calls(trace, options, false, err);
   if (!calls) return status == kDone ? kNothingMatched : status;
-  render::Ladder ladder = render::layout_ladder(trace, *calls, render::LadderOptions{ladder_columns(options)});
+  render::Ladder ladder = render::layout_ladder(trace, *calls, render::LadderOptions{ladder_columns(options), !options.raw});
   int written = with_output(options, out, err, [&](std::ostream& sink) {
     if (options.format == "svg") {
       render::write_ladder_svg(sink, trace, ladder);
@@ -381,6 +382,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   CLI::App* show = app.add_subcommand("show", "print every message of one call in time order, with its full text");
   add_common(show);
   show->add_option("-c,--call", options.call, "the Call-ID, or enough of its beginning to be unique")->required();
+  show->add_flag("--raw", options.raw,
+                 "show every observation of a message (each log and capture that saw it) instead of one entry per message");
 
   CLI::App* diagnose = app.add_subcommand(
       "diagnose", "explain every call: outcome, routing, forks, diagnostics, server records, each with its evidence");
@@ -405,6 +408,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   flow->add_flag("--ascii", options.ascii, "draw with ASCII characters only (the default when the locale is not UTF-8)");
   flow->add_flag("--unicode", options.unicode, "draw with Unicode box characters even when the locale is not UTF-8")
       ->excludes("--ascii");
+  flow->add_flag("--raw", options.raw, "one arrow per observation (each log and capture that saw a message), not per message");
   flow->add_option("--width", options.width, "fit the ladder into this many columns (default: the terminal's width)");
   flow->add_flag("--show-messages", options.show_messages, "print each message's text under its arrow");
   flow->add_flag("--no-color", options.no_color, "never colour the output (NO_COLOR=1 does the same)");

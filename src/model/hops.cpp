@@ -185,4 +185,51 @@ void estimate_clocks(Trace& trace) {
   }
 }
 
+std::uint32_t representative(const Trace& trace, std::uint32_t message) {
+  const Message& m = trace.messages[message];
+  std::uint32_t original = m.retransmission_of != kNoId ? m.retransmission_of : message;
+  std::uint32_t event = trace.messages[original].hop_event;
+  if (event == kNoId) return message;
+  std::uint32_t first = trace.hop_events[event].observations.front();
+  return original == first ? message : first;
+}
+
+std::vector<std::string> hop_path(const Trace& trace, std::uint32_t message) {
+  const Message* fullest = &trace.messages[message];
+  if (fullest->hop_event != kNoId) {
+    for (std::uint32_t id : trace.hop_events[fullest->hop_event].observations) {
+      if (trace.messages[id].sip.via_count() > fullest->sip.via_count()) fullest = &trace.messages[id];
+    }
+  }
+  std::vector<std::string> vias;  // sent-by hosts, top first
+  fullest->sip.for_each(sip::HeaderId::via, [&](std::string_view value) {
+    sip::ListCursor list(value);
+    std::string_view item;
+    while (list.next(item)) vias.emplace_back(host_of(sip::parse_via(item).sent_by));
+  });
+  // A server log calls itself by name; its address is what its peers logged.
+  auto end_name = [&](const std::string& address, bool local) {
+    const auto& input = trace.inputs[fullest->input];
+    if (local && input.format == formats::Format::server_log && !input.local_address.empty()) return input.local_address;
+    return std::string(host_of(address));
+  };
+  bool sent = fullest->record.direction == formats::Direction::sent;
+  std::vector<std::string> path;
+  auto add = [&](const std::string& host) {
+    if (!host.empty() && (path.empty() || path.back() != host)) path.push_back(host);
+  };
+  if (fullest->sip.is_request()) {
+    for (auto it = vias.rbegin(); it != vias.rend(); ++it) add(*it);
+    add(end_name(fullest->record.destination, !sent));
+  } else {
+    add(end_name(fullest->record.source, sent));
+    // A 100 Trying goes back one hop only; other responses retrace every Via.
+    for (const auto& v : vias) {
+      add(v);
+      if (fullest->sip.status() == 100) break;
+    }
+  }
+  return path;
+}
+
 }  // namespace sipsleuth::model

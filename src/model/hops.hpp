@@ -2,6 +2,9 @@
 // the clock offsets between inputs that those links reveal.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "model/trace.hpp"
 
 namespace sipsleuth::model {
@@ -15,5 +18,15 @@ void link_hops(Trace& trace);
 // Fills trace.clocks from the linked observations: for every pair of inputs,
 // the offset that keeps every message's arrival after its sending.
 void estimate_clocks(Trace& trace);
+
+// The hosts a message passed, from its sender to its last receiver, read from
+// the Via headers of the copy that saw most of the path (a request's Vias
+// bottom to top, then where that copy went; a response the other way).
+std::vector<std::string> hop_path(const Trace& trace, std::uint32_t message);
+
+// The message that stands for `message` when observations are merged: the
+// first observation of its hop event (or of its original, for a
+// retransmission), else itself.
+std::uint32_t representative(const Trace& trace, std::uint32_t message);
 
 }  // namespace sipsleuth::model

@@ -44,6 +44,8 @@ struct LadderRow {
   std::uint32_t fork = 0;         // 1-based early dialog when the call forked, else 0
   bool answering_fork = false;    // the 2xx of the device that took the call
   std::string diagnostic;         // "ms-diagnostics 13004", "ms-client-diagnostics 51007"
+  std::vector<std::size_t> hops;  // columns the message passed between `from` and `to` (merged observations)
+  std::uint32_t observations = 0; // points that saw this message, when merged
   // The markers above as one short note ("1 INVITE · SDP · fork 2/3 · retransmission").
   std::string notes;
 };
@@ -57,6 +59,9 @@ struct Ladder {
 
 struct LadderOptions {
   LadderColumns columns = LadderColumns::address;
+  // One row per message seen at several points (client, servers, captures),
+  // drawn along its hops; false draws every observation.
+  bool merge_hops = true;
 };
 
 Ladder layout_ladder(const model::Trace& trace, const std::vector<std::uint32_t>& calls, const LadderOptions& options);

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "formats/reader.hpp"
+#include "model/hops.hpp"
 #include "render/ladder.hpp"
 #include "sip/ms_diagnostics.hpp"
 #include "sip/text.hpp"
@@ -140,8 +141,8 @@ class AddressColumns {
   std::optional<std::pair<std::size_t, std::size_t>> ends(Columns& columns, const model::Message& message) {
     const auto& r = message.record;
     if (r.source.empty() || r.destination.empty()) return std::nullopt;
-    std::string source = by_port_ ? r.source : std::string(host_of(r.source));
-    std::string destination = by_port_ ? r.destination : std::string(host_of(r.destination));
+    std::string source = name(message, true);
+    std::string destination = name(message, false);
     std::size_t from = columns.get("addr:" + source, source, observer(message, true));
     std::size_t to = columns.get("addr:" + destination, destination, observer(message, false));
     if (message.sip.is_request() && message.sip.via_count() == 1) {
@@ -156,7 +157,40 @@ class AddressColumns {
     return std::pair{from, to};
   }
 
+  // A merged message: one arrow from its first sender to its last receiver
+  // along the hops its Vias name, through the hosts in between.
+  std::optional<std::pair<std::size_t, std::size_t>> path_ends(Columns& columns, const model::Message& message,
+                                                                std::vector<std::size_t>& hops) {
+    if (by_port_) return std::nullopt;
+    std::vector<std::string> path = model::hop_path(trace_, message.id);
+    if (path.size() < 2) return std::nullopt;
+    // Columns in path order, so a message's hops lie between its ends.
+    std::vector<std::size_t> along;
+    for (const auto& host : path) along.push_back(columns.get("addr:" + host, host, ""));
+    auto representative_ends = ends(columns, message);  // gives the columns their subtitles
+    std::size_t from = along.front();
+    std::size_t to = along.back();
+    hops.assign(along.begin() + 1, along.end() - 1);
+    if (representative_ends && representative_ends->first != from && representative_ends->first != to &&
+        std::find(hops.begin(), hops.end(), representative_ends->first) == hops.end()) {
+      return representative_ends;  // the Vias disagree with where the message was seen: trust the logs
+    }
+    return std::pair{from, to};
+  }
+
  private:
+  // The host at one end of a message; a server log's own end by the address its peers logged.
+  std::string name(const model::Message& message, bool source_end) const {
+    const auto& r = message.record;
+    const std::string& address = source_end ? r.source : r.destination;
+    const auto& input = trace_.inputs[message.input];
+    bool local = (r.direction == formats::Direction::sent) == source_end && r.direction != formats::Direction::unknown;
+    if (local && input.format == formats::Format::server_log && !input.local_address.empty() && !by_port_) {
+      return input.local_address;
+    }
+    return by_port_ ? address : std::string(host_of(address));
+  }
+
   // The local side of a log is the machine that wrote it.
   std::string observer(const model::Message& message, bool is_source) const {
     const auto& r = message.record;
@@ -181,6 +215,7 @@ std::string notes_for(const LadderRow& row, std::size_t fork_count, bool several
   if (row.fork) parts.push_back(fmt::format("fork {}/{}", row.fork, fork_count));
   if (row.answering_fork) parts.emplace_back("answered here");
   if (!row.diagnostic.empty()) parts.push_back(row.diagnostic);
+  if (row.observations > 1) parts.push_back(fmt::format("seen {}×", row.observations));
   if (row.retransmission) parts.emplace_back("retransmission");
   std::string notes;
   for (const auto& p : parts) notes += (notes.empty() ? "" : " · ") + p;
@@ -229,6 +264,7 @@ Ladder layout_ladder(const model::Trace& trace, const std::vector<std::uint32_t>
   std::optional<std::int64_t> previous_time;
   std::vector<std::pair<std::uint32_t, std::size_t>> answered;  // (call, fork) whose answer is marked
   for (const Entry& entry : entries) {
+    if (options.merge_hops && model::representative(trace, entry.message) != entry.message) continue;
     const model::Message& message = trace.messages[entry.message];
     const model::Call& call = trace.calls[calls[entry.call_index]];
     const sip::Message& m = message.sip;
@@ -236,7 +272,13 @@ Ladder layout_ladder(const model::Trace& trace, const std::vector<std::uint32_t>
     row.message = entry.message;
     row.call = call.id;
     std::optional<std::pair<std::size_t, std::size_t>> ends;
-    if (options.columns == LadderColumns::address) ends = address_columns.ends(columns, message);
+    if (options.columns == LadderColumns::address && options.merge_hops && message.hop_event != model::kNoId) {
+      ends = address_columns.path_ends(columns, message, row.hops);
+    }
+    if (!ends && options.columns == LadderColumns::address) ends = address_columns.ends(columns, message);
+    if (options.merge_hops && message.hop_event != model::kNoId) {
+      row.observations = static_cast<std::uint32_t>(trace.hop_events[message.hop_event].observations.size());
+    }
     if (!ends) ends = endpoint_ends(columns, message);
     row.from = ends->first;
     row.to = ends->second;

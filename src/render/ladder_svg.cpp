@@ -136,6 +136,10 @@ void write_ladder_svg(std::ostream& out, const model::Trace& trace, const Ladder
       int tip = x2 - direction;
       out << fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>", x1, y, tip - 8 * direction, y);
       out << fmt::format("<path class=\"head\" d=\"M{} {} l{} -4 v8 z\"/>", tip, y, -9 * direction);
+      for (std::size_t hop : row.hops) {
+        int hx = lane(hop);
+        if ((hx - x1) * (hx - x2) < 0) out << fmt::format("<circle class=\"hop head\" cx=\"{}\" cy=\"{}\" r=\"3.5\"/>", hx, y);
+      }
       std::size_t room = static_cast<std::size_t>(std::abs(x2 - x1) / kCharWidth) - 2;
       out << fmt::format("<text class=\"l\" x=\"{}\" y=\"{}\">{}</text>", (x1 + x2) / 2, y - 5,
                          xml_escape(cut(row.label, std::min(room, kMaxLabelChars))));

@@ -24,9 +24,10 @@ struct Glyphs {
   const char* head_left;
   const char* self;
   const char* answered;
+  const char* hop;  // where a merged message passed through a host
 };
-constexpr Glyphs kUnicode{"│", "─", "┄", "▶", "◀", "↻", "★ "};
-constexpr Glyphs kAscii{"|", "-", ".", ">", "<", "@", "* "};
+constexpr Glyphs kUnicode{"│", "─", "┄", "▶", "◀", "↻", "★ ", "●"};
+constexpr Glyphs kAscii{"|", "-", ".", ">", "<", "@", "* ", "o"};
 
 std::string_view arrow_sgr(ArrowClass c) {
   switch (c) {
@@ -209,6 +210,9 @@ std::size_t write_ladder_text(std::ostream& out, const model::Trace& trace, cons
     } else {
       arrow.put(b + 1, glyphs.head_left, sgr);
       for (std::size_t x = b + 2; x < a; ++x) arrow.put(x, line, sgr);
+    }
+    for (std::size_t hop : row.hops) {
+      if (hop < g.columns && g.lane(hop) > left && g.lane(hop) < right) arrow.put(g.lane(hop), glyphs.hop, sgr);
     }
     out << arrow.render(style) << '\n';
 

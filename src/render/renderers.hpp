@@ -24,8 +24,12 @@ Json call_json(const model::Trace& trace, const model::Call& call);
 Json summary_json(const model::Trace& trace);
 
 // Every message and log event of one call, in time order, with its full text.
-void write_show(std::ostream& out, const model::Trace& trace, const model::Call& call, const Style& style);
-void write_show_json(std::ostream& out, const model::Trace& trace, const model::Call& call, bool show_secrets);
+// A message seen at several points is shown once, with where it was seen and
+// the hosts it passed; `raw` shows every observation instead.
+void write_show(std::ostream& out, const model::Trace& trace, const model::Call& call, const Style& style,
+                bool raw = false);
+void write_show_json(std::ostream& out, const model::Trace& trace, const model::Call& call, bool show_secrets,
+                     bool raw = false);
 
 // Per call: the verdict and the findings with their evidence (`sipsleuth diagnose`).
 void write_diagnose(std::ostream& out, const model::Trace& trace, const std::vector<std::uint32_t>& calls,

@@ -5,6 +5,7 @@
 
 #include "analysis/diagnose.hpp"
 #include "analysis/verdict.hpp"
+#include "model/hops.hpp"
 #include "render/ladder.hpp"
 #include "render/renderers.hpp"
 #include "sip/secrets.hpp"
@@ -56,6 +57,22 @@ Json message_json(const model::Trace& trace, const model::Message& m, bool show_
   j["content_type"] = std::string(m.sip.header(sip::HeaderId::content_type));
   j["body"] = mask(m.record.parts.body, show_secrets);
   j["retransmission"] = m.retransmission_of != model::kNoId;
+  Json seen = Json::array();
+  if (m.hop_event != model::kNoId) {
+    for (std::uint32_t id : trace.hop_events[m.hop_event].observations) {
+      const auto& o = trace.messages[id];
+      std::string where = location_text(trace, o.input, o.record.location);
+      seen.push_back(fmt::format("{} {} at {}", o.record.time.valid ? model::format_time(o.record.time) : "-",
+                                 o.record.direction == formats::Direction::sent       ? "sent"
+                                 : o.record.direction == formats::Direction::received ? "received"
+                                                                                      : "seen",
+                                 where));
+    }
+    std::string path;
+    for (const auto& host : model::hop_path(trace, m.id)) path += (path.empty() ? "" : " → ") + host;
+    j["path"] = path;
+  }
+  j["seen"] = std::move(seen);
   return j;
 }
 
@@ -105,8 +122,8 @@ Json call_entry(const model::Trace& trace, const model::Call& call, const Report
   std::ostringstream svg;
   write_ladder_svg(svg, trace, ladder, false);  // the page carries the ladder style once
   j["svg"] = svg.str();
-  for (std::uint32_t id : call.messages) {
-    messages[std::to_string(id)] = message_json(trace, trace.messages[id], options.show_secrets);
+  for (const auto& row : ladder.rows) {  // the messages behind the arrows; merged observations are listed in them
+    messages[std::to_string(row.message)] = message_json(trace, trace.messages[row.message], options.show_secrets);
   }
   return j;
 }

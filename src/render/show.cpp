@@ -5,6 +5,7 @@
 
 #include "analysis/verdict.hpp"
 #include "formats/reader.hpp"
+#include "model/hops.hpp"
 #include "render/renderers.hpp"
 #include "sip/secrets.hpp"
 
@@ -42,9 +43,15 @@ struct Item {
   std::int64_t time;
 };
 
-std::vector<Item> timeline(const model::Trace& trace, const model::Call& call) {
+// Merged: an observation that another one stands for is left out.
+bool hidden(const model::Trace& trace, std::uint32_t message, bool raw) {
+  return !raw && model::representative(trace, message) != message;
+}
+
+std::vector<Item> timeline(const model::Trace& trace, const model::Call& call, bool raw) {
   std::vector<Item> items;
   for (std::uint32_t id : call.messages) {
+    if (hidden(trace, id, raw)) continue;
     const auto& t = trace.messages[id].record.time;
     items.push_back({false, id, t.valid ? t.micros : INT64_MAX});
   }
@@ -124,7 +131,26 @@ std::string location_text(const model::Trace& trace, std::uint32_t input, const 
   return fmt::format("{} @{}", name, location.offset);
 }
 
-void write_show(std::ostream& out, const model::Trace& trace, const model::Call& call, const Style& style) {
+// "seen at" lines and the hop path of a message observed at several points.
+std::vector<std::string> observation_lines(const model::Trace& trace, std::uint32_t message) {
+  const auto& m = trace.messages[message];
+  if (m.hop_event == model::kNoId) return {};
+  std::vector<std::string> lines;
+  for (std::uint32_t id : trace.hop_events[m.hop_event].observations) {
+    const auto& o = trace.messages[id];
+    std::string line = fmt::format("seen {} {} at {}", o.record.time.valid ? model::format_time(o.record.time) : "-",
+                                   direction_name(o.record.direction), location_text(trace, o.input, o.record.location));
+    std::string addr = addresses(o.record);
+    if (!addr.empty()) line += "  " + printable(addr);
+    lines.push_back(std::move(line));
+  }
+  std::string path;
+  for (const auto& host : model::hop_path(trace, message)) path += (path.empty() ? "" : " -> ") + printable(host);
+  if (!path.empty()) lines.push_back("path: " + path);
+  return lines;
+}
+
+void write_show(std::ostream& out, const model::Trace& trace, const model::Call& call, const Style& style, bool raw) {
   out << style.bold(fmt::format("Call {}", printable(call.call_id))) << '\n';
   out << fmt::format("  {}  {} -> {}\n", call.kind.empty() ? "?" : call.kind,
                      call.from_uri.empty() ? "?" : printable(call.from_uri),
@@ -141,7 +167,7 @@ void write_show(std::ostream& out, const model::Trace& trace, const model::Call&
   }
   int number = 0;
   std::unordered_map<std::uint32_t, int> numbered;  // message id -> display number
-  for (const Item& item : timeline(trace, call)) {
+  for (const Item& item : timeline(trace, call, raw)) {
     ++number;
     out << '\n';
     if (item.is_event) {
@@ -167,17 +193,19 @@ void write_show(std::ostream& out, const model::Trace& trace, const model::Call&
       out << style.dim(fmt::format("  retransmission of #{}", original->second));
     }
     out << '\n';
+    for (const auto& line : observation_lines(trace, item.id)) out << style.dim("  " + line) << '\n';
     std::string text = printable(message_text(m, style.show_secrets));
     out << text;
     if (!text.empty() && text.back() != '\n') out << '\n';
   }
 }
 
-void write_show_json(std::ostream& out, const model::Trace& trace, const model::Call& call, bool show_secrets) {
+void write_show_json(std::ostream& out, const model::Trace& trace, const model::Call& call, bool show_secrets,
+                     bool raw) {
   Json j = call_json(trace, call);
   Json items = Json::array();
   int number = 0;
-  for (const Item& item : timeline(trace, call)) {
+  for (const Item& item : timeline(trace, call, raw)) {
     ++number;
     Json entry;
     if (item.is_event) {
@@ -210,6 +238,21 @@ void write_show_json(std::ostream& out, const model::Trace& trace, const model::
       entry["start_line"] = std::string(m.record.parts.start_line);
       entry["retransmission"] = m.retransmission_of != model::kNoId;
       entry["text"] = message_text(m, show_secrets);
+      if (m.hop_event != model::kNoId) {
+        Json seen = Json::array();
+        for (std::uint32_t id : trace.hop_events[m.hop_event].observations) {
+          const auto& o = trace.messages[id];
+          seen.push_back({{"time", o.record.time.valid ? Json(model::format_iso8601(o.record.time)) : Json(nullptr)},
+                          {"source_file", trace.inputs[o.input].name},
+                          {"line", o.record.location.line ? Json(o.record.location.line) : Json(nullptr)},
+                          {"packet", o.record.location.packet ? Json(o.record.location.packet) : Json(nullptr)},
+                          {"direction", std::string(direction_name(o.record.direction))},
+                          {"source", o.record.source.empty() ? Json(nullptr) : Json(o.record.source)},
+                          {"destination", o.record.destination.empty() ? Json(nullptr) : Json(o.record.destination)}});
+        }
+        entry["observations"] = std::move(seen);
+        entry["path"] = model::hop_path(trace, item.id);
+      }
     }
     items.push_back(std::move(entry));
   }

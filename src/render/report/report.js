@@ -61,6 +61,11 @@
     if (!m) return;
     const meta = [m.time, m.where, m.route].filter(Boolean).join("  ·  ");
     container.appendChild(el("div", "meta", meta + (m.retransmission ? "  ·  retransmission" : "")));
+    if (m.seen.length > 1) {
+      const seen = el("div", "meta seen", "Seen at " + m.seen.length + " points" + (m.path ? "; path " + m.path : "") + ":");
+      for (const line of m.seen) seen.appendChild(el("div", "", line));
+      container.appendChild(seen);
+    }
     const pre = el("pre", "headers");
     pre.appendChild(el("span", "start", m.start));
     pre.appendChild(document.createTextNode("\n"));
