@@ -17,8 +17,10 @@
 
 #include "io/input.hpp"
 #include "model/trace.hpp"
+#include "analysis/search.hpp"
 #include "render/decoded.hpp"
 #include "render/ladder.hpp"
+#include "render/original.hpp"
 #include "render/renderers.hpp"
 
 namespace sipsleuth::cli {
@@ -67,6 +69,9 @@ struct Options {
   std::vector<std::string> offsets;  // "SOURCE=+3600"
   bool align_clocks = false;
   bool raw = false;  // every observation of a message, not one per message
+  analysis::SearchCriteria search;
+  std::string since, until;
+  bool match_any = false;
   std::string decode_kind;
   std::string decode_value;
   bool qoe = false;
@@ -133,8 +138,9 @@ std::optional<std::pair<std::string, std::int64_t>> parse_offset(const std::stri
   return std::pair{text.substr(0, equals), static_cast<std::int64_t>(std::llround(seconds * 1e6))};
 }
 
-model::Trace load(const Options& options) {
+model::Trace load(const Options& options, std::vector<std::string> required_text = {}) {
   model::LoadOptions load_options;
+  load_options.required_text = std::move(required_text);
   load_options.align_clocks = options.align_clocks;
   for (const auto& text : options.offsets) {
     if (auto parsed = parse_offset(text)) load_options.clock_offsets[parsed->first] = parsed->second;
@@ -310,6 +316,68 @@ int run_report(const Options& options, std::ostream& out, std::ostream& err) {
   return written == kDone ? status : written;
 }
 
+// search -o: the matching calls in their original formats; FILE itself when
+// there is one format, else FILE's stem plus "-client.uccapilog" and so on.
+int write_original(const model::Trace& trace, const std::vector<std::uint32_t>& calls, const Options& options,
+                   std::ostream& err) {
+  std::vector<std::string> errors;
+  std::vector<render::OriginalFile> files = render::original_files(trace, calls, errors);
+  for (const auto& e : errors) err << "sipsleuth: error: " << render::printable(e) << '\n';
+  if (files.empty()) return errors.empty() ? kDone : kInputError;
+  std::string stem = options.output;
+  if (auto dot = stem.rfind('.'); dot != std::string::npos && stem.find('/', dot) == std::string::npos) stem.resize(dot);
+  int status = errors.empty() ? kDone : kInputError;
+  for (const auto& file : files) {
+    std::string path = files.size() == 1 ? options.output : stem + "-" + file.kind + file.extension;
+    Options one = options;
+    one.output = path;
+    int written = with_output(one, err, err, [&](std::ostream& sink) { sink.write(file.data.data(), static_cast<std::streamsize>(file.data.size())); });
+    if (written != kDone) status = written;
+    else if (!options.quiet) err << "sipsleuth: wrote " << path << '\n';
+  }
+  return status;
+}
+
+int run_search(Options& options, std::ostream& out, std::ostream& err) {
+  analysis::SearchCriteria& criteria = options.search;
+  for (auto [text, bound] : {std::pair{&options.since, &criteria.since}, std::pair{&options.until, &criteria.until}}) {
+    if (text->empty()) continue;
+    *bound = analysis::parse_search_time(*text);
+    if (!*bound) {
+      err << "sipsleuth: \"" << render::printable(*text)
+          << "\" is not a time; write it as 2024-03-05 14:00, 2024-03-05T14:00:00.250 or with a zone: 2024-03-05T14:00Z, "
+             "2024-03-05T15:00+01:00\n";
+      return kInputError;
+    }
+  }
+  if (criteria.criteria_count() == 0 && criteria.hosts.empty() && !criteria.since && !criteria.until) {
+    err << "sipsleuth: search needs at least one criterion, e.g. --call-id, --uri, --phone, --ip, --contains "
+           "(see 'sipsleuth search --help')\n";
+    return kInputError;
+  }
+  analysis::CallSearch search(criteria);
+  if (!search.error().empty()) {
+    err << "sipsleuth: " << render::printable(search.error()) << '\n';
+    return kInputError;
+  }
+  model::Trace trace = load(options, search.required_text());
+  int status = report_problems(trace, options, err);
+  std::vector<std::uint32_t> matched = search.matching_calls(trace);
+  if (!options.output.empty()) {
+    int written = write_original(trace, matched, options, err);
+    if (written != kDone) return written;
+  } else if (options.json) {
+    render::write_calls_json(out, trace, &matched);
+  } else if (!matched.empty()) {
+    render::write_calls_table(out, trace, render::detect_style(options.no_color, options.show_secrets), &matched);
+  }
+  if (matched.empty()) {
+    if (!options.json) err << "sipsleuth: no call matches\n";
+    return status == kDone ? kNothingMatched : status;
+  }
+  return status;
+}
+
 int run_decode(const Options& options, std::ostream& out, std::ostream& err) {
   const std::string& kind = options.decode_kind;
   const std::string& value = options.decode_value;
@@ -425,6 +493,49 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   report->add_flag("-q,--quiet", options.quiet, "print only errors on stderr, not warnings about the input");
   add_offset(report);
 
+  CLI::App* search = app.add_subcommand(
+      "search", "find whole calls by Call-ID, URI, phone number, IP, text and more, across any number of logs and "
+                "captures (like Search-CsClsLogging)");
+  search->add_option("inputs", options.inputs, "trace files, directories, or - for stdin")->required();
+  auto criterion = [&](const char* name, std::vector<std::string>& values, const char* help) {
+    search->add_option(name, values, help)->allow_extra_args(false)->group("Criteria (each repeatable)");
+  };
+  auto& sc = options.search;
+  criterion("--call-id", sc.call_ids, "the Call-ID, or its beginning");
+  criterion("--conversation-id", sc.conversation_ids, "Ms-Conversation-ID: every call of one conversation");
+  criterion("--conference-id", sc.conference_ids, "a meeting: its focus URI or conference key");
+  criterion("--uri", sc.uris,
+            "a SIP URI (sip: optional) in From, To, Request-URI, Contact, P-Asserted-Identity or Referred-By; "
+            "compared without case and parameters; a bare domain matches any user there");
+  criterion("--phone", sc.phones,
+            "a phone number in tel: and user=phone URIs, P-Asserted-Identity, and the dialed and translated numbers "
+            "of ms-diagnostics; '+', spaces, dashes and brackets are normalised (+1 (425) 555-0100)");
+  criterion("--ip", sc.ips, "an IPv4/IPv6 address: either end of a message, its Vias, Contact, SDP and candidates");
+  criterion("--contains", sc.contains, "text anywhere in a message or server record, in any case");
+  criterion("--regex", sc.regexes, "a regular expression (RE2 syntax, safe on any input) over messages and records");
+  criterion("--correlation-id", sc.correlation_ids, "a server Trace-Correlation-Id");
+  criterion("--component", sc.components, "a server record's component (SIPStack, OutboundRouting...)");
+  criterion("--level", sc.levels, "a server record's level: error, warning, info, verbose");
+  criterion("--status", sc.statuses, "a response status: 486, or a class: 4xx");
+  criterion("--method", sc.methods, "a request method: INVITE, BYE, REFER...");
+  criterion("--outcome", sc.outcomes, "the call's verdict: answered, busy, failed, media-failed...");
+  search->add_flag("--match-all", sc.match_all, "a call must match every criterion");
+  search->add_flag("--match-any", options.match_any, "a call must match one criterion (the default)")->excludes("--match-all");
+  search->add_option("--host", sc.hosts, "filter: only calls seen in an input or by a server whose name contains this")
+      ->allow_extra_args(false)
+      ->group("Filters (always applied)");
+  search->add_option("--since", options.since, "filter: calls with a message at or after this time (2024-03-05 14:00[Z|+01:00])")
+      ->group("Filters (always applied)");
+  search->add_option("--until", options.until, "filter: calls with a message at or before this time")
+      ->group("Filters (always applied)");
+  search->add_flag("--json", options.json, "write JSON Lines of the matching calls, as 'calls --json'");
+  search->add_option("-o,--output", options.output,
+                     "write the matching calls' messages to FILE in their original format (client log, server log, "
+                     "pcap, SIP text); one file per format when the inputs mix them");
+  search->add_flag("--no-color", options.no_color, "never colour the output (NO_COLOR=1 does the same)");
+  search->add_flag("-q,--quiet", options.quiet, "print only errors on stderr, not warnings about the input");
+  add_offset(search);
+
   CLI::App* decode = app.add_subcommand(
       "decode", "explain a diagnostic value pasted from anywhere: ms-diagnostics, ms-client-diagnostics, icewarn, reason, warning");
   decode->add_option("kind", options.decode_kind,
@@ -455,6 +566,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   if (diagnose->parsed()) return run_diagnose(options, out, err);
   if (flow->parsed()) return run_flow(options, out, err);
   if (report->parsed()) return run_report(options, out, err);
+  if (search->parsed()) return run_search(options, out, err);
   return kInputError;
 }
 

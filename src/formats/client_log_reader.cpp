@@ -66,7 +66,8 @@ ReadResult read_client_log(std::string_view data) {
   result.format = Format::client_log;
   std::optional<OpenMessage> open;
 
-  auto close = [&](std::size_t end_offset) {
+  // `record_end`: where the record as written ends, its "End of" line included.
+  auto close = [&](std::size_t end_offset, std::size_t record_end) {
     if (open->text_begin == std::string_view::npos || open->text_begin >= end_offset) {
       if (!open->implicit) {
         result.add_finding("lync.client_message_empty", Severity::warning, open->opened_at,
@@ -87,6 +88,7 @@ ReadResult read_client_log(std::string_view data) {
       record.destination = open->marker.local;
     }
     frame_delimited_message(data.substr(open->text_begin, end_offset - open->text_begin), record);
+    record.original = data.substr(open->opened_at.offset, record_end - open->opened_at.offset);
     result.messages.push_back(std::move(record));
     open.reset();
   };
@@ -116,7 +118,7 @@ ReadResult read_client_log(std::string_view data) {
       bool end_marker = is_end_marker(prefix->text);
       bool unterminated = !end_marker && !open->implicit;
       Location opened_at = open->opened_at;
-      close(line_begin);
+      close(line_begin, end_marker ? lines.position() : line_begin);
       if (unterminated) {
         result.add_finding("lync.client_message_unterminated", Severity::warning, opened_at,
                            "message has no \"End of ...\" line; it is taken to end at line " +
@@ -135,7 +137,7 @@ ReadResult read_client_log(std::string_view data) {
   if (open) {
     bool implicit = open->implicit;
     Location opened_at = open->opened_at;
-    close(data.size());
+    close(data.size(), data.size());
     if (!implicit) {
       result.add_finding("lync.client_message_unterminated", Severity::warning, opened_at,
                          "the log ends inside this message (file truncated?)");

@@ -104,8 +104,9 @@ class CaptureDecoder {
   explicit CaptureDecoder(ReadResult& result)
       : result_(result),
         tcp_(result, [this](const StreamKey& key, std::string_view text, const TcpSegment& seg,
-                            std::vector<sip::ParseIssue> issues) {
+                            std::vector<sip::ParseIssue> issues, std::vector<std::uint32_t> packets) {
           emit(key.source, key.destination, Transport::tcp, text, seg.time, seg.location, std::move(issues));
+          result_.messages.back().packets = std::move(packets);
         }) {}
 
   void link(int dlt, const unsigned char* data, std::size_t length, const Packet& packet) {

@@ -34,6 +34,11 @@ struct SipRecord {
   std::string_view correlation_id;
   std::string_view instance_id;
   std::vector<sip::ParseIssue> framing_issues;  // found while cutting the message out
+  // Where the message came from, to write it back out in its own format:
+  // the input's bytes of the whole record, markers included (logs, SIP text),
+  // or the packets that carried it (captures; empty means location.packet).
+  std::string_view original;
+  std::vector<std::uint32_t> packets;
 };
 
 // A server diagnostic or trace record tied to a call (TF_DIAG, TF_COMPONENT...).

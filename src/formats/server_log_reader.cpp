@@ -114,6 +114,7 @@ ReadResult read_server_log(std::string_view data) {
   std::uint64_t stray_lines = 0;
   Location first_stray;
 
+  std::size_t record_end = 0;  // where the record being finished ends, its $$end_record line included
   // Walks the record's lines once, sorting them into fields, SIP headers and body.
   auto finish = [&](std::size_t end_offset, bool saw_end_marker) {
     const OpenRecord& rec = *open;
@@ -158,6 +159,7 @@ ReadResult read_server_log(std::string_view data) {
     }
     if (!start_line.empty()) {
       emit_protocol_record(data, rec, end_offset, start_line, headers_begin, headers_end, body_value, fields, result);
+      result.messages.back().original = data.substr(rec.location.offset, record_end - rec.location.offset);
     } else if (!fields.empty()) {
       emit_event(data, rec, end_offset, fields, result);
     }
@@ -172,12 +174,14 @@ ReadResult read_server_log(std::string_view data) {
 
     if (line.size() >= 3 && line[0] == 'T' && line[1] == 'L' && line[2] == '_') {
       if (auto header = parse_server_header(line)) {
+        record_end = line_begin;
         if (open) finish(line_begin, false);
         open = OpenRecord{*header, Location{line_begin, line_number, 0}, lines.position()};
         continue;
       }
     }
     if (sip::trim(line) == "$$end_record") {
+      record_end = lines.position();  // the record as written ends after this line
       if (open) finish(line_begin, true);
       continue;
     }
@@ -185,6 +189,7 @@ ReadResult read_server_log(std::string_view data) {
       if (stray_lines++ == 0) first_stray = Location{line_begin, line_number, 0};
     }
   }
+  record_end = data.size();
   if (open) finish(data.size(), false);
   if (stray_lines > 0) {
     result.add_finding("lync.text_outside_record", Severity::info, first_stray,

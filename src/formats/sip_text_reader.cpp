@@ -74,6 +74,7 @@ ReadResult read_sip_text(std::string_view data) {
     SipRecord record;
     record.location = Location{pos, line, 0};
     frame_delimited_message(data.substr(pos, end - pos), record);
+    record.original = record.raw;
     result.messages.push_back(std::move(record));
     line += static_cast<std::uint32_t>(std::count(data.begin() + static_cast<std::ptrdiff_t>(pos),
                                                   data.begin() + static_cast<std::ptrdiff_t>(end), '\n'));

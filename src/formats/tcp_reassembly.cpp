@@ -103,9 +103,18 @@ void TcpReassembler::add(const StreamKey& key, const TcpSegment& segment) {
   }
 }
 
+void TcpReassembler::emit(const StreamKey& key, Stream& s, std::string_view text, const TcpSegment& segment,
+                          std::vector<sip::ParseIssue> issues) {
+  std::vector<std::uint32_t> packets = std::move(s.packets);
+  s.packets.clear();
+  if (!packets.empty()) s.packets.push_back(packets.back());
+  sink_(key, text, segment, std::move(issues), std::move(packets));
+}
+
 void TcpReassembler::append(const StreamKey& key, Stream& s, std::string_view bytes, const TcpSegment& segment) {
   s.next_seq += static_cast<std::uint32_t>(bytes.size());
   if (s.kind == Kind::other) return;
+  if (s.packets.empty() || s.packets.back() != segment.location.packet) s.packets.push_back(segment.location.packet);
   s.buffer.append(bytes);
   if (s.kind == Kind::undecided) {
     std::string_view view = std::string_view(s.buffer).substr(s.consumed);
@@ -167,7 +176,7 @@ void TcpReassembler::extract(const StreamKey& key, Stream& s, const TcpSegment& 
       } else if (at_end) {
         std::vector<sip::ParseIssue> issues{{"pcap.tcp_message_incomplete",
                                              "the TCP stream ended inside the SIP headers", 0}};
-        sink_(key, result_.own(std::string(view)), segment, std::move(issues));
+        emit(key, s, result_.own(std::string(view)), segment, std::move(issues));
         s.consumed = s.buffer.size();
       }
       break;
@@ -189,14 +198,14 @@ void TcpReassembler::extract(const StreamKey& key, Stream& s, const TcpSegment& 
                           "Content-Length " + std::to_string(length) + " is longer than the body (" +
                               std::to_string(view.size() - body_begin) + " bytes) when the TCP stream ended",
                           body_begin});
-        sink_(key, result_.own(std::string(view)), segment, std::move(issues));
+        emit(key, s, result_.own(std::string(view)), segment, std::move(issues));
         s.consumed = s.buffer.size();
       }
       break;
     }
     std::size_t total = body_begin + static_cast<std::size_t>(length);
     // What follows should be the next message; if not, the stream lost sync.
-    sink_(key, result_.own(std::string(view.substr(0, total))), segment, std::move(issues));
+    emit(key, s, result_.own(std::string(view.substr(0, total))), segment, std::move(issues));
     s.consumed += total;
     std::string_view next = std::string_view(s.buffer).substr(s.consumed);
     std::size_t next_skip = skip_crlf(next);
@@ -252,7 +261,7 @@ void TcpReassembler::extract_websocket(const StreamKey& key, Stream& s, const Tc
     }
     s.consumed += header + static_cast<std::size_t>(length);
     if ((opcode == 1 || opcode == 2) && sip::looks_like_start_line(payload.substr(0, payload.find('\n')))) {
-      sink_(key, result_.own(std::move(payload)), segment, {});
+      emit(key, s, result_.own(std::move(payload)), segment, {});
     }
   }
   compact(s);

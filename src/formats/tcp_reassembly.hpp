@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "formats/record.hpp"
 
@@ -38,8 +39,9 @@ struct TcpSegment {
 class TcpReassembler {
  public:
   // Called for every complete SIP message; `text` lives as long as the ReadResult.
+  // `packets`: the capture's packet numbers of the segments that carried the message.
   using Sink = std::function<void(const StreamKey&, std::string_view text, const TcpSegment& completing,
-                                  std::vector<sip::ParseIssue> issues)>;
+                                  std::vector<sip::ParseIssue> issues, std::vector<std::uint32_t> packets)>;
 
   TcpReassembler(ReadResult& result, Sink sink) : result_(result), sink_(std::move(sink)) {}
   void add(const StreamKey& key, const TcpSegment& segment);
@@ -59,7 +61,13 @@ class TcpReassembler {
     std::uint64_t undecided_bytes = 0;
     TcpSegment last;
     bool websocket_upgrade_seen = false;
+    std::vector<std::uint32_t> packets;  // segments since the last message boundary
   };
+
+  // Hands one message to the sink with the packets that carried it; the
+  // segment it ended in may also carry the start of the next one.
+  void emit(const StreamKey& key, Stream& s, std::string_view text, const TcpSegment& segment,
+            std::vector<sip::ParseIssue> issues);
 
   void append(const StreamKey& key, Stream& s, std::string_view bytes, const TcpSegment& segment);
   void extract(const StreamKey& key, Stream& s, const TcpSegment& segment, bool at_end);

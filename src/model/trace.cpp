@@ -20,6 +20,20 @@ struct ReadJob {
   formats::ReadResult result;
 };
 
+bool contains_any(std::string_view text, const std::vector<std::string>& needles) {
+  for (const auto& needle : needles) {
+    if (!needle.empty() && text.find(needle) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+void keep_only_containing(formats::ReadResult& result, const std::vector<std::string>& needles) {
+  std::erase_if(result.messages, [&](const formats::SipRecord& r) {
+    return !contains_any(r.parts.start_line, needles) && !contains_any(r.parts.header_block, needles);
+  });
+  std::erase_if(result.events, [&](const formats::LogEvent& e) { return !contains_any(e.text, needles); });
+}
+
 // Shifts every time an input holds by the offset the user gave for it.
 void shift_times(formats::ReadResult& result, std::int64_t micros) {
   auto shift = [micros](formats::Timestamp& t) {
@@ -65,7 +79,13 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
     for (std::size_t i = next++; i < jobs.size(); i = next++) {
       std::string_view bytes = jobs[i].input->data->bytes();
       jobs[i].format = formats::sniff(bytes);
+      if (!options.required_text.empty() && jobs[i].format != formats::Format::unknown &&
+          !contains_any(bytes, options.required_text)) {
+        jobs[i].result.format = jobs[i].format;  // recognised, but nothing in it can match
+        continue;
+      }
       jobs[i].result = formats::read_any(bytes, jobs[i].format);
+      if (!options.required_text.empty()) keep_only_containing(jobs[i].result, options.required_text);
     }
   };
   std::vector<std::thread> pool;
@@ -115,7 +135,7 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
     for (auto& f : job.result.findings) {
       trace.findings.push_back({std::move(f.code), f.severity, input_id, f.location, std::move(f.detail), kNoId});
     }
-    if (job.result.messages.empty() && job.result.events.empty()) {
+    if (job.result.messages.empty() && job.result.events.empty() && options.required_text.empty()) {
       bool fatal = std::any_of(job.result.findings.begin(), job.result.findings.end(),
                                [](const formats::Finding& f) { return f.severity == Severity::error; });
       const auto& flows = trace.inputs.back().flows;

@@ -192,6 +192,10 @@ struct LoadOptions {
   // Move every input's times by its estimated offset against the reference
   // (ClockEstimate), so the merged timeline is causal.
   bool align_clocks = false;
+  // When not empty, only messages and server records that contain one of
+  // these strings are kept (and inputs without any of them are not parsed):
+  // a search for a Call-ID need not build every other call.
+  std::vector<std::string> required_text;
 };
 
 // Sniffs and reads every input (in parallel), then builds the calls.

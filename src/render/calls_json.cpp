@@ -115,9 +115,15 @@ Json summary_json(const model::Trace& trace) {
   return j;
 }
 
-void write_calls_json(std::ostream& out, const model::Trace& trace) {
-  for (const auto& call : trace.calls) out << json_line(call_json(trace, call)) << '\n';
-  out << json_line(summary_json(trace)) << '\n';
+void write_calls_json(std::ostream& out, const model::Trace& trace, const std::vector<std::uint32_t>* only) {
+  if (only) {
+    for (std::uint32_t id : *only) out << json_line(call_json(trace, trace.calls[id])) << '\n';
+  } else {
+    for (const auto& call : trace.calls) out << json_line(call_json(trace, call)) << '\n';
+  }
+  Json summary = summary_json(trace);
+  if (only) summary["matched_calls"] = only->size();
+  out << json_line(summary) << '\n';
 }
 
 }  // namespace sipsleuth::render

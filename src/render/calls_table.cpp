@@ -35,7 +35,8 @@ std::string paint_outcome(const Style& style, analysis::Outcome outcome, const s
 
 }  // namespace
 
-void write_calls_table(std::ostream& out, const model::Trace& trace, const Style& style) {
+void write_calls_table(std::ostream& out, const model::Trace& trace, const Style& style,
+                       const std::vector<std::uint32_t>* only) {
   struct Row {
     std::string start, kind, from, to, outcome, status, messages, forks, duration, call_id;
     int code = 0;
@@ -44,7 +45,13 @@ void write_calls_table(std::ostream& out, const model::Trace& trace, const Style
   std::vector<Row> rows;
   rows.push_back({"START", "KIND", "FROM", "TO", "OUTCOME", "STATUS", "MSGS", "FORKS", "DURATION", "CALL-ID", 0,
                   analysis::Outcome::in_progress});
-  for (const auto& call : trace.calls) {
+  std::vector<std::uint32_t> all;
+  if (!only) {
+    for (const auto& call : trace.calls) all.push_back(call.id);
+    only = &all;
+  }
+  for (std::uint32_t id : *only) {
+    const model::Call& call = trace.calls[id];
     Row r;
     r.start = call.start.valid ? model::format_time(call.start) : "-";
     r.kind = call.kind.empty() ? "?" : call.kind;

@@ -14,12 +14,14 @@ namespace sipsleuth::render {
 
 using Json = nlohmann::ordered_json;
 
-// One aligned row per call, in time order.
-void write_calls_table(std::ostream& out, const model::Trace& trace, const Style& style);
+// One aligned row per call, in time order; `only` limits it to those calls.
+void write_calls_table(std::ostream& out, const model::Trace& trace, const Style& style,
+                       const std::vector<std::uint32_t>* only = nullptr);
 
 // JSON Lines: one {"type":"call"} object per call, then one {"type":"summary"}.
 // The schema is documented in docs/json.md.
-void write_calls_json(std::ostream& out, const model::Trace& trace);
+// With `only`, just those calls, and the summary says how many matched.
+void write_calls_json(std::ostream& out, const model::Trace& trace, const std::vector<std::uint32_t>* only = nullptr);
 Json call_json(const model::Trace& trace, const model::Call& call);
 Json summary_json(const model::Trace& trace);
 
