@@ -66,4 +66,56 @@ ReadResult read_any(std::string_view data, Format format) {
   return ReadResult{};
 }
 
+namespace {
+
+// The start of the first record at or after `from`, or npos.
+std::size_t next_record_start(std::string_view data, Format format, std::size_t from) {
+  while (from < data.size()) {
+    std::size_t at = std::string_view::npos;
+    if (format == Format::client_log) {
+      std::size_t sending = data.find(":: Sending Packet", from);
+      std::size_t received = data.find(":: Data Received", from);
+      at = std::min(sending, received);
+    } else if (format == Format::server_log) {
+      std::size_t header = data.find("\nTL_", from);
+      at = header == std::string_view::npos ? header : header + 1;
+    }
+    if (at == std::string_view::npos) return at;
+    std::size_t line = data.rfind('\n', at);
+    line = line == std::string_view::npos ? 0 : line + 1;
+    std::size_t line_end = data.find('\n', at);
+    std::string_view text = data.substr(line, (line_end == std::string_view::npos ? data.size() : line_end) - line);
+    bool opens = format == Format::client_log ? (!text.empty() && text[0] >= '0' && text[0] <= '9')
+                                              : text.find("$$begin_record") != std::string_view::npos;
+    if (opens && line >= from) return line;
+    from = (line_end == std::string_view::npos ? data.size() : line_end + 1);
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+std::vector<std::size_t> record_boundaries(std::string_view data, Format format, std::size_t parts) {
+  std::vector<std::size_t> cuts{0};
+  if (parts < 2 || (format != Format::client_log && format != Format::server_log)) return cuts;
+  for (std::size_t i = 1; i < parts; ++i) {
+    std::size_t target = data.size() / parts * i;
+    if (target <= cuts.back()) continue;
+    std::size_t at = next_record_start(data, format, target);
+    if (at == std::string_view::npos) break;
+    if (at > cuts.back()) cuts.push_back(at);
+  }
+  return cuts;
+}
+
+void rebase(ReadResult& result, std::size_t offset, std::uint32_t lines_before) {
+  auto move = [&](Location& l) {
+    l.offset += offset;
+    if (l.line) l.line += lines_before;
+  };
+  for (auto& m : result.messages) move(m.location);
+  for (auto& e : result.events) move(e.location);
+  for (auto& f : result.findings) move(f.location);
+}
+
 }  // namespace sipsleuth::formats

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "formats/record.hpp"
 
@@ -25,5 +26,14 @@ void frame_delimited_message(std::string_view text, SipRecord& record);
 // Line number of `offset` within `data`, counting from 1. Readers track line
 // numbers as they go; this is for the rare places that do not.
 std::uint32_t line_at(std::string_view data, std::size_t offset);
+
+// Where a large text log can be cut into `parts` pieces that read on their
+// own: offsets of record starts (client log packet markers, server log
+// record headers), ascending, the first 0. Formats that cannot be cut (pcap:
+// TCP streams span the whole capture) give {0}.
+std::vector<std::size_t> record_boundaries(std::string_view data, Format format, std::size_t parts);
+
+// Moves every location of `result` by a piece's position in the input.
+void rebase(ReadResult& result, std::size_t offset, std::uint32_t lines_before);
 
 }  // namespace sipsleuth::formats

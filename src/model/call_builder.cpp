@@ -85,13 +85,16 @@ std::string kind_of(std::string_view method, const Trace& trace, const Call& cal
   return lower;
 }
 
-std::size_t content_hash(const formats::SipRecord& r) {
+// A retransmission repeats every byte, so a hash of the parts that differ
+// between messages of one call (start line, CSeq, top Via, sizes) finds the
+// candidates; same_content() then compares everything.
+std::size_t content_hash(const Message& m) {
   std::hash<std::string_view> h;
-  std::size_t v = h(r.parts.start_line);
-  v = v * 1000003u ^ h(r.parts.header_block);
-  v = v * 1000003u ^ h(r.parts.body);
-  v = v * 1000003u ^ std::hash<std::string>()(r.source);
-  v = v * 1000003u ^ std::hash<std::string>()(r.destination);
+  std::size_t v = h(m.record.parts.start_line);
+  v = v * 1000003u ^ h(m.sip.header(sip::HeaderId::cseq));
+  v = v * 1000003u ^ h(m.sip.top_via());
+  v = v * 1000003u ^ m.record.parts.header_block.size();
+  v = v * 1000003u ^ m.record.parts.body.size();
   return v;
 }
 
@@ -203,7 +206,7 @@ void analyse_call(Trace& trace, Call& call) {
     if (call.conversation_id.empty()) call.conversation_id = m.sip.header(sip::HeaderId::ms_conversation_id);
 
     // Retransmissions: the same bytes observed again at the same point.
-    std::size_t key = content_hash(m.record) ^ (std::size_t{m.input} << 1) ^ static_cast<std::size_t>(m.record.direction);
+    std::size_t key = content_hash(m) ^ (std::size_t{m.input} << 1) ^ static_cast<std::size_t>(m.record.direction);
     auto& bucket = seen[key];
     for (std::uint32_t earlier : bucket) {
       const Message& e = trace.messages[earlier];

@@ -81,6 +81,11 @@ int path_position(const Message& m) {
 void link_hops(Trace& trace) {
   trace.hop_events.clear();
   for (const auto& call : trace.calls) {
+    // A client log or pasted text sees each message once: nothing to link.
+    if (call.inputs.size() == 1) {
+      auto format = trace.inputs[call.inputs.front()].format;
+      if (format == formats::Format::client_log || format == formats::Format::sip_text) continue;
+    }
     std::unordered_map<std::string, std::vector<std::uint32_t>> groups;
     std::vector<std::string> order;  // first-seen order, so events are numbered in time order
     for (std::uint32_t id : call.messages) {

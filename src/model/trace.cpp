@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <iterator>
 #include <optional>
 #include <cstdio>
 #include <set>
@@ -19,6 +20,18 @@ struct ReadJob {
   formats::Format format = formats::Format::unknown;
   formats::ReadResult result;
 };
+
+// One piece of one input, read on whichever core is free. Large logs are cut
+// at record starts so that both cores work on one file; the pieces are put
+// back together in order afterwards.
+struct Piece {
+  std::size_t job = 0;
+  std::size_t begin = 0, end = 0;
+  formats::ReadResult result;
+  std::vector<sip::Message> parsed;  // result.messages, parsed in the worker too
+  std::uint32_t lines = 0;           // line breaks in the piece, to number the next piece's lines
+};
+
 
 bool contains_any(std::string_view text, const std::vector<std::string>& needles) {
   for (const auto& needle : needles) {
@@ -70,22 +83,40 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
   trace.notes = std::move(opened.notes);
 
   std::vector<ReadJob> jobs(opened.inputs.size());
-  for (std::size_t i = 0; i < jobs.size(); ++i) jobs[i].input = &opened.inputs[i];
-  // Inputs are independent, so each is read on whichever core is free.
   unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  threads = std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(1, jobs.size())));
+  std::vector<Piece> pieces;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    jobs[i].input = &opened.inputs[i];
+    std::string_view bytes = jobs[i].input->data->bytes();
+    jobs[i].format = formats::sniff(bytes);
+    jobs[i].result.format = jobs[i].format;
+    std::size_t parts =
+        threads > 1 ? std::min<std::size_t>(threads * 4, bytes.size() / std::max<std::size_t>(1, options.piece_bytes)) : 1;
+    std::vector<std::size_t> cuts = formats::record_boundaries(bytes, jobs[i].format, parts);
+    for (std::size_t c = 0; c < cuts.size(); ++c) {
+      Piece piece;
+      piece.job = i;
+      piece.begin = cuts[c];
+      piece.end = c + 1 < cuts.size() ? cuts[c + 1] : bytes.size();
+      pieces.push_back(std::move(piece));
+    }
+  }
+  threads = std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(1, pieces.size())));
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
-    for (std::size_t i = next++; i < jobs.size(); i = next++) {
-      std::string_view bytes = jobs[i].input->data->bytes();
-      jobs[i].format = formats::sniff(bytes);
-      if (!options.required_text.empty() && jobs[i].format != formats::Format::unknown &&
-          !contains_any(bytes, options.required_text)) {
-        jobs[i].result.format = jobs[i].format;  // recognised, but nothing in it can match
-        continue;
+    for (std::size_t i = next++; i < pieces.size(); i = next++) {
+      Piece& piece = pieces[i];
+      const ReadJob& job = jobs[piece.job];
+      std::string_view bytes = job.input->data->bytes().substr(piece.begin, piece.end - piece.begin);
+      if (pieces.size() > 1 && piece.end < job.input->data->bytes().size()) {
+        piece.lines = static_cast<std::uint32_t>(std::count(bytes.begin(), bytes.end(), '\n'));
       }
-      jobs[i].result = formats::read_any(bytes, jobs[i].format);
-      if (!options.required_text.empty()) keep_only_containing(jobs[i].result, options.required_text);
+      if (job.format == formats::Format::unknown) continue;
+      if (!options.required_text.empty() && !contains_any(bytes, options.required_text)) continue;
+      piece.result = formats::read_any(bytes, job.format);
+      if (!options.required_text.empty()) keep_only_containing(piece.result, options.required_text);
+      piece.parsed.reserve(piece.result.messages.size());
+      for (const auto& record : piece.result.messages) piece.parsed.push_back(sip::Message::parse(record.parts));
     }
   };
   std::vector<std::thread> pool;
@@ -93,10 +124,35 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
   worker();
   for (auto& t : pool) t.join();
 
+  // Pieces back into one result per input, in order. Messages stay in their
+  // pieces (moving them would cost a copy of every record) and are taken
+  // from there below.
+  std::vector<std::vector<std::size_t>> pieces_of(jobs.size());
+  std::vector<std::size_t> messages_of(jobs.size(), 0);
+  std::uint32_t lines_before = 0;
+  for (std::size_t i = 0; i < pieces.size(); ++i) {
+    Piece& piece = pieces[i];
+    if (i > 0 && pieces[i - 1].job != piece.job) lines_before = 0;
+    ReadJob& job = jobs[piece.job];
+    if (piece.begin > 0) formats::rebase(piece.result, piece.begin, lines_before);
+    lines_before += piece.lines;
+    pieces_of[piece.job].push_back(i);
+    messages_of[piece.job] += piece.result.messages.size();
+    auto& into = job.result;
+    auto& from = piece.result;
+    if (piece.begin == 0) {
+      into.capture = from.capture;
+      into.flows = std::move(from.flows);
+    }
+    std::move(from.events.begin(), from.events.end(), std::back_inserter(into.events));
+    std::move(from.findings.begin(), from.findings.end(), std::back_inserter(into.findings));
+    std::move(from.owned.begin(), from.owned.end(), std::back_inserter(into.owned));
+  }
+
   std::size_t total_messages = 0, total_events = 0;
-  for (const auto& job : jobs) {
-    total_messages += job.result.messages.size();
-    total_events += job.result.events.size();
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    total_messages += messages_of[j];
+    total_events += jobs[j].result.events.size();
   }
   trace.messages.reserve(total_messages);
   trace.events.reserve(total_events);
@@ -104,7 +160,8 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
   // Report inputs that are not traces; a directory only counts as unreadable
   // when none of its files was a trace.
   std::map<std::string, std::pair<int, int>> per_directory;  // origin -> (traces, skipped)
-  for (auto& job : jobs) {
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    ReadJob& job = jobs[j];
     const io::Input& input = *job.input;
     bool recognised = job.format != formats::Format::unknown;
     if (input.from_directory) {
@@ -125,17 +182,18 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
     info.capture = job.result.capture;
     if (auto offset = offset_for(options.clock_offsets, input.name)) {
       shift_times(job.result, *offset);
+      for (std::size_t p : pieces_of[j]) shift_times(pieces[p].result, *offset);
       info.clock_offset_micros = *offset;
     }
     info.flows = std::move(job.result.flows);
-    info.messages = job.result.messages.size();
+    info.messages = messages_of[j];
     info.events = job.result.events.size();
     info.owned = std::move(job.result.owned);
     trace.inputs.push_back(std::move(info));
     for (auto& f : job.result.findings) {
       trace.findings.push_back({std::move(f.code), f.severity, input_id, f.location, std::move(f.detail), kNoId});
     }
-    if (job.result.messages.empty() && job.result.events.empty() && options.required_text.empty()) {
+    if (messages_of[j] == 0 && job.result.events.empty() && options.required_text.empty()) {
       bool fatal = std::any_of(job.result.findings.begin(), job.result.findings.end(),
                                [](const formats::Finding& f) { return f.severity == Severity::error; });
       const auto& flows = trace.inputs.back().flows;
@@ -151,13 +209,18 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
                                       " but it holds no SIP messages", kNoId});
       }
     }
-    for (auto& record : job.result.messages) {
-      Message m;
-      m.id = static_cast<std::uint32_t>(trace.messages.size());
-      m.input = input_id;
-      m.record = std::move(record);
-      m.sip = sip::Message::parse(m.record.parts);
-      trace.messages.push_back(std::move(m));
+    for (std::size_t p : pieces_of[j]) {
+      auto& records = pieces[p].result.messages;
+      for (std::size_t r = 0; r < records.size(); ++r) {
+        Message& m = trace.messages.emplace_back();
+        m.id = static_cast<std::uint32_t>(trace.messages.size() - 1);
+        m.input = input_id;
+        m.record = std::move(records[r]);
+        m.sip = std::move(pieces[p].parsed[r]);
+      }
+      // The records now live in the trace; free the piece's copies at once.
+      std::vector<formats::SipRecord>().swap(records);
+      std::vector<sip::Message>().swap(pieces[p].parsed);
     }
     for (auto& e : job.result.events) {
       Event ev;
@@ -166,8 +229,6 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
       ev.event = std::move(e);
       trace.events.push_back(std::move(ev));
     }
-    // The records now live in the trace; free the reader's copies at once.
-    std::vector<formats::SipRecord>().swap(job.result.messages);
     std::vector<formats::LogEvent>().swap(job.result.events);
   }
   for (const auto& [origin, counts] : per_directory) {

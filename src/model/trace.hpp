@@ -185,6 +185,9 @@ class Trace {
 
 struct LoadOptions {
   unsigned threads = 0;  // 0: one per core
+  // Text logs at least this big are cut at record starts and read in pieces
+  // on all cores (tests make it small to exercise the cutting).
+  std::size_t piece_bytes = std::size_t{16} << 20;
   // Seconds (as microseconds) to add to every time read from an input, keyed
   // by the input's name as given or its file name: corrects a clock that was
   // off, or a log written in local time beside a capture in UTC.

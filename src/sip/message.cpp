@@ -258,6 +258,11 @@ Message Message::parse(const MessageParts& parts) {
     if (slot == kNone) slot = static_cast<std::uint16_t>(m.headers_.size());
     m.headers_.push_back(h);
   }
+  std::string_view cseq = m.header(HeaderId::cseq);
+  if (auto value = parse_uint(pop_word(cseq)); value && *value <= 0xffffffffu) {
+    m.cseq_number_ = static_cast<std::uint32_t>(*value);
+  }
+  m.cseq_method_ = pop_word(cseq);
   return m;
 }
 
@@ -273,20 +278,6 @@ std::string_view Message::header(std::string_view name) const {
     if (iequals(h.name, name)) return h.value;
   }
   return {};
-}
-
-std::optional<std::uint32_t> Message::cseq_number() const {
-  std::string_view rest = header(HeaderId::cseq);
-  std::string_view number = pop_word(rest);
-  auto value = parse_uint(number);
-  if (!value || *value > 0xffffffffu) return std::nullopt;
-  return static_cast<std::uint32_t>(*value);
-}
-
-std::string_view Message::cseq_method() const {
-  std::string_view rest = header(HeaderId::cseq);
-  pop_word(rest);
-  return pop_word(rest);
 }
 
 std::size_t Message::via_count() const {

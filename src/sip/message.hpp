@@ -99,8 +99,8 @@ class Message {
 
   std::string_view call_id() const { return header(HeaderId::call_id); }
   // CSeq number and method; the method of a response is the request's.
-  std::optional<std::uint32_t> cseq_number() const;
-  std::string_view cseq_method() const;
+  std::optional<std::uint32_t> cseq_number() const { return cseq_number_; }
+  std::string_view cseq_method() const { return cseq_method_; }
   // Via entries in all Via headers (a header may list several); and the
   // first and the last of them (the last is the one the request's sender wrote).
   std::size_t via_count() const;
@@ -116,6 +116,8 @@ class Message {
   bool valid_start_line_ = false;
   std::string_view method_, request_uri_, reason_;
   int status_ = 0;
+  std::optional<std::uint32_t> cseq_number_;  // read once at parse: every layer asks for it
+  std::string_view cseq_method_;
   std::vector<Header> headers_;
   std::array<std::uint16_t, static_cast<std::size_t>(HeaderId::count_)> first_{};
   std::vector<ParseIssue> issues_;

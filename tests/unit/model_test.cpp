@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "formats/reader.hpp"
 #include "support/helpers.hpp"
 
 namespace sipsleuth::model {
@@ -127,6 +128,57 @@ TEST(Model, ForksCancelledBecauseAnotherEndpointAnswered) {
   EXPECT_FALSE(call.forks[0].completed_elsewhere);
   EXPECT_EQ(call.forks[1].failure_status, 487);
   EXPECT_TRUE(call.forks[1].completed_elsewhere);
+}
+
+// A large log is read in pieces on several cores; the result must not depend
+// on where it was cut: same messages, same lines and offsets, same calls.
+TEST(Model, LogsReadInPiecesGiveTheSameTrace) {
+  for (const char* path : {"tests/fixtures/hops/fe1.log", "tests/fixtures/hops/client.uccapilog",
+                           "samples/seed004-fe-outbound-routing.log", "samples/seed001-mpop-call.uccapilog"}) {
+    LoadOptions whole_options;
+    whole_options.threads = 1;
+    Trace whole = load(io::open_inputs({path}), whole_options);
+    LoadOptions pieces_options;
+    pieces_options.threads = 3;
+    pieces_options.piece_bytes = 512;  // dozens of pieces
+    Trace pieces = load(io::open_inputs({path}), pieces_options);
+    ASSERT_EQ(pieces.messages.size(), whole.messages.size()) << path;
+    for (std::size_t i = 0; i < whole.messages.size(); ++i) {
+      const auto& a = whole.messages[i].record;
+      const auto& b = pieces.messages[i].record;
+      EXPECT_EQ(a.location.offset, b.location.offset) << path << " message " << i;
+      EXPECT_EQ(a.location.line, b.location.line) << path << " message " << i;
+      EXPECT_EQ(a.parts.start_line, b.parts.start_line) << path;
+      EXPECT_EQ(a.original, b.original) << path;
+    }
+    ASSERT_EQ(pieces.events.size(), whole.events.size()) << path;
+    for (std::size_t i = 0; i < whole.events.size(); ++i) {
+      EXPECT_EQ(whole.events[i].event.location.line, pieces.events[i].event.location.line) << path;
+    }
+    ASSERT_EQ(pieces.calls.size(), whole.calls.size()) << path;
+    for (std::size_t i = 0; i < whole.calls.size(); ++i) {
+      EXPECT_EQ(pieces.calls[i].call_id, whole.calls[i].call_id) << path;
+      EXPECT_EQ(pieces.calls[i].messages, whole.calls[i].messages) << path;
+    }
+    EXPECT_EQ(pieces.findings.size(), whole.findings.size()) << path;
+  }
+}
+
+TEST(Model, RecordBoundariesAreRecordStarts) {
+  std::string log = testing::read_file("tests/fixtures/hops/fe1.log");
+  auto cuts = formats::record_boundaries(log, formats::Format::server_log, 10);
+  ASSERT_GT(cuts.size(), 5u);
+  EXPECT_EQ(cuts.front(), 0u);
+  for (std::size_t cut : cuts) EXPECT_EQ(log.compare(cut, 3, "TL_"), 0) << cut;
+  std::string client = testing::read_file("tests/fixtures/hops/client.uccapilog");
+  for (std::size_t cut : formats::record_boundaries(client, formats::Format::client_log, 10)) {
+    std::size_t end = client.find('\n', cut);
+    std::string_view line(client.data() + cut, end - cut);
+    EXPECT_TRUE(line.find(":: Sending Packet") != std::string_view::npos ||
+                line.find(":: Data Received") != std::string_view::npos || cut == 0)
+        << line;
+  }
+  EXPECT_EQ(formats::record_boundaries("abc", formats::Format::pcap, 4), std::vector<std::size_t>{0});
 }
 
 }  // namespace
