@@ -4,6 +4,7 @@
 #include <climits>
 #include <deque>
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -31,29 +32,46 @@ std::string_view branch_of(std::string_view via_value) {
 }
 
 // What stays the same for one message at every point it passes. A 100 Trying
-// is made afresh at each hop, so it is keyed by the hop's own Via.
-std::string hop_key(const Message& message) {
-  const sip::Message& m = message.sip;
-  auto cseq = m.cseq_number();
-  if (!cseq) return {};
-  std::string_view via = (m.is_response() && m.status() == 100) ? m.top_via() : m.bottom_via();
-  std::string_view branch = branch_of(via);
-  if (branch.empty()) return {};
-  std::string key;
-  key.reserve(96);
-  key.append(std::to_string(*cseq)).push_back(' ');
-  key.append(m.cseq_method()).push_back(' ');
-  key.append(m.is_request() ? std::string(m.method()) : std::to_string(m.status())).push_back(' ');
-  key.append(sip::name_addr_param(m.header(sip::HeaderId::from), "tag")).push_back(' ');
-  key.append(sip::name_addr_param(m.header(sip::HeaderId::to), "tag")).push_back(' ');
-  key.append(branch);
+// is made afresh at each hop, so it is keyed by the hop's own Via. Views into
+// the message: building the key allocates nothing.
+struct HopKey {
+  std::uint32_t cseq = 0;
+  int status = 0;
+  std::string_view cseq_method, method, from_tag, to_tag, branch;
   // Several responses with one status may answer one request (two 101
   // Progress Reports with different ms-diagnostics, reliable 183s).
+  std::string_view rseq, diagnostic;
+  bool operator==(const HopKey&) const = default;
+};
+
+struct HopKeyHash {
+  std::size_t operator()(const HopKey& k) const {
+    std::hash<std::string_view> h;
+    // The branch is unique per transaction; the rest only tells apart the messages of one.
+    std::size_t v = h(k.branch);
+    v = v * 1000003u ^ k.cseq;
+    v = v * 1000003u ^ static_cast<std::size_t>(k.status);
+    v = v * 1000003u ^ k.method.size() ^ (k.to_tag.size() << 8) ^ (k.diagnostic.size() << 16);
+    return v;
+  }
+};
+
+std::optional<HopKey> hop_key(const Message& message) {
+  const sip::Message& m = message.sip;
+  auto cseq = m.cseq_number();
+  if (!cseq) return std::nullopt;
+  HopKey key;
+  key.branch = branch_of((m.is_response() && m.status() == 100) ? m.top_via() : m.bottom_via());
+  if (key.branch.empty()) return std::nullopt;
+  key.cseq = *cseq;
+  key.status = m.is_request() ? 0 : m.status();
+  key.cseq_method = m.cseq_method();
+  key.method = m.is_request() ? m.method() : std::string_view{};
+  key.from_tag = sip::name_addr_param(m.header(sip::HeaderId::from), "tag");
+  key.to_tag = sip::name_addr_param(m.header(sip::HeaderId::to), "tag");
   if (m.is_response() && m.status() < 200) {
-    key.push_back(' ');
-    key.append(sip::trim(m.header(sip::HeaderId::rseq)));
-    key.push_back(' ');
-    key.append(m.header(sip::HeaderId::ms_diagnostics).substr(0, 5));
+    key.rseq = sip::trim(m.header(sip::HeaderId::rseq));
+    key.diagnostic = m.header(sip::HeaderId::ms_diagnostics).substr(0, 5);
   }
   return key;
 }
@@ -86,23 +104,25 @@ void link_hops(Trace& trace) {
       auto format = trace.inputs[call.inputs.front()].format;
       if (format == formats::Format::client_log || format == formats::Format::sip_text) continue;
     }
-    std::unordered_map<std::string, std::vector<std::uint32_t>> groups;
-    std::vector<std::string> order;  // first-seen order, so events are numbered in time order
+    std::unordered_map<HopKey, std::vector<std::uint32_t>, HopKeyHash> groups;
+    std::vector<std::vector<std::uint32_t>*> order;  // first-seen order, so events are numbered in time order
     for (std::uint32_t id : call.messages) {
       const Message& m = trace.messages[id];
       if (m.retransmission_of != kNoId) continue;
-      std::string key = hop_key(m);
-      if (key.empty()) continue;
-      auto& group = groups[key];
-      if (group.empty()) order.push_back(key);
+      auto key = hop_key(m);
+      if (!key) continue;
+      auto& group = groups[*key];
+      if (group.empty()) order.push_back(&group);
       group.push_back(id);
     }
-    for (const auto& key : order) {
-      auto& ids = groups[key];
+    for (auto* group : order) {
+      auto& ids = *group;
       if (ids.size() < 2) continue;
-      std::stable_sort(ids.begin(), ids.end(), [&](std::uint32_t a, std::uint32_t b) {
-        return path_position(trace.messages[a]) < path_position(trace.messages[b]);
-      });
+      std::vector<std::pair<int, std::uint32_t>> positioned;  // path position computed once per message
+      for (std::uint32_t id : ids) positioned.emplace_back(path_position(trace.messages[id]), id);
+      std::stable_sort(positioned.begin(), positioned.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = positioned[i].second;
       auto event = static_cast<std::uint32_t>(trace.hop_events.size());
       for (std::uint32_t id : ids) trace.messages[id].hop_event = event;
       // A server log names itself, not its address; its peers' logs give the address.
