@@ -10,7 +10,7 @@ echo "\$ sipsleuth calls samples/"
 build/src/sipsleuth calls samples/
 echo
 echo "\$ sipsleuth show --call e343 samples/seed001-mpop-call.uccapilog   (first 30 lines)"
-build/src/sipsleuth show --call e343 samples/seed001-mpop-call.uccapilog | head -30
+build/src/sipsleuth show --call e343 samples/seed001-mpop-call.uccapilog | head -30 || true  # head closes the pipe early
 echo
 echo "\$ sipsleuth flow --call e343 --by endpoint samples/seed001-mpop-call.uccapilog"
 build/src/sipsleuth flow --call e343 --by endpoint samples/seed001-mpop-call.uccapilog
