@@ -2,13 +2,11 @@
 
 #include "analysis/verdict.hpp"
 #include "formats/reader.hpp"
+#include "render/json_writer.hpp"
 #include "render/renderers.hpp"
 
 namespace sipsleuth::render {
 namespace {
-
-Json optional_text(std::string_view s) { return s.empty() ? Json(nullptr) : Json(std::string(s)); }
-Json optional_time(const formats::Timestamp& t) { return t.valid ? Json(model::format_iso8601(t)) : Json(nullptr); }
 
 std::string_view role_name(model::Role role) { return role == model::Role::caller ? "caller" : "callee"; }
 
@@ -18,67 +16,92 @@ std::string json_line(const Json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-Json call_json(const model::Trace& trace, const model::Call& call) {
-  Json j;
-  j["type"] = "call";
-  j["call_id"] = std::string(call.call_id);
-  j["kind"] = call.kind;
-  j["first_method"] = optional_text(call.first_method);
-  j["from_uri"] = optional_text(call.from_uri);
-  j["to_uri"] = optional_text(call.to_uri);
-  j["from_display"] = optional_text(call.from_display);
-  j["to_display"] = optional_text(call.to_display);
-  j["start"] = optional_time(call.start);
-  j["end"] = optional_time(call.end);
-  j["duration_ms"] = (call.start.valid && call.end.valid) ? Json((call.end.micros - call.start.micros) / 1000) : Json(nullptr);
-  j["messages"] = call.messages.size();
-  j["retransmissions"] = call.retransmissions;
+void write_call_fields(JsonWriter& w, const model::Trace& trace, const model::Call& call) {
+  auto time = [&](const formats::Timestamp& t) { t.valid ? w.string(model::format_iso8601(t)) : w.null(); };
+  auto optional_ms = [&](const std::optional<std::int64_t>& ms) { ms ? w.number(*ms) : w.null(); };
+  auto count = [&](std::size_t n) { w.number(static_cast<std::uint64_t>(n)); };
+  w.key("type"); w.string("call");
+  w.key("call_id"); w.string(call.call_id);
+  w.key("kind"); w.string(call.kind);
+  w.key("first_method"); w.optional_string(call.first_method);
+  w.key("from_uri"); w.optional_string(call.from_uri);
+  w.key("to_uri"); w.optional_string(call.to_uri);
+  w.key("from_display"); w.optional_string(call.from_display);
+  w.key("to_display"); w.optional_string(call.to_display);
+  w.key("start"); time(call.start);
+  w.key("end"); time(call.end);
+  w.key("duration_ms");
+  (call.start.valid && call.end.valid) ? w.number((call.end.micros - call.start.micros) / 1000) : w.null();
+  w.key("messages"); count(call.messages.size());
+  w.key("retransmissions"); count(call.retransmissions);
   analysis::Verdict verdict = analysis::judge(trace, call);
-  auto optional_ms = [](const std::optional<std::int64_t>& ms) { return ms ? Json(*ms) : Json(nullptr); };
-  j["outcome"] = std::string(analysis::outcome_name(verdict.outcome));
-  j["final_status"] = call.final_status ? Json(*call.final_status) : Json(nullptr);
-  j["final_reason"] = call.final_status ? optional_text(call.final_reason) : Json(nullptr);
-  j["answered_by"] = verdict.answered_by_epid.empty() && verdict.answered_by_user_agent.empty()
-                        ? Json(nullptr)
-                        : Json({{"epid", optional_text(verdict.answered_by_epid)},
-                                {"user_agent", optional_text(verdict.answered_by_user_agent)}});
-  j["ended_by"] = verdict.ended_by ? Json(std::string(role_name(*verdict.ended_by))) : Json(nullptr);
-  j["end_diagnostic"] = optional_text(verdict.end_diagnostic);
-  j["timings_ms"] = {{"to_first_provisional", optional_ms(verdict.to_first_provisional_ms)},
-                     {"to_answer", optional_ms(verdict.to_answer_ms)},
-                     {"ring", optional_ms(verdict.ring_ms)},
-                     {"talk", optional_ms(verdict.talk_ms)}};
-  j["auth_rounds"] = verdict.auth_rounds;
-  j["forks"] = call.forks.size();
-  Json forks = Json::array();
+  w.key("outcome"); w.string(analysis::outcome_name(verdict.outcome));
+  w.key("final_status"); call.final_status ? w.number(std::int64_t{*call.final_status}) : w.null();
+  w.key("final_reason"); call.final_status ? w.optional_string(call.final_reason) : w.null();
+  w.key("answered_by");
+  if (verdict.answered_by_epid.empty() && verdict.answered_by_user_agent.empty()) {
+    w.null();
+  } else {
+    w.begin_object();
+    w.key("epid"); w.optional_string(verdict.answered_by_epid);
+    w.key("user_agent"); w.optional_string(verdict.answered_by_user_agent);
+    w.end_object();
+  }
+  w.key("ended_by"); verdict.ended_by ? w.string(role_name(*verdict.ended_by)) : w.null();
+  w.key("end_diagnostic"); w.optional_string(verdict.end_diagnostic);
+  w.key("timings_ms");
+  w.begin_object();
+  w.key("to_first_provisional"); optional_ms(verdict.to_first_provisional_ms);
+  w.key("to_answer"); optional_ms(verdict.to_answer_ms);
+  w.key("ring"); optional_ms(verdict.ring_ms);
+  w.key("talk"); optional_ms(verdict.talk_ms);
+  w.end_object();
+  w.key("auth_rounds"); count(verdict.auth_rounds);
+  w.key("forks"); count(call.forks.size());
+  w.key("fork_endpoints");
+  w.begin_array();
   for (const auto& f : call.forks) {
-    forks.push_back({{"to_tag", optional_text(f.to_tag)},
-                     {"epid", optional_text(f.epid)},
-                     {"user_agent", optional_text(f.user_agent)},
-                     {"contact", optional_text(f.contact)},
-                     {"status", f.best_status},
-                     {"failure_status", f.failure_status ? Json(f.failure_status) : Json(nullptr)},
-                     {"completed_elsewhere", f.completed_elsewhere}});
+    w.begin_object();
+    w.key("to_tag"); w.optional_string(f.to_tag);
+    w.key("epid"); w.optional_string(f.epid);
+    w.key("user_agent"); w.optional_string(f.user_agent);
+    w.key("contact"); w.optional_string(f.contact);
+    w.key("status"); w.number(std::int64_t{f.best_status});
+    w.key("failure_status"); f.failure_status ? w.number(std::int64_t{f.failure_status}) : w.null();
+    w.key("completed_elsewhere"); w.boolean(f.completed_elsewhere);
+    w.end_object();
   }
-  j["fork_endpoints"] = std::move(forks);
-  Json endpoints = Json::array();
+  w.end_array();
+  w.key("endpoints");
+  w.begin_array();
   for (const auto& e : call.endpoints) {
-    endpoints.push_back({{"role", role_name(e.role)},
-                         {"epid", optional_text(e.epid)},
-                         {"user_agent", optional_text(e.user_agent)},
-                         {"tag", optional_text(e.tag)},
-                         {"contact", optional_text(e.contact)}});
+    w.begin_object();
+    w.key("role"); w.string(role_name(e.role));
+    w.key("epid"); w.optional_string(e.epid);
+    w.key("user_agent"); w.optional_string(e.user_agent);
+    w.key("tag"); w.optional_string(e.tag);
+    w.key("contact"); w.optional_string(e.contact);
+    w.end_object();
   }
-  j["endpoints"] = std::move(endpoints);
-  j["conversation_id"] = optional_text(call.conversation_id);
-  j["transactions"] = call.transactions.size();
-  j["log_events"] = call.events.size();
+  w.end_array();
+  w.key("conversation_id"); w.optional_string(call.conversation_id);
+  w.key("transactions"); count(call.transactions.size());
+  w.key("log_events"); count(call.events.size());
   std::set<std::uint32_t> inputs(call.inputs.begin(), call.inputs.end());
   for (std::uint32_t e : call.events) inputs.insert(trace.events[e].input);
-  Json sources = Json::array();
-  for (std::uint32_t i : inputs) sources.push_back(trace.inputs[i].name);
-  j["sources"] = std::move(sources);
-  return j;
+  w.key("sources");
+  w.begin_array();
+  for (std::uint32_t i : inputs) w.string(trace.inputs[i].name);
+  w.end_array();
+}
+
+std::string call_json_line(const model::Trace& trace, const model::Call& call) {
+  std::string line;
+  JsonWriter w(line);
+  w.begin_object();
+  write_call_fields(w, trace, call);
+  w.end_object();
+  return line;
 }
 
 Json summary_json(const model::Trace& trace) {
@@ -117,9 +140,9 @@ Json summary_json(const model::Trace& trace) {
 
 void write_calls_json(std::ostream& out, const model::Trace& trace, const std::vector<std::uint32_t>* only) {
   if (only) {
-    for (std::uint32_t id : *only) out << json_line(call_json(trace, trace.calls[id])) << '\n';
+    for (std::uint32_t id : *only) out << call_json_line(trace, trace.calls[id]) << '\n';
   } else {
-    for (const auto& call : trace.calls) out << json_line(call_json(trace, call)) << '\n';
+    for (const auto& call : trace.calls) out << call_json_line(trace, call) << '\n';
   }
   Json summary = summary_json(trace);
   if (only) summary["matched_calls"] = only->size();

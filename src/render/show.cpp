@@ -6,6 +6,7 @@
 #include "analysis/verdict.hpp"
 #include "formats/reader.hpp"
 #include "model/hops.hpp"
+#include "render/json_writer.hpp"
 #include "render/renderers.hpp"
 #include "sip/secrets.hpp"
 
@@ -202,7 +203,6 @@ void write_show(std::ostream& out, const model::Trace& trace, const model::Call&
 
 void write_show_json(std::ostream& out, const model::Trace& trace, const model::Call& call, bool show_secrets,
                      bool raw) {
-  Json j = call_json(trace, call);
   Json items = Json::array();
   int number = 0;
   for (const Item& item : timeline(trace, call, raw)) {
@@ -256,8 +256,14 @@ void write_show_json(std::ostream& out, const model::Trace& trace, const model::
     }
     items.push_back(std::move(entry));
   }
-  j["items"] = std::move(items);
-  out << json_line(j) << '\n';
+  std::string line;
+  JsonWriter w(line);
+  w.begin_object();
+  write_call_fields(w, trace, call);
+  w.key("items");
+  w.raw(json_line(items));
+  w.end_object();
+  out << line << '\n';
 }
 
 }  // namespace sipsleuth::render

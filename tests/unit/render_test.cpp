@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "render/json_writer.hpp"
 #include "render/renderers.hpp"
 #include "support/helpers.hpp"
 
@@ -47,6 +48,48 @@ TEST(Show, SecretsAreMaskedUnlessAsked) {
   EXPECT_EQ(masked.str().find("0100000000000000adf58669807b40ea"), std::string::npos);
   EXPECT_EQ(masked.str().find("JTZf0de"), std::string::npos);
   EXPECT_NE(shown.str().find("0100000000000000adf58669807b40ea"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sipsleuth::render
+
+namespace sipsleuth::render {
+namespace {
+
+// The streaming writer must write what nlohmann writes, byte for byte, so the
+// JSON outputs do not depend on which of the two produced a value.
+TEST(JsonWriter, WritesWhatNlohmannWrites) {
+  const std::vector<std::string> strings = {
+      "", "plain", "quote \" backslash \\ slash /", "\b\f\n\r\t", std::string("nul \0 here", 10), "\x01\x1f\x7f",
+      "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x93\x9e", "bad \xff byte", "cut \xe2\x82", "overlong \xc0\xaf",
+      "surrogate \xed\xa0\x80", "too high \xf4\x90\x80\x80", "<script>&"};
+  for (const auto& s : strings) {
+    std::string ours;
+    JsonWriter w(ours);
+    w.begin_object();
+    w.key(s);
+    w.string(s);
+    w.key("n");
+    w.number(std::int64_t{-42});
+    w.key("u");
+    w.number(std::uint64_t{18446744073709551615u});
+    w.key("list");
+    w.begin_array();
+    w.null();
+    w.boolean(true);
+    w.begin_object();
+    w.end_object();
+    w.optional_string("");
+    w.end_array();
+    w.end_object();
+    nlohmann::ordered_json j;
+    j[s] = s;
+    j["n"] = -42;
+    j["u"] = std::uint64_t{18446744073709551615u};
+    j["list"] = nlohmann::ordered_json::array({nullptr, true, nlohmann::ordered_json::object(), nullptr});
+    if (s == "n" || s == "u" || s == "list") continue;
+    EXPECT_EQ(ours, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) << s;
+  }
 }
 
 }  // namespace

@@ -1,0 +1,43 @@
+// A streaming JSON writer for the large outputs (one object per call): it
+// appends to a string without building a document first, and writes exactly
+// what nlohmann::json's compact dump writes for the same values, so the two
+// can be mixed and the JSON schema does not depend on which one wrote it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sipsleuth::render {
+
+class JsonWriter {
+ public:
+  explicit JsonWriter(std::string& out) : out_(out) {}
+
+  void begin_object() { open('{'); }
+  void end_object() { close('}'); }
+  void begin_array() { open('['); }
+  void end_array() { close(']'); }
+  void key(std::string_view name);
+
+  void string(std::string_view text);  // invalid UTF-8 becomes U+FFFD, as in nlohmann's "replace"
+  void optional_string(std::string_view text) { text.empty() ? null() : string(text); }
+  void number(std::int64_t value);
+  void number(std::uint64_t value);
+  void boolean(bool value);
+  void null();
+  void raw(std::string_view json);  // a value already serialised
+
+ private:
+  void separate();
+  void quoted(std::string_view text);
+  void open(char bracket);
+  void close(char bracket);
+
+  std::string& out_;
+  std::vector<bool> first_;  // per open container: nothing written in it yet
+  bool after_key_ = false;
+};
+
+}  // namespace sipsleuth::render
