@@ -43,6 +43,8 @@ constexpr const char* kDescription =
     "  sipsleuth diagnose client.uccapilog fe.log              why each call ended as it did\n"
     "  sipsleuth flow --call a622d7b9 client.uccapilog         the call as a ladder diagram\n"
     "  sipsleuth report -o calls.html client.uccapilog fe.log  one HTML file to open in a browser\n"
+    "  sipsleuth search --phone +14255550100 logs/             every call with that number\n"
+    "  sipsleuth diagnose client.uccapilog edge.pcap           also checks each call's media path\n"
     "  sipsleuth decode icewarn 0x40003a0                      explain a value pasted from anywhere\n"
     "\n"
     "Exit status: 0 done, 1 nothing matched, 2 an input could not be read or the command\n"
