@@ -86,18 +86,8 @@ void for_each_uri(const sip::Message& m, F&& f) {
   }
 }
 
-std::string_view host_part(std::string_view address) {
-  if (!address.empty() && address.front() == '[') {
-    auto close = address.find(']');
-    return close == std::string_view::npos ? address : address.substr(1, close - 1);
-  }
-  auto colon = address.rfind(':');
-  if (colon == std::string_view::npos || address.find(':') != colon) return address;
-  return address.substr(0, colon);
-}
-
 bool same_ip(std::string_view text, const formats::NetEndpoint& wanted) {
-  auto parsed = formats::NetEndpoint::parse(host_part(sip::trim(text)), 0);
+  auto parsed = formats::NetEndpoint::parse(sip::address_host(sip::trim(text)), 0);
   return parsed && parsed->same_ip(wanted);
 }
 

@@ -16,16 +16,6 @@ namespace {
 
 constexpr int kMaxVias = 64;
 
-std::string_view host_of(std::string_view address) {
-  if (!address.empty() && address.front() == '[') {
-    auto close = address.find(']');
-    return close == std::string_view::npos ? address : address.substr(1, close - 1);
-  }
-  auto colon = address.rfind(':');
-  if (colon == std::string_view::npos || address.find(':') != colon) return address;
-  return address.substr(0, colon);
-}
-
 std::string_view branch_of(std::string_view via_value) {
   auto branch = sip::parse_via(via_value).branch();
   return branch ? *branch : std::string_view{};
@@ -136,11 +126,11 @@ void link_hops(Trace& trace) {
         auto& sender = trace.inputs[x.input];
         auto& receiver = trace.inputs[y.input];
         if (sender.format == formats::Format::server_log && sender.local_address.empty() && !y.record.source.empty()) {
-          sender.local_address = std::string(host_of(y.record.source));
+          sender.local_address = std::string(sip::address_host(y.record.source));
         }
         if (receiver.format == formats::Format::server_log && receiver.local_address.empty() &&
             !x.record.destination.empty()) {
-          receiver.local_address = std::string(host_of(x.record.destination));
+          receiver.local_address = std::string(sip::address_host(x.record.destination));
         }
       }
       trace.hop_events.push_back({std::move(ids)});
@@ -219,6 +209,14 @@ std::uint32_t representative(const Trace& trace, std::uint32_t message) {
   return original == first ? message : first;
 }
 
+std::string end_host(const Trace& trace, const Message& message, bool source_end) {
+  const auto& r = message.record;
+  const auto& input = trace.inputs[message.input];
+  bool local = r.direction != formats::Direction::unknown && (r.direction == formats::Direction::sent) == source_end;
+  if (local && input.format == formats::Format::server_log && !input.local_address.empty()) return input.local_address;
+  return std::string(sip::address_host(source_end ? r.source : r.destination));
+}
+
 std::vector<std::string> hop_path(const Trace& trace, std::uint32_t message) {
   const Message* fullest = &trace.messages[message];
   if (fullest->hop_event != kNoId) {
@@ -230,24 +228,17 @@ std::vector<std::string> hop_path(const Trace& trace, std::uint32_t message) {
   fullest->sip.for_each(sip::HeaderId::via, [&](std::string_view value) {
     sip::ListCursor list(value);
     std::string_view item;
-    while (list.next(item)) vias.emplace_back(host_of(sip::parse_via(item).sent_by));
+    while (list.next(item)) vias.emplace_back(sip::address_host(sip::parse_via(item).sent_by));
   });
-  // A server log calls itself by name; its address is what its peers logged.
-  auto end_name = [&](const std::string& address, bool local) {
-    const auto& input = trace.inputs[fullest->input];
-    if (local && input.format == formats::Format::server_log && !input.local_address.empty()) return input.local_address;
-    return std::string(host_of(address));
-  };
-  bool sent = fullest->record.direction == formats::Direction::sent;
   std::vector<std::string> path;
   auto add = [&](const std::string& host) {
     if (!host.empty() && (path.empty() || path.back() != host)) path.push_back(host);
   };
   if (fullest->sip.is_request()) {
     for (auto it = vias.rbegin(); it != vias.rend(); ++it) add(*it);
-    add(end_name(fullest->record.destination, !sent));
+    add(end_host(trace, *fullest, false));
   } else {
-    add(end_name(fullest->record.source, sent));
+    add(end_host(trace, *fullest, true));
     // A 100 Trying goes back one hop only; other responses retrace every Via.
     for (const auto& v : vias) {
       add(v);

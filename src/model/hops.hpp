@@ -19,6 +19,11 @@ void link_hops(Trace& trace);
 // the offset that keeps every message's arrival after its sending.
 void estimate_clocks(Trace& trace);
 
+// The host at one end of a message as recorded. A server log calls its own
+// end by the machine's name; that end is given as the address its peers
+// logged (InputInfo::local_address), once known.
+std::string end_host(const Trace& trace, const Message& message, bool source_end);
+
 // The hosts a message passed, from its sender to its last receiver, read from
 // the Via headers of the copy that saw most of the path (a request's Vias
 // bottom to top, then where that copy went; a response the other way).

@@ -16,17 +16,6 @@ namespace {
 
 constexpr std::size_t kUserAgentChars = 40;
 
-std::string_view host_of(std::string_view address) {
-  // "[2001:db8::1]:5060" -> "2001:db8::1"; "10.0.0.1:5061" -> "10.0.0.1"; a bare IPv6 stays whole.
-  if (!address.empty() && address.front() == '[') {
-    auto close = address.find(']');
-    return close == std::string_view::npos ? address : address.substr(1, close - 1);
-  }
-  auto colon = address.rfind(':');
-  if (colon == std::string_view::npos || address.find(':') != colon) return address;
-  return address.substr(0, colon);
-}
-
 std::string short_user_agent(std::string_view ua) {
   std::string text(sip::trim(ua));
   if (text.size() > kUserAgentChars) text = text.substr(0, kUserAgentChars - 1) + "~";
@@ -132,7 +121,7 @@ class AddressColumns {
     for (std::uint32_t id : messages) {
       const auto& r = trace.messages[id].record;
       if (!r.source.empty() && !r.destination.empty() && r.source != r.destination &&
-          host_of(r.source) == host_of(r.destination)) {
+          sip::address_host(r.source) == sip::address_host(r.destination)) {
         by_port_ = true;
       }
     }
@@ -179,16 +168,10 @@ class AddressColumns {
   }
 
  private:
-  // The host at one end of a message; a server log's own end by the address its peers logged.
+  // A column per host (model::end_host), or per host:port when by_port_.
   std::string name(const model::Message& message, bool source_end) const {
-    const auto& r = message.record;
-    const std::string& address = source_end ? r.source : r.destination;
-    const auto& input = trace_.inputs[message.input];
-    bool local = (r.direction == formats::Direction::sent) == source_end && r.direction != formats::Direction::unknown;
-    if (local && input.format == formats::Format::server_log && !input.local_address.empty() && !by_port_) {
-      return input.local_address;
-    }
-    return by_port_ ? address : std::string(host_of(address));
+    if (by_port_) return source_end ? message.record.source : message.record.destination;
+    return model::end_host(trace_, message, source_end);
   }
 
   // The local side of a log is the machine that wrote it.

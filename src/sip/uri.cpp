@@ -145,4 +145,14 @@ std::string_view uri_address_of_record(std::string_view uri_text) {
   return std::string_view(begin, static_cast<std::size_t>(end - begin));
 }
 
+std::string_view address_host(std::string_view address) {
+  if (!address.empty() && address.front() == '[') {
+    auto close = address.find(']');
+    return close == std::string_view::npos ? address : address.substr(1, close - 1);
+  }
+  auto colon = address.rfind(':');
+  if (colon == std::string_view::npos || address.find(':') != colon) return address;
+  return address.substr(0, colon);
+}
+
 }  // namespace sipsleuth::sip

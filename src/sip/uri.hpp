@@ -49,6 +49,11 @@ struct Via {
 // Parses the first Via in a value that may hold several, comma-separated.
 Via parse_via(std::string_view value);
 
+// The host of a transport address as logs and Vias write it: "10.0.0.1:5061"
+// -> "10.0.0.1", "[2001:db8::1]:5060" -> "2001:db8::1"; an address with
+// several colons and no brackets is an IPv6 address without a port and stays whole.
+std::string_view address_host(std::string_view address);
+
 // "sip:alice@example.com" from a URI: scheme, user and host, no parameters.
 // Used to show who called whom without the noise of ";user=phone" etc.
 std::string_view uri_address_of_record(std::string_view uri_text);

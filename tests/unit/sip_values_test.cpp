@@ -148,3 +148,18 @@ TEST(Secrets, NtlmKerberosTlsDskAndSrtpKeysAreMasked) {
 
 }  // namespace
 }  // namespace sipsleuth::sip
+
+namespace sipsleuth::sip {
+namespace {
+
+TEST(AddressHost, DropsThePortAndIPv6Brackets) {
+  EXPECT_EQ(address_host("10.0.0.1:5061"), "10.0.0.1");
+  EXPECT_EQ(address_host("[2001:db8::1]:5060"), "2001:db8::1");
+  EXPECT_EQ(address_host("2001:db8::1"), "2001:db8::1");  // no brackets: no port either
+  EXPECT_EQ(address_host("fe1.contoso.com"), "fe1.contoso.com");
+  EXPECT_EQ(address_host("fe1.contoso.com:5061"), "fe1.contoso.com");
+  EXPECT_EQ(address_host(""), "");
+}
+
+}  // namespace
+}  // namespace sipsleuth::sip
