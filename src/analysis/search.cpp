@@ -18,10 +18,6 @@ namespace {
 
 constexpr std::size_t kMinNationalDigits = 7;  // a national number this long may match the end of an E.164 one
 
-bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return sip::is_digit(c); });
-}
-
 std::optional<int> number(std::string_view s) {
   auto n = sip::parse_uint(s);
   if (!n || *n > 1'000'000) return std::nullopt;

@@ -91,6 +91,19 @@ std::string_view tcp_outcome_name(TcpOutcome o) {
   return "?";
 }
 
+void NetworkFlows::shift_times(std::int64_t micros) {
+  auto shift = [micros](Timestamp& t) {
+    if (t.valid) t.micros += micros;
+  };
+  for (auto& a : tcp) {
+    for (Timestamp* t : {&a.first_syn, &a.last_syn, &a.answer, &a.last_reset}) shift(*t);
+  }
+  for (auto& u : udp) {
+    shift(u.first);
+    shift(u.last);
+  }
+}
+
 std::size_t FlowTable::PairHash::operator()(const PairKey& k) const {
   std::size_t h = 1469598103934665603ull;
   auto mix = [&](const NetEndpoint& e) {
@@ -102,19 +115,23 @@ std::size_t FlowTable::PairHash::operator()(const PairKey& k) const {
   return h;
 }
 
+void FlowTable::add_attempt(const NetEndpoint& client, const NetEndpoint& server, TcpOutcome outcome,
+                            const Timestamp& time, std::uint32_t packet) {
+  TcpAttempt attempt;
+  attempt.client = client;
+  attempt.server = server;
+  attempt.outcome = outcome;
+  attempt.first_syn = time;  // for a midstream connection: its first packet
+  attempt.first_packet = packet;
+  flows_.tcp.push_back(attempt);
+}
+
 void FlowTable::tcp(const NetEndpoint& source, const NetEndpoint& destination, std::uint8_t flags, const Timestamp& time,
                     std::uint32_t packet) {
   const bool syn = flags & kSyn, ack = flags & kAck, rst = flags & kRst;
   if (syn && !ack) {
     auto [it, inserted] = tcp_index_.try_emplace(PairKey{source, destination}, flows_.tcp.size());
-    if (inserted) {
-      TcpAttempt attempt;
-      attempt.client = source;
-      attempt.server = destination;
-      attempt.first_syn = time;
-      attempt.first_packet = packet;
-      flows_.tcp.push_back(attempt);
-    }
+    if (inserted) add_attempt(source, destination, TcpOutcome::unanswered, time, packet);
     TcpAttempt& attempt = flows_.tcp[it->second];
     ++attempt.syns;
     ++attempt.packets_to_server;
@@ -133,13 +150,7 @@ void FlowTable::tcp(const NetEndpoint& source, const NetEndpoint& destination, s
     if (rst || (flags & kFin)) return;  // the end of a connection the capture never saw
     // Data of a connection opened before the capture started.
     it = tcp_index_.emplace(PairKey{source, destination}, flows_.tcp.size()).first;
-    TcpAttempt attempt;
-    attempt.client = source;
-    attempt.server = destination;
-    attempt.outcome = TcpOutcome::midstream;
-    attempt.first_syn = time;
-    attempt.first_packet = packet;
-    flows_.tcp.push_back(attempt);
+    add_attempt(source, destination, TcpOutcome::midstream, time, packet);
     to_server = true;
   }
   TcpAttempt& attempt = flows_.tcp[it->second];

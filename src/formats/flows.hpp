@@ -63,6 +63,7 @@ struct NetworkFlows {
   std::vector<TcpAttempt> tcp;
   std::vector<UdpFlow> udp;
   bool empty() const { return tcp.empty() && udp.empty(); }
+  void shift_times(std::int64_t micros);  // every valid time, for clock offsets
 };
 
 // Builds NetworkFlows from packets in capture order.
@@ -76,6 +77,8 @@ class FlowTable {
   NetworkFlows take() { return std::move(flows_); }
 
  private:
+  void add_attempt(const NetEndpoint& client, const NetEndpoint& server, TcpOutcome outcome, const Timestamp& time,
+                   std::uint32_t packet);
   struct PairKey {
     NetEndpoint first, second;
     bool operator==(const PairKey&) const = default;

@@ -342,13 +342,7 @@ void align_clocks(Trace& trace) {
   for (std::uint32_t i = 0; i < trace.inputs.size(); ++i) {
     auto& info = trace.inputs[i];
     info.clock_offset_micros += shift[i];
-    for (auto& a : info.flows.tcp) {
-      for (Timestamp* t : {&a.first_syn, &a.last_syn, &a.answer, &a.last_reset}) move(*t, i);
-    }
-    for (auto& u : info.flows.udp) {
-      move(u.first, i);
-      move(u.last, i);
-    }
+    info.flows.shift_times(shift[i]);
   }
   trace.messages_without_call_id = 0;
   trace.calls.clear();

@@ -54,16 +54,7 @@ void shift_times(formats::ReadResult& result, std::int64_t micros) {
   };
   for (auto& m : result.messages) shift(m.time);
   for (auto& e : result.events) shift(e.time);
-  for (auto& a : result.flows.tcp) {
-    shift(a.first_syn);
-    shift(a.last_syn);
-    shift(a.answer);
-    shift(a.last_reset);
-  }
-  for (auto& f : result.flows.udp) {
-    shift(f.first);
-    shift(f.last);
-  }
+  result.flows.shift_times(micros);
 }
 
 std::optional<std::int64_t> offset_for(const std::map<std::string, std::int64_t>& offsets, const std::string& name) {
