@@ -150,12 +150,7 @@ bool edge_port(std::uint16_t port, bool tcp) {
   return tcp ? port == 443 : port == 3478;
 }
 
-std::string clock(const formats::Timestamp& t) {
-  if (!t.valid) return "?";
-  std::string full = model::format_time(t);
-  auto space = full.find(' ');
-  return space == std::string::npos ? full : full.substr(space + 1);
-}
+std::string clock(const formats::Timestamp& t) { return t.valid ? model::format_time_of_day(t) : "?"; }
 
 std::string offset_text(std::int64_t micros) {
   std::int64_t minutes = (micros < 0 ? -micros : micros) / (60 * kSecond);

@@ -336,6 +336,12 @@ std::string format_with(const Timestamp& t, char separator) {
 
 std::string format_time(const Timestamp& t) { return format_with(t, ' '); }
 
+std::string format_time_of_day(const Timestamp& t) {
+  std::string full = format_time(t);
+  auto space = full.find(' ');
+  return space == std::string::npos ? full : full.substr(space + 1);
+}
+
 std::string format_iso8601(const Timestamp& t) {
   std::string s = format_with(t, 'T');
   if (!s.empty() && t.utc) s.push_back('Z');

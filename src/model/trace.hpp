@@ -216,6 +216,7 @@ void align_clocks(Trace& trace);
 int path_position(const Message& m);
 
 std::string format_time(const Timestamp& t);      // "2010-01-05 14:00:47.889"
+std::string format_time_of_day(const Timestamp& t);  // "14:00:47.889"
 std::string format_iso8601(const Timestamp& t);   // "2010-01-05T14:00:47.889" (+ "Z" for UTC)
 std::string format_duration(std::int64_t micros); // "12.407s", "1m05s"
 

@@ -207,12 +207,7 @@ std::string notes_for(const LadderRow& row, std::size_t fork_count, bool several
 
 }  // namespace
 
-std::string ladder_clock(const formats::Timestamp& t) {
-  if (!t.valid) return "-";
-  std::string full = model::format_time(t);  // "2010-01-05 14:00:47.889"
-  auto space = full.find(' ');
-  return space == std::string::npos ? full : full.substr(space + 1);
-}
+std::string ladder_clock(const formats::Timestamp& t) { return t.valid ? model::format_time_of_day(t) : "-"; }
 
 std::string ladder_delta(const std::optional<std::int64_t>& micros) {
   if (!micros) return "";

@@ -46,6 +46,9 @@ void write_diagnose_json(std::ostream& out, const model::Trace& trace, const std
 // secrets masked unless asked otherwise.
 std::string message_text(const model::Message& message, bool show_secrets);
 
+// "sent", "received", or "seen" (captures, pasted text).
+std::string_view direction_name(formats::Direction d);
+
 // "file:line", "file packet 12" or "file @offset"
 std::string location_text(const model::Trace& trace, std::uint32_t input, const formats::Location& location);
 

@@ -63,9 +63,7 @@ Json message_json(const model::Trace& trace, const model::Message& m, bool show_
       const auto& o = trace.messages[id];
       std::string where = location_text(trace, o.input, o.record.location);
       seen.push_back(fmt::format("{} {} at {}", o.record.time.valid ? model::format_time(o.record.time) : "-",
-                                 o.record.direction == formats::Direction::sent       ? "sent"
-                                 : o.record.direction == formats::Direction::received ? "received"
-                                                                                      : "seen",
+                                 direction_name(o.record.direction),
                                  where));
     }
     std::string path;
@@ -74,15 +72,6 @@ Json message_json(const model::Trace& trace, const model::Message& m, bool show_
   }
   j["seen"] = std::move(seen);
   return j;
-}
-
-std::string_view severity_word(formats::Severity s) {
-  switch (s) {
-    case formats::Severity::error: return "error";
-    case formats::Severity::warning: return "warning";
-    case formats::Severity::info: break;
-  }
-  return "info";
 }
 
 // The finding a reader of the call list should see first: the most severe, the earliest among equals.
@@ -111,10 +100,10 @@ Json call_entry(const model::Trace& trace, const model::Call& call, const Report
   j["answered_by"] = std::string(verdict.answered_by_user_agent);
   const auto* top = headline(findings);
   j["why"] = top ? top->message : "";
-  j["severity"] = top ? std::string(severity_word(top->severity)) : "info";
+  j["severity"] = top ? std::string(formats::severity_name(top->severity)) : "info";
   Json list = Json::array();
   for (const auto& f : findings) {
-    list.push_back({{"severity", std::string(severity_word(f.severity))}, {"code", f.code}, {"message", mask(f.message, options.show_secrets)}});
+    list.push_back({{"severity", std::string(formats::severity_name(f.severity))}, {"code", f.code}, {"message", mask(f.message, options.show_secrets)}});
   }
   j["findings"] = std::move(list);
 

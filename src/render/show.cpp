@@ -13,15 +13,6 @@
 namespace sipsleuth::render {
 namespace {
 
-std::string_view direction_name(formats::Direction d) {
-  switch (d) {
-    case formats::Direction::sent: return "sent";
-    case formats::Direction::received: return "received";
-    case formats::Direction::unknown: break;
-  }
-  return "seen";
-}
-
 std::string_view transport_name(formats::Transport t) {
   switch (t) {
     case formats::Transport::udp: return "UDP";
@@ -95,6 +86,15 @@ std::string verdict_sentence(const analysis::Verdict& v) {
 }
 
 }  // namespace
+
+std::string_view direction_name(formats::Direction d) {
+  switch (d) {
+    case formats::Direction::sent: return "sent";
+    case formats::Direction::received: return "received";
+    case formats::Direction::unknown: break;
+  }
+  return "seen";
+}
 
 std::string message_text(const model::Message& message, bool show_secrets) {
   const auto& parts = message.record.parts;
