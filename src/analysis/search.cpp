@@ -37,20 +37,16 @@ UriKey uri_key(std::string_view text) {
     key.number = normalize_phone(text);
     return key;
   }
-  if (text.find(':') == std::string_view::npos || (!sip::istarts_with(text, "sip:") && !sip::istarts_with(text, "sips:"))) {
-    std::string with_scheme = "sip:" + std::string(text);
-    sip::Uri u = sip::parse_uri(with_scheme);
-    key.user = sip::to_lower_copy(u.user);
-    key.host = sip::to_lower_copy(u.host);
-  } else {
-    sip::Uri u = sip::parse_uri(text);
-    key.user = sip::to_lower_copy(u.user);
-    key.host = sip::to_lower_copy(u.host);
-    if (auto user_param = sip::uri_param(u, "user"); user_param && sip::iequals(*user_param, "phone")) {
-      key.number = normalize_phone(u.user);
-    }
+  // "alice@contoso.com" typed without a scheme is read as sip:alice@contoso.com;
+  // "contoso.com" as a host only, which matches every user there.
+  bool has_scheme = sip::istarts_with(text, "sip:") || sip::istarts_with(text, "sips:");
+  std::string uri = has_scheme ? std::string(text) : "sip:" + std::string(text);
+  sip::Uri u = sip::parse_uri(uri);
+  key.user = sip::to_lower_copy(u.user);
+  key.host = sip::to_lower_copy(u.host);
+  if (auto user_param = sip::uri_param(u, "user"); has_scheme && user_param && sip::iequals(*user_param, "phone")) {
+    key.number = normalize_phone(u.user);
   }
-  // "alice@contoso.com" without a scheme parses as user alice, host contoso.com; "contoso.com" as host only.
   return key;
 }
 

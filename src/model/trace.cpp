@@ -99,7 +99,7 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
       Piece& piece = pieces[i];
       const ReadJob& job = jobs[piece.job];
       std::string_view bytes = job.input->data->bytes().substr(piece.begin, piece.end - piece.begin);
-      if (pieces.size() > 1 && piece.end < job.input->data->bytes().size()) {
+      if (piece.end < job.input->data->bytes().size()) {  // another piece of this input follows
         piece.lines = static_cast<std::uint32_t>(std::count(bytes.begin(), bytes.end(), '\n'));
       }
       if (job.format == formats::Format::unknown) continue;
