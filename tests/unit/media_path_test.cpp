@@ -110,6 +110,12 @@ double seed003_time(double seconds) {
 
 const PcapWriter::Endpoint kEdgeExternal{"10.3.0.40", 58138}, kRemoteRelay{"1.1.1.1", 50704};
 
+// A SYN from `client` to the remote relay at `at` (seconds after 10:43 on the seed's day), refused 43 ms later.
+void refused_syn(PcapWriter& pcap, double at, const PcapWriter::Endpoint& client = kEdgeExternal) {
+  pcap.tcp(seed003_time(at), client, kRemoteRelay, 1, PcapWriter::kSyn);
+  pcap.tcp(seed003_time(at + 0.043), kRemoteRelay, client, 0, PcapWriter::kRst | PcapWriter::kAck);
+}
+
 model::Trace load_with_capture(const std::string& log_path, const std::string& capture) {
   io::OpenedInputs opened;
   opened.inputs.push_back(
@@ -200,8 +206,7 @@ TEST(MediaPath, UnansweredSynIsADroppedConnection) {
 TEST(MediaPath, NatIsMatchedByPortOnlyForAPrivateAddress) {
   // A public address that is not in the signalling, with the relay's port: not the caller's Edge.
   PcapWriter pcap;
-  pcap.tcp(seed003_time(59.456), {"203.0.113.80", 58138}, kRemoteRelay, 1, PcapWriter::kSyn);
-  pcap.tcp(seed003_time(59.499), kRemoteRelay, {"203.0.113.80", 58138}, 0, PcapWriter::kRst | PcapWriter::kAck);
+  refused_syn(pcap, 59.456, {"203.0.113.80", 58138});
   auto trace = load_with_capture(kSeed003, pcap.bytes());
   auto c = check(trace, "a622d7b9");
   EXPECT_EQ(c.find("media.nat"), nullptr);
@@ -235,8 +240,7 @@ TEST(MediaPath, CaptureOutsideTheCallSaysNothing) {
 
 TEST(MediaPath, CaptureClockAnHourAheadIsEstimatedAndReported) {
   PcapWriter pcap;
-  pcap.tcp(seed003_time(3600 + 59.456), kEdgeExternal, kRemoteRelay, 1, PcapWriter::kSyn);
-  pcap.tcp(seed003_time(3600 + 59.499), kRemoteRelay, kEdgeExternal, 0, PcapWriter::kRst | PcapWriter::kAck);
+  refused_syn(pcap, 3600 + 59.456);
   auto trace = load_with_capture(kSeed003, pcap.bytes());
   auto c = check(trace, "a622d7b9");
   ASSERT_NE(c.find("media.clock_offset"), nullptr);
@@ -246,8 +250,7 @@ TEST(MediaPath, CaptureClockAnHourAheadIsEstimatedAndReported) {
 
 TEST(MediaPath, GivenOffsetShiftsTheCapture) {
   PcapWriter pcap;
-  pcap.tcp(seed003_time(3600 + 59.456), kEdgeExternal, kRemoteRelay, 1, PcapWriter::kSyn);
-  pcap.tcp(seed003_time(3600 + 59.499), kRemoteRelay, kEdgeExternal, 0, PcapWriter::kRst | PcapWriter::kAck);
+  refused_syn(pcap, 3600 + 59.456);
   testing::TempDir dir;
   std::string capture = dir.file("edge.pcap", pcap.bytes());
   auto r = testing::run_cli({"diagnose", "-q", "--offset", "edge.pcap=-3600", kSeed003, capture});
@@ -290,8 +293,7 @@ TEST(MediaPath, TensOfThousandsOfUnrelatedFlowsChangeNothing) {
     pcap.tcp(seed003_time(i * 0.01), client, server, 1, PcapWriter::kSyn);
     pcap.tcp(seed003_time(i * 0.01), server, client, 1, PcapWriter::kSyn | PcapWriter::kAck);
   }
-  pcap.tcp(seed003_time(59.456), kEdgeExternal, kRemoteRelay, 1, PcapWriter::kSyn);
-  pcap.tcp(seed003_time(59.499), kRemoteRelay, kEdgeExternal, 0, PcapWriter::kRst | PcapWriter::kAck);
+  refused_syn(pcap, 59.456);
   auto trace = load_with_capture(kSeed003, pcap.bytes());
   ASSERT_EQ(trace.inputs[1].flows.tcp.size(), 30001u);
   auto c = check(trace, "a622d7b9");
