@@ -211,5 +211,20 @@ TEST(BadInput, AmbiguousOrUnknownCallId) {
   EXPECT_TRUE(contains(diagnose.err, "matches 2 calls"));
 }
 
+// An output file that cannot be written is an error naming the path, for
+// every command that writes one; nothing is half-written elsewhere.
+TEST(BadInput, UnwritableOutputNamesThePath) {
+  const std::string nowhere = "/nonexistent-dir/out";
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"report", "-o", nowhere + ".html", "samples/seed001-mpop-call.uccapilog"},
+        std::vector<std::string>{"flow", "-f", "svg", "-o", nowhere + ".svg", "samples/seed001-mpop-call.uccapilog"},
+        std::vector<std::string>{"search", "--call-id", "e343", "-o", nowhere + ".log",
+                                 "samples/seed001-mpop-call.uccapilog"}}) {
+    auto r = run_cli(args);
+    EXPECT_EQ(r.status, 2) << args[0];
+    EXPECT_TRUE(contains(r.err, "cannot write /nonexistent-dir/out")) << r.err;
+  }
+}
+
 }  // namespace
 }  // namespace sipsleuth
