@@ -2,11 +2,13 @@
 // called whom, its transactions, forks, endpoints and outcome.
 #include <algorithm>
 #include <functional>
+#include <iterator>
 #include <set>
 #include <unordered_map>
 
-#include "model/trace.hpp"
+#include "base/parallel.hpp"
 #include "model/hops.hpp"
+#include "model/trace.hpp"
 #include "sip/sdp.hpp"
 #include "sip/text.hpp"
 #include "sip/uri.hpp"
@@ -85,14 +87,13 @@ std::string kind_of(std::string_view method, const Trace& trace, const Call& cal
   return lower;
 }
 
-// A retransmission repeats every byte, so a hash of the parts that differ
-// between messages of one call (start line, CSeq, top Via, sizes) finds the
-// candidates; same_content() then compares everything.
+// A retransmission repeats every byte, so numbers that differ between the
+// messages of one call (CSeq, status, the parts' sizes) find the candidates
+// without reading the text; same_content() then compares everything.
 std::size_t content_hash(const Message& m) {
-  std::hash<std::string_view> h;
-  std::size_t v = h(m.record.parts.start_line);
-  v = v * 1000003u ^ h(m.sip.header(sip::HeaderId::cseq));
-  v = v * 1000003u ^ h(m.sip.top_via());
+  std::size_t v = m.sip.cseq_number().value_or(0);
+  v = v * 1000003u ^ static_cast<std::size_t>(m.sip.status());
+  v = v * 1000003u ^ m.record.parts.start_line.size();
   v = v * 1000003u ^ m.record.parts.header_block.size();
   v = v * 1000003u ^ m.record.parts.body.size();
   return v;
@@ -103,9 +104,9 @@ bool same_content(const formats::SipRecord& a, const formats::SipRecord& b) {
          a.parts.body == b.parts.body && a.source == b.source && a.destination == b.destination;
 }
 
-void check_message(Trace& trace, Message& m) {
+void check_message(Message& m, std::vector<Finding>& findings) {
   auto add = [&](std::string code, Severity severity, std::string detail) {
-    trace.findings.push_back({std::move(code), severity, m.input, m.record.location, std::move(detail), m.id});
+    findings.push_back({std::move(code), severity, m.input, m.record.location, std::move(detail), m.id});
   };
   for (auto& issue : m.record.framing_issues) add(std::string(issue.code), Severity::warning, std::move(issue.detail));
   for (const auto& issue : m.sip.issues()) add(std::string(issue.code), Severity::warning, issue.detail);
@@ -312,18 +313,25 @@ void analyse_call(Trace& trace, Call& call) {
   call.kind = kind_of(call.first_method, trace, call);
 }
 
-void group_calls(Trace& trace);
+void group_calls(Trace& trace, unsigned threads);
 
 }  // namespace
 
-void build_calls(Trace& trace) {
-  for (auto& m : trace.messages) check_message(trace, m);
-  group_calls(trace);
-  link_hops(trace);
+void build_calls(Trace& trace, unsigned threads) {
+  if (threads == 0) threads = base::core_count();
+  // Findings per chunk, appended in chunk order: the same list whatever the threads did.
+  base::Chunking chunks = base::chunking(trace.messages.size(), threads, 4096);
+  std::vector<std::vector<Finding>> findings(chunks.chunks());
+  base::for_each_chunk(chunks, threads, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) check_message(trace.messages[i], findings[chunk]);
+  });
+  for (auto& list : findings) std::move(list.begin(), list.end(), std::back_inserter(trace.findings));
+  group_calls(trace, threads);
+  link_hops(trace, threads);
   estimate_clocks(trace);
 }
 
-void align_clocks(Trace& trace) {
+void align_clocks(Trace& trace, unsigned threads) {
   std::vector<std::int64_t> shift(trace.inputs.size(), 0);
   for (const auto& c : trace.clocks) shift[c.input] = -c.offset_micros;
   auto move = [&](Timestamp& t, std::uint32_t input) {
@@ -346,14 +354,14 @@ void align_clocks(Trace& trace) {
   }
   trace.messages_without_call_id = 0;
   trace.calls.clear();
-  group_calls(trace);
-  link_hops(trace);
+  group_calls(trace, threads);
+  link_hops(trace, threads);
   trace.clocks_aligned = true;  // the estimates stay as they were measured
 }
 
 namespace {
 
-void group_calls(Trace& trace) {
+void group_calls(Trace& trace, unsigned threads) {
   // One timeline across inputs; untimed messages (raw text) keep their order, last.
   std::vector<std::uint32_t> order(trace.messages.size());
   for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -398,7 +406,9 @@ void group_calls(Trace& trace) {
     calls[e.call].events.push_back(id);
   }
 
-  for (auto& call : calls) {
+  // Each call touches only its own messages: the calls are worked out on every core.
+  base::for_each_index(calls.size(), threads, [&](std::size_t i) {
+    Call& call = calls[i];
     if (!call.messages.empty()) {
       analyse_call(trace, call);
     } else {
@@ -417,7 +427,7 @@ void group_calls(Trace& trace) {
       }
     }
     for (std::uint32_t id : call.events) widen_span(call, trace.events[id].event.time);
-  }
+  }, 64);
   std::stable_sort(calls.begin(), calls.end(), [](const Call& a, const Call& b) {
     std::int64_t ta = a.start.valid ? a.start.micros : INT64_MAX;
     std::int64_t tb = b.start.valid ? b.start.micros : INT64_MAX;

@@ -8,6 +8,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "base/parallel.hpp"
 #include "sip/text.hpp"
 #include "sip/uri.hpp"
 
@@ -86,33 +87,51 @@ int path_position(const Message& m) {
   return 4 * (m.sip.is_request() ? vias : kMaxVias - vias) + step;
 }
 
-void link_hops(Trace& trace) {
+namespace {
+
+// The observations of each message of one call that was seen more than once,
+// each in path order; the groups in the order their messages were first seen.
+std::vector<std::vector<std::uint32_t>> linked_observations(const Trace& trace, const Call& call) {
+  std::vector<std::vector<std::uint32_t>> linked;
+  // A client log or pasted text sees each message once: nothing to link.
+  if (call.inputs.size() == 1) {
+    auto format = trace.inputs[call.inputs.front()].format;
+    if (format == formats::Format::client_log || format == formats::Format::sip_text) return linked;
+  }
+  std::unordered_map<HopKey, std::uint32_t, HopKeyHash> group_of;
+  std::vector<std::vector<std::uint32_t>> groups;  // first-seen order, so events are numbered in time order
+  for (std::uint32_t id : call.messages) {
+    const Message& m = trace.messages[id];
+    if (m.retransmission_of != kNoId) continue;
+    auto key = hop_key(m);
+    if (!key) continue;
+    auto [it, inserted] = group_of.emplace(*key, static_cast<std::uint32_t>(groups.size()));
+    if (inserted) groups.emplace_back();
+    groups[it->second].push_back(id);
+  }
+  for (auto& ids : groups) {
+    if (ids.size() < 2) continue;
+    std::vector<std::pair<int, std::uint32_t>> positioned;  // path position computed once per message
+    for (std::uint32_t id : ids) positioned.emplace_back(path_position(trace.messages[id]), id);
+    std::stable_sort(positioned.begin(), positioned.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = positioned[i].second;
+    linked.push_back(std::move(ids));
+  }
+  return linked;
+}
+
+}  // namespace
+
+void link_hops(Trace& trace, unsigned threads) {
   trace.hop_events.clear();
-  for (const auto& call : trace.calls) {
-    // A client log or pasted text sees each message once: nothing to link.
-    if (call.inputs.size() == 1) {
-      auto format = trace.inputs[call.inputs.front()].format;
-      if (format == formats::Format::client_log || format == formats::Format::sip_text) continue;
-    }
-    std::unordered_map<HopKey, std::vector<std::uint32_t>, HopKeyHash> groups;
-    std::vector<std::vector<std::uint32_t>*> order;  // first-seen order, so events are numbered in time order
-    for (std::uint32_t id : call.messages) {
-      const Message& m = trace.messages[id];
-      if (m.retransmission_of != kNoId) continue;
-      auto key = hop_key(m);
-      if (!key) continue;
-      auto& group = groups[*key];
-      if (group.empty()) order.push_back(&group);
-      group.push_back(id);
-    }
-    for (auto* group : order) {
-      auto& ids = *group;
-      if (ids.size() < 2) continue;
-      std::vector<std::pair<int, std::uint32_t>> positioned;  // path position computed once per message
-      for (std::uint32_t id : ids) positioned.emplace_back(path_position(trace.messages[id]), id);
-      std::stable_sort(positioned.begin(), positioned.end(),
-                       [](const auto& a, const auto& b) { return a.first < b.first; });
-      for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = positioned[i].second;
+  if (threads == 0) threads = base::core_count();
+  std::vector<std::vector<std::vector<std::uint32_t>>> per_call(trace.calls.size());
+  base::for_each_index(trace.calls.size(), threads,
+                       [&](std::size_t c) { per_call[c] = linked_observations(trace, trace.calls[c]); }, 64);
+  // Numbered and applied in call order, as one thread would have done.
+  for (auto& groups : per_call) {
+    for (auto& ids : groups) {
       auto event = static_cast<std::uint32_t>(trace.hop_events.size());
       for (std::uint32_t id : ids) trace.messages[id].hop_event = event;
       // A server log names itself, not its address; its peers' logs give the address.
@@ -135,6 +154,7 @@ void link_hops(Trace& trace) {
       }
       trace.hop_events.push_back({std::move(ids)});
     }
+    std::vector<std::vector<std::uint32_t>>().swap(groups);
   }
 }
 

@@ -13,7 +13,7 @@ namespace sipsleuth::model {
 // method or status, tags, and the branch of the Via its sender wrote), fills
 // trace.hop_events and Message::hop_event, and learns each server log's own
 // address from what its peers logged (InputInfo::local_address).
-void link_hops(Trace& trace);
+void link_hops(Trace& trace, unsigned threads = 0);
 
 // Fills trace.clocks from the linked observations: for every pair of inputs,
 // the offset that keeps every message's arrival after its sending.

@@ -206,11 +206,11 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options = {});
 
 // Builds calls from messages and events already in `trace` (used by load and
 // tests), links the observations of each message across inputs and estimates
-// the inputs' clock offsets.
-void build_calls(Trace& trace);
+// the inputs' clock offsets. `threads` 0 means one per core.
+void build_calls(Trace& trace, unsigned threads = 0);
 
 // Applies trace.clocks to every time of every input and builds the calls again.
-void align_clocks(Trace& trace);
+void align_clocks(Trace& trace, unsigned threads = 0);
 
 // Path order of an observation: along a request's path, or back along a response's.
 int path_position(const Message& m);

@@ -1,6 +1,7 @@
 #include <set>
 
 #include "analysis/verdict.hpp"
+#include "base/parallel.hpp"
 #include "formats/reader.hpp"
 #include "render/json_writer.hpp"
 #include "render/renderers.hpp"
@@ -95,12 +96,20 @@ void write_call_fields(JsonWriter& w, const model::Trace& trace, const model::Ca
   w.end_array();
 }
 
-std::string call_json_line(const model::Trace& trace, const model::Call& call) {
-  std::string line;
-  JsonWriter w(line);
+namespace {
+
+void append_call_object(std::string& out, const model::Trace& trace, const model::Call& call) {
+  JsonWriter w(out);
   w.begin_object();
   write_call_fields(w, trace, call);
   w.end_object();
+}
+
+}  // namespace
+
+std::string call_json_line(const model::Trace& trace, const model::Call& call) {
+  std::string line;
+  append_call_object(line, trace, call);
   return line;
 }
 
@@ -139,10 +148,21 @@ Json summary_json(const model::Trace& trace) {
 }
 
 void write_calls_json(std::ostream& out, const model::Trace& trace, const std::vector<std::uint32_t>* only) {
-  if (only) {
-    for (std::uint32_t id : *only) out << call_json_line(trace, trace.calls[id]) << '\n';
-  } else {
-    for (const auto& call : trace.calls) out << call_json_line(trace, call) << '\n';
+  std::size_t count = only ? only->size() : trace.calls.size();
+  // Lines are made on every core, a batch at a time so that the output is
+  // never held whole, and written in call order.
+  constexpr std::size_t kBatch = 16384;
+  unsigned threads = base::core_count();
+  for (std::size_t first = 0; first < count; first += kBatch) {
+    base::Chunking chunks = base::chunking(std::min(kBatch, count - first), threads, 256);
+    std::vector<std::string> text(chunks.chunks());
+    base::for_each_chunk(chunks, threads, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+      for (std::size_t i = first + begin; i < first + end; ++i) {
+        append_call_object(text[chunk], trace, trace.calls[only ? (*only)[i] : i]);
+        text[chunk].push_back('\n');
+      }
+    });
+    for (const auto& t : text) out << t;
   }
   Json summary = summary_json(trace);
   if (only) summary["matched_calls"] = only->size();

@@ -1,5 +1,7 @@
+#include <array>
+#include <cstdint>
+#include <iterator>
 #include <string_view>
-#include <unordered_map>
 
 #include "sip/message.hpp"
 #include "sip/text.hpp"
@@ -68,14 +70,24 @@ constexpr HeaderName kHeaders[] = {
 };
 // clang-format on
 
-const std::unordered_map<std::string_view, HeaderId>& name_table() {
-  static const auto* table = [] {
-    auto* map = new std::unordered_map<std::string_view, HeaderId>();
-    for (const auto& h : kHeaders) map->emplace(h.lower, h.id);
-    return map;
-  }();
-  return *table;
+// Names by length: every message has a dozen headers, so the lookup is a
+// length index and a few case-insensitive compares, with no hashing and no
+// lowered copy. The longest known name has 28 characters.
+constexpr std::size_t kLongestName = 28;
+struct ByLength {
+  std::array<std::array<std::uint8_t, 8>, kLongestName + 1> entries{};  // indexes into kHeaders
+  std::array<std::uint8_t, kLongestName + 1> count{};
+};
+
+constexpr ByLength make_by_length() {
+  ByLength table;
+  for (std::size_t i = 0; i < std::size(kHeaders); ++i) {
+    std::size_t n = kHeaders[i].lower.size();
+    table.entries[n][table.count[n]++] = static_cast<std::uint8_t>(i);
+  }
+  return table;
 }
+constexpr ByLength kByLength = make_by_length();
 
 HeaderId compact_id(char c) {
   c = to_lower(c);
@@ -89,12 +101,13 @@ HeaderId compact_id(char c) {
 
 HeaderId header_id(std::string_view name) {
   if (name.size() == 1) return compact_id(name[0]);
-  char lowered[48];
-  if (name.empty() || name.size() > sizeof lowered) return HeaderId::other;
-  for (std::size_t i = 0; i < name.size(); ++i) lowered[i] = to_lower(name[i]);
-  const auto& table = name_table();
-  auto it = table.find(std::string_view(lowered, name.size()));
-  return it == table.end() ? HeaderId::other : it->second;
+  if (name.empty() || name.size() > kLongestName) return HeaderId::other;
+  char first = to_lower(name[0]);
+  for (std::uint8_t k = 0; k < kByLength.count[name.size()]; ++k) {
+    const HeaderName& h = kHeaders[kByLength.entries[name.size()][k]];
+    if (h.lower[0] == first && iequals(name, h.lower)) return h.id;
+  }
+  return HeaderId::other;
 }
 
 std::string_view canonical_header_name(HeaderId id) {

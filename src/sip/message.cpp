@@ -255,7 +255,7 @@ Message Message::parse(const MessageParts& parts) {
     if (h.value.empty()) h.value = line.substr(line.size());
     h.id = header_id(h.name);
     auto& slot = m.first_[static_cast<std::size_t>(h.id)];
-    if (slot == kNone) slot = static_cast<std::uint16_t>(m.headers_.size());
+    if (slot == kNone) slot = m.headers_.size() < kFarther ? static_cast<std::uint8_t>(m.headers_.size()) : kFarther;
     m.headers_.push_back(h);
   }
   std::string_view cseq = m.header(HeaderId::cseq);
@@ -268,7 +268,12 @@ Message Message::parse(const MessageParts& parts) {
 
 std::string_view Message::header(HeaderId id) const {
   auto index = first_[static_cast<std::size_t>(id)];
-  return index == kNone ? std::string_view{} : headers_[index].value;
+  if (index == kNone) return {};
+  if (index != kFarther) return headers_[index].value;
+  for (std::size_t i = kFarther; i < headers_.size(); ++i) {
+    if (headers_[i].id == id) return headers_[i].value;
+  }
+  return {};
 }
 
 std::string_view Message::header(std::string_view name) const {

@@ -110,7 +110,11 @@ class Message {
   const std::vector<ParseIssue>& issues() const { return issues_; }
 
  private:
-  static constexpr std::uint16_t kNone = 0xffff;
+  // Where each known header first occurs; one byte each keeps the index small
+  // (every message of a multi-gigabyte log has one). Beyond the first 254
+  // headers the position is looked up by scanning.
+  static constexpr std::uint8_t kNone = 0xff;
+  static constexpr std::uint8_t kFarther = 0xfe;
   MessageParts parts_;
   bool is_request_ = false;
   bool valid_start_line_ = false;
@@ -119,7 +123,7 @@ class Message {
   std::optional<std::uint32_t> cseq_number_;  // read once at parse: every layer asks for it
   std::string_view cseq_method_;
   std::vector<Header> headers_;
-  std::array<std::uint16_t, static_cast<std::size_t>(HeaderId::count_)> first_{};
+  std::array<std::uint8_t, static_cast<std::size_t>(HeaderId::count_)> first_{};
   std::vector<ParseIssue> issues_;
 };
 

@@ -1,0 +1,78 @@
+// Work spread over the machine's cores in contiguous, numbered chunks, so that
+// callers can keep per-chunk results and put them back together in order:
+// the output never depends on how the threads were scheduled.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace sipsleuth::base {
+
+inline unsigned core_count() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+// How [0, count) is cut: about `per_thread` chunks per thread (so a slow
+// chunk does not leave the other cores idle), never smaller than `min_chunk`.
+struct Chunking {
+  std::size_t count = 0;
+  std::size_t chunk = 1;
+  std::size_t chunks() const { return count == 0 ? 0 : (count + chunk - 1) / chunk; }
+  std::size_t begin(std::size_t index) const { return index * chunk; }
+  std::size_t end(std::size_t index) const { return std::min(count, (index + 1) * chunk); }
+};
+
+inline Chunking chunking(std::size_t count, unsigned threads, std::size_t min_chunk = 256, std::size_t per_thread = 8) {
+  Chunking c;
+  c.count = count;
+  std::size_t wanted = std::max<std::size_t>(1, std::size_t{threads} * per_thread);
+  c.chunk = std::max<std::size_t>(std::max<std::size_t>(1, min_chunk), (count + wanted - 1) / wanted);
+  return c;
+}
+
+// Calls body(chunk_index, begin, end) for every chunk of `c`, on up to
+// `threads` threads (the caller's included). The first exception a chunk
+// throws is rethrown here once every thread has stopped.
+template <typename Body>
+void for_each_chunk(const Chunking& c, unsigned threads, Body&& body) {
+  std::size_t chunks = c.chunks();
+  if (chunks == 0) return;
+  threads = static_cast<unsigned>(std::min<std::size_t>(std::max(1u, threads), chunks));
+  if (threads == 1) {
+    for (std::size_t i = 0; i < chunks; ++i) body(i, c.begin(i), c.end(i));
+    return;
+  }
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  auto worker = [&] {
+    for (std::size_t i = next++; i < chunks; i = next++) {
+      try {
+        body(i, c.begin(i), c.end(i));
+      } catch (...) {
+        std::lock_guard lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+        next = chunks;
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  pool.reserve(threads - 1);
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
+// The common case: every element of [0, count) on its own, in any order.
+template <typename Body>
+void for_each_index(std::size_t count, unsigned threads, Body&& body, std::size_t min_chunk = 256) {
+  for_each_chunk(chunking(count, threads, min_chunk), threads, [&](std::size_t, std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) body(i);
+  });
+}
+
+}  // namespace sipsleuth::base
