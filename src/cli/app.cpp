@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <memory>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -140,7 +141,20 @@ std::optional<std::pair<std::string, std::int64_t>> parse_offset(const std::stri
   return std::pair{text.substr(0, equals), static_cast<std::int64_t>(std::llround(seconds * 1e6))};
 }
 
-model::Trace load(const Options& options, std::vector<std::string> required_text = {}) {
+// The loaded trace of the command being run. When the process exits right
+// after the command (main says so), it is left to the operating system:
+// freeing a gigabyte trace piece by piece takes longer than writing its output.
+struct LoadedTrace {
+  std::unique_ptr<model::Trace> trace;
+  bool leave_to_exit = false;
+  ~LoadedTrace() {
+    if (leave_to_exit) g_left_to_exit = trace.release();
+  }
+};
+LoadedTrace* g_loaded = nullptr;
+model::Trace* g_left_to_exit = nullptr;  // kept reachable from a global, so leak checkers do not report it
+
+model::Trace& load(const Options& options, std::vector<std::string> required_text = {}) {
   model::LoadOptions load_options;
   load_options.required_text = std::move(required_text);
   load_options.align_clocks = options.align_clocks;
@@ -157,11 +171,12 @@ model::Trace load(const Options& options, std::vector<std::string> required_text
     });
     if (!used) trace.notes.push_back("--offset " + source + ": no input has that name; give it as on the command line or its file name");
   }
-  return trace;
+  g_loaded->trace = std::make_unique<model::Trace>(std::move(trace));
+  return *g_loaded->trace;
 }
 
 int run_calls(const Options& options, std::ostream& out, std::ostream& err) {
-  model::Trace trace = load(options);
+  model::Trace& trace = load(options);
   int status = report_problems(trace, options, err);
   if (options.json) {
     render::write_calls_json(out, trace);
@@ -177,7 +192,7 @@ int run_calls(const Options& options, std::ostream& out, std::ostream& err) {
 }
 
 int run_show(const Options& options, std::ostream& out, std::ostream& err) {
-  model::Trace trace = load(options);
+  model::Trace& trace = load(options);
   int status = report_problems(trace, options, err);
   auto id = find_one_call(trace, options.call, err);
   if (!id) return status == kDone ? kNothingMatched : status;
@@ -191,7 +206,7 @@ int run_show(const Options& options, std::ostream& out, std::ostream& err) {
 }
 
 int run_diagnose(const Options& options, std::ostream& out, std::ostream& err) {
-  model::Trace trace = load(options);
+  model::Trace& trace = load(options);
   int status = report_problems(trace, options, err);
   std::vector<std::uint32_t> calls;
   if (!options.call.empty()) {
@@ -275,7 +290,7 @@ render::LadderColumns ladder_columns(const Options& options) {
 }
 
 int run_flow(const Options& options, std::ostream& out, std::ostream& err) {
-  model::Trace trace = load(options);
+  model::Trace& trace = load(options);
   int status = report_problems(trace, options, err);
   auto calls = select_calls(trace, options, false, err);
   if (!calls) return status == kDone ? kNothingMatched : status;
@@ -304,7 +319,7 @@ int run_flow(const Options& options, std::ostream& out, std::ostream& err) {
 }
 
 int run_report(const Options& options, std::ostream& out, std::ostream& err) {
-  model::Trace trace = load(options);
+  model::Trace& trace = load(options);
   int status = report_problems(trace, options, err);
   auto calls = select_calls(trace, options, true, err);
   if (!calls) return status == kDone ? kNothingMatched : status;
@@ -362,7 +377,7 @@ int run_search(Options& options, std::ostream& out, std::ostream& err) {
     err << "sipsleuth: " << render::printable(search.error()) << '\n';
     return kInputError;
   }
-  model::Trace trace = load(options, search.required_text());
+  model::Trace& trace = load(options, search.required_text());
   int status = report_problems(trace, options, err);
   std::vector<std::uint32_t> matched = search.matching_calls(trace);
   if (!options.output.empty()) {
@@ -420,7 +435,10 @@ int run_decode(const Options& options, std::ostream& out, std::ostream& err) {
 
 }  // namespace
 
-int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err, Ending ending) {
+  LoadedTrace loaded;
+  loaded.leave_to_exit = ending == Ending::process_exits;
+  g_loaded = &loaded;
   CLI::App app{kDescription, "sipsleuth"};
   app.set_version_flag("--version", "sipsleuth 0.1.0");
   app.require_subcommand(1);

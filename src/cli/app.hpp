@@ -12,6 +12,10 @@ enum ExitCode : int {
   kInputError = 2,  // an input could not be read, or the command line is wrong
 };
 
-int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
+// What follows run(): the process exits (main), so memory need not be
+// freed; or more runs (tests), so it is.
+enum class Ending { process_exits, more_runs };
+
+int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err, Ending ending = Ending::more_runs);
 
 }  // namespace sipsleuth::cli

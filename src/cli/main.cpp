@@ -4,5 +4,5 @@
 
 int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
-  return sipsleuth::cli::run(argc, argv, std::cout, std::cerr);
+  return sipsleuth::cli::run(argc, argv, std::cout, std::cerr, sipsleuth::cli::Ending::process_exits);
 }

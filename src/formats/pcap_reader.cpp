@@ -38,7 +38,25 @@ std::string address_text(int family, const unsigned char* address, std::uint16_t
 struct Packet {
   Timestamp time;
   Location location;
+  std::string_view captured;  // the packet as libpcap hands it over (its buffer, reused)
+  std::string_view record;    // the input's bytes libpcap read for it: record header, packet, options
 };
+
+// The same bytes as `text` (inside packet.captured) in the input itself, or
+// an empty view. A classic pcap record ends with the packet; a pcapng
+// Enhanced Packet Block puts it 28 bytes after the block's start.
+std::string_view find_in_input(const Packet& packet, std::string_view text) {
+  const char* data = packet.captured.data();
+  if (text.data() < data || text.data() + text.size() > data + packet.captured.size()) return {};
+  std::size_t at = static_cast<std::size_t>(text.data() - data);
+  const std::size_t starts[] = {packet.record.size() - std::min(packet.record.size(), packet.captured.size()), 28};
+  for (std::size_t start : starts) {
+    if (start + at + text.size() > packet.record.size()) continue;
+    std::string_view candidate = packet.record.substr(start + at, text.size());
+    if (candidate == text) return candidate;
+  }
+  return {};
+}
 
 // IP datagrams waiting for their other fragments, keyed by (src, dst, id, proto).
 class Defragmenter {
@@ -318,9 +336,12 @@ class CaptureDecoder {
     std::size_t newline = text.find('\n');
     if (newline == std::string_view::npos || !sip::looks_like_start_line(text.substr(0, newline))) return;
     std::vector<sip::ParseIssue> issues;
-    // libpcap reuses its packet buffer, so the message must be copied out.
-    emit(address_text(family, src, sport), address_text(family, dst, dport), Transport::udp,
-         result_.own(std::string(text)), packet_.time, packet_.location, std::move(issues));
+    // libpcap reuses its packet buffer: the message is taken from the input
+    // itself when it is there whole, and copied out only otherwise.
+    std::string_view stored = find_in_input(packet_, text);
+    if (stored.empty()) stored = result_.own(std::string(text));
+    emit(address_text(family, src, sport), address_text(family, dst, dport), Transport::udp, stored, packet_.time,
+         packet_.location, std::move(issues));
   }
 
   void emit(std::string source, std::string destination, Transport transport, std::string_view text,
@@ -394,6 +415,11 @@ ReadResult read_pcap(std::string_view data) {
     packet.time.valid = true;
     packet.time.utc = true;
     packet.location = location;
+    packet.captured = std::string_view(reinterpret_cast<const char*>(bytes), header->caplen);
+    long after = ftell(stream);
+    if (offset >= 0 && after > offset && static_cast<std::size_t>(after) <= data.size()) {
+      packet.record = data.substr(static_cast<std::size_t>(offset), static_cast<std::size_t>(after - offset));
+    }
     decoder.link(dlt, bytes, header->caplen, packet);
   }
   decoder.finish();

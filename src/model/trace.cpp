@@ -131,13 +131,17 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
     std::move(from.owned.begin(), from.owned.end(), std::back_inserter(into.owned));
   }
 
-  std::size_t total_messages = 0, total_events = 0;
-  for (std::size_t j = 0; j < jobs.size(); ++j) {
-    total_messages += messages_of[j];
-    total_events += jobs[j].result.events.size();
-  }
-  trace.messages.reserve(total_messages);
+  std::size_t total_events = 0;
+  for (std::size_t j = 0; j < jobs.size(); ++j) total_events += jobs[j].result.events.size();
   trace.events.reserve(total_events);
+  // Where each piece's messages go in the trace: they are moved there on every core below.
+  struct Placement {
+    std::size_t piece = 0;
+    std::size_t first = 0;
+    std::uint32_t input = 0;
+  };
+  std::vector<Placement> placements;
+  std::size_t message_count = 0;
 
   // Report inputs that are not traces; a directory only counts as unreadable
   // when none of its files was a trace.
@@ -192,15 +196,8 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
       }
     }
     for (std::size_t p : pieces_of[j]) {
-      auto& records = pieces[p].result.messages;
-      for (std::size_t r = 0; r < records.size(); ++r) {
-        Message& m = trace.messages.emplace_back();
-        m.id = static_cast<std::uint32_t>(trace.messages.size() - 1);
-        m.input = input_id;
-        m.record = std::move(records[r]);
-      }
-      // The records now live in the trace; free the piece's copies at once.
-      std::vector<formats::SipRecord>().swap(records);
+      placements.push_back({p, message_count, input_id});
+      message_count += pieces[p].result.messages.size();
     }
     for (auto& e : job.result.events) {
       Event ev;
@@ -216,6 +213,18 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
       trace.errors.push_back({origin, "no trace files found in this directory (" + std::to_string(counts.second) +
                                           " file(s) skipped)"});
     }
+  }
+  trace.messages.resize(message_count);
+  for (const Placement& placement : placements) {
+    auto& records = pieces[placement.piece].result.messages;
+    base::for_each_index(records.size(), threads, [&](std::size_t r) {
+      Message& m = trace.messages[placement.first + r];
+      m.id = static_cast<std::uint32_t>(placement.first + r);
+      m.input = placement.input;
+      m.record = std::move(records[r]);
+    }, 4096);
+    // The records now live in the trace; free the piece's copies at once.
+    std::vector<formats::SipRecord>().swap(records);
   }
   // Headers are indexed here rather than in the readers' workers so that an
   // input read in one piece (a capture) is still indexed on every core.
