@@ -144,6 +144,7 @@ std::optional<std::pair<std::string, std::int64_t>> parse_offset(const std::stri
 // The loaded trace of the command being run. When the process exits right
 // after the command (main says so), it is left to the operating system:
 // freeing a gigabyte trace piece by piece takes longer than writing its output.
+model::Trace* g_left_to_exit = nullptr;  // kept reachable from a global, so leak checkers do not report it
 struct LoadedTrace {
   std::unique_ptr<model::Trace> trace;
   bool leave_to_exit = false;
@@ -152,7 +153,6 @@ struct LoadedTrace {
   }
 };
 LoadedTrace* g_loaded = nullptr;
-model::Trace* g_left_to_exit = nullptr;  // kept reachable from a global, so leak checkers do not report it
 
 model::Trace& load(const Options& options, std::vector<std::string> required_text = {}) {
   model::LoadOptions load_options;
