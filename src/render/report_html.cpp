@@ -50,7 +50,8 @@ Json message_json(const model::Trace& trace, const model::Message& m, bool show_
   j["route"] = route;
   j["start"] = std::string(m.record.parts.start_line);
   Json headers = Json::array();
-  for (const auto& h : m.sip.headers()) {
+  for (std::size_t i = 0; i < m.sip.header_count(); ++i) {
+    sip::Header h = m.sip.header_at(i);
     headers.push_back(Json::array({std::string(h.name), mask(h.value, show_secrets)}));
   }
   j["headers"] = std::move(headers);

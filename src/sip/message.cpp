@@ -219,6 +219,7 @@ Message Message::parse(const MessageParts& parts) {
   const std::string_view block = parts.header_block;
   // One allocation of the right size: every header is one line, folding aside.
   m.headers_.reserve(static_cast<std::size_t>(std::count(block.begin(), block.end(), '\n')) + 1);
+  auto offset_of = [&](std::string_view part) { return static_cast<std::size_t>(part.data() - block.data()); };
   LineCursor lines(block);
   std::string_view line;
   std::size_t line_begin = 0;
@@ -228,11 +229,14 @@ Message Message::parse(const MessageParts& parts) {
     if (line.empty()) continue;
     if (is_space(line.front())) {
       if (!m.headers_.empty()) {
-        // Extend the previous value over the folded line, still a view.
-        Header& last = m.headers_.back();
-        const char* end = line.data() + line.size();
-        last.value = std::string_view(last.value.data(), static_cast<std::size_t>(end - last.value.data()));
-        last.value = trim(last.value);
+        // Extend the previous value over the folded line.
+        HeaderSlot& last = m.headers_.back();
+        std::string_view value = block.substr(last.value_offset, offset_of(line) + line.size() - last.value_offset);
+        value = trim(value);
+        if (!value.empty()) {
+          last.value_offset = static_cast<std::uint32_t>(offset_of(value));
+          last.value_length = static_cast<std::uint32_t>(value.size());
+        }
       }
       continue;
     }
@@ -248,12 +252,21 @@ Message Message::parse(const MessageParts& parts) {
                            this_begin});
       break;
     }
-    Header h;
-    h.name = trim(line.substr(0, colon));
-    h.value = trim(line.substr(colon + 1));
+    std::string_view name = trim(line.substr(0, colon));
+    std::string_view value = trim(line.substr(colon + 1));
     // An empty value still points into the line so that folding can extend it.
-    if (h.value.empty()) h.value = line.substr(line.size());
-    h.id = header_id(h.name);
+    if (value.empty()) value = line.substr(line.size());
+    if (name.size() > 0xffff || offset_of(value) + value.size() > 0xffffffffu) {
+      m.issues_.push_back({"sip.header_too_long",
+                           "header \"" + std::string(name.substr(0, 60)) + "\" is too long to index", this_begin});
+      continue;
+    }
+    HeaderSlot h;
+    h.name_offset = static_cast<std::uint32_t>(offset_of(name));
+    h.name_length = static_cast<std::uint16_t>(name.size());
+    h.value_offset = static_cast<std::uint32_t>(offset_of(value));
+    h.value_length = static_cast<std::uint32_t>(value.size());
+    h.id = header_id(name);
     auto& slot = m.first_[static_cast<std::size_t>(h.id)];
     if (slot == kNone) slot = m.headers_.size() < kFarther ? static_cast<std::uint8_t>(m.headers_.size()) : kFarther;
     m.headers_.push_back(h);
@@ -269,9 +282,9 @@ Message Message::parse(const MessageParts& parts) {
 std::string_view Message::header(HeaderId id) const {
   auto index = first_[static_cast<std::size_t>(id)];
   if (index == kNone) return {};
-  if (index != kFarther) return headers_[index].value;
+  if (index != kFarther) return value_of(headers_[index]);
   for (std::size_t i = kFarther; i < headers_.size(); ++i) {
-    if (headers_[i].id == id) return headers_[i].value;
+    if (headers_[i].id == id) return value_of(headers_[i]);
   }
   return {};
 }
@@ -280,7 +293,7 @@ std::string_view Message::header(std::string_view name) const {
   HeaderId id = header_id(name);
   if (id != HeaderId::other) return header(id);
   for (const auto& h : headers_) {
-    if (iequals(h.name, name)) return h.value;
+    if (iequals(expand(h).name, name)) return value_of(h);
   }
   return {};
 }
