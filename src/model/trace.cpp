@@ -29,7 +29,10 @@ struct Piece {
   std::size_t job = 0;
   std::size_t begin = 0, end = 0;
   formats::ReadResult result;
-  std::uint32_t lines = 0;           // line breaks in the piece, to number the next piece's lines
+  std::uint32_t lines = 0;
+  // Messages and records the reader found before a search dropped those it
+  // does not need; pieces a search skipped unread count as holding some.
+  std::size_t found = 0;           // line breaks in the piece, to number the next piece's lines
 };
 
 
@@ -101,8 +104,15 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
         piece.lines = static_cast<std::uint32_t>(std::count(bytes.begin(), bytes.end(), '\n'));
       }
       if (job.format == formats::Format::unknown) return;
-      if (!options.required_text.empty() && !contains_any(bytes, options.required_text)) return;
+      // A capture is always read: its connection attempts and media flows
+      // are checked against the calls, whatever their Call-IDs.
+      if (!options.required_text.empty() && job.format != formats::Format::pcap &&
+          !contains_any(bytes, options.required_text)) {
+        piece.found = 1;
+        return;
+      }
       piece.result = formats::read_any(bytes, job.format);
+      piece.found = piece.result.messages.size() + piece.result.events.size();
       if (!options.required_text.empty()) keep_only_containing(piece.result, options.required_text);
   });
 
@@ -111,6 +121,7 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
   // from there below.
   std::vector<std::vector<std::size_t>> pieces_of(jobs.size());
   std::vector<std::size_t> messages_of(jobs.size(), 0);
+  std::vector<std::size_t> found_in(jobs.size(), 0);
   std::uint32_t lines_before = 0;
   for (std::size_t i = 0; i < pieces.size(); ++i) {
     Piece& piece = pieces[i];
@@ -120,6 +131,7 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
     lines_before += piece.lines;
     pieces_of[piece.job].push_back(i);
     messages_of[piece.job] += piece.result.messages.size();
+    found_in[piece.job] += piece.found;
     auto& into = job.result;
     auto& from = piece.result;
     if (piece.begin == 0) {
@@ -179,7 +191,7 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
     for (auto& f : job.result.findings) {
       trace.findings.push_back({std::move(f.code), f.severity, input_id, f.location, std::move(f.detail), kNoId});
     }
-    if (messages_of[j] == 0 && job.result.events.empty() && options.required_text.empty()) {
+    if (found_in[j] == 0) {
       bool fatal = std::any_of(job.result.findings.begin(), job.result.findings.end(),
                                [](const formats::Finding& f) { return f.severity == Severity::error; });
       const auto& flows = trace.inputs.back().flows;
