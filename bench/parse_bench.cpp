@@ -34,7 +34,8 @@ void BM_ServerLogSplit(benchmark::State& state) {
   run_reader(state, server_log(static_cast<int>(state.range(0))), formats::read_server_log);
 }
 void BM_PcapSplit(benchmark::State& state) {
-  run_reader(state, capture(static_cast<int>(state.range(0))), formats::read_pcap);
+  run_reader(state, capture(static_cast<int>(state.range(0))),
+             [](std::string_view data) { return formats::read_pcap(data); });
 }
 
 void BM_HeaderIndex(benchmark::State& state) {

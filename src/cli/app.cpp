@@ -3,17 +3,24 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <algorithm>
-#include <memory>
 #include <cerrno>
+#include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "io/input.hpp"
@@ -22,6 +29,7 @@
 #include "render/decoded.hpp"
 #include "render/ladder.hpp"
 #include "render/original.hpp"
+#include "render/progress.hpp"
 #include "render/renderers.hpp"
 
 namespace sipsleuth::cli {
@@ -154,6 +162,53 @@ struct LoadedTrace {
 };
 LoadedTrace* g_loaded = nullptr;
 
+bool g_progress_allowed = false;  // stderr is a terminal of a process that exits after the command
+
+// While inputs of 100 MB or more load, redraws one line on stderr four times
+// a second (see render::progress_line), and clears it when loading is done.
+class ProgressDisplay {
+ public:
+  static constexpr std::uint64_t kMinimumBytes = 100'000'000;
+
+  explicit ProgressDisplay(const model::LoadProgress& progress)
+      : progress_(progress), started_(std::chrono::steady_clock::now()), thread_([this] { draw_until_stopped(); }) {}
+  ~ProgressDisplay() {
+    {
+      std::lock_guard lock(mutex_);
+      stopped_ = true;
+    }
+    wake_.notify_one();
+    thread_.join();
+    if (drawn_) std::fputs("\r\x1b[K", stderr);
+  }
+
+ private:
+  void draw_until_stopped() {
+    std::unique_lock lock(mutex_);
+    while (!wake_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stopped_; })) {
+      if (progress_.total_bytes < kMinimumBytes) continue;
+      render::ProgressSnapshot snapshot;
+      snapshot.building = progress_.stage != model::LoadProgress::Stage::reading;
+      snapshot.total_bytes = progress_.total_bytes;
+      snapshot.read_bytes = progress_.read_bytes;
+      snapshot.messages = progress_.messages;
+      snapshot.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+      std::string line = render::progress_line(snapshot, std::max<std::size_t>(20, render::terminal_width()) - 1);
+      std::fprintf(stderr, "\r%s\x1b[K", line.c_str());
+      std::fflush(stderr);
+      drawn_ = true;
+    }
+  }
+
+  const model::LoadProgress& progress_;
+  std::chrono::steady_clock::time_point started_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopped_ = false;
+  bool drawn_ = false;
+  std::thread thread_;  // last: starts once everything it uses is ready
+};
+
 model::Trace& load(const Options& options, std::vector<std::string> required_text = {}) {
   model::LoadOptions load_options;
   load_options.required_text = std::move(required_text);
@@ -161,7 +216,14 @@ model::Trace& load(const Options& options, std::vector<std::string> required_tex
   for (const auto& text : options.offsets) {
     if (auto parsed = parse_offset(text)) load_options.clock_offsets[parsed->first] = parsed->second;
   }
+  model::LoadProgress progress;
+  std::optional<ProgressDisplay> display;
+  if (g_progress_allowed && !options.quiet) {
+    load_options.progress = &progress;
+    display.emplace(progress);
+  }
   model::Trace trace = model::load(io::open_inputs(options.inputs), load_options);
+  display.reset();
   for (const auto& offset : load_options.clock_offsets) {
     const std::string& source = offset.first;
     const std::int64_t micros = offset.second;
@@ -450,6 +512,7 @@ int run_decode(const Options& options, std::ostream& out, std::ostream& err) {
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err, Ending ending) {
   LoadedTrace loaded;
   loaded.leave_to_exit = ending == Ending::process_exits;
+  g_progress_allowed = ending == Ending::process_exits && isatty(STDERR_FILENO);
   g_loaded = &loaded;
   CLI::App app{kDescription, "sipsleuth"};
   app.set_version_flag("--version", "sipsleuth 0.1.0");

@@ -368,7 +368,7 @@ class CaptureDecoder {
 
 }  // namespace
 
-ReadResult read_pcap(std::string_view data) {
+ReadResult read_pcap(std::string_view data, ReadProgress* progress) {
   ReadResult result;
   result.format = Format::pcap;
   // libpcap reads from a FILE*; fmemopen serves mapped or decompressed bytes alike.
@@ -389,8 +389,13 @@ ReadResult read_pcap(std::string_view data) {
   std::uint32_t number = 0;
   std::uint64_t cut_by_snaplen = 0;
   Location first_cut;
+  std::uint64_t reported = 0;
   for (;;) {
     long offset = ftell(stream);
+    if (progress && (number & 0xfff) == 0 && offset > 0) {
+      *progress += static_cast<std::uint64_t>(offset) - reported;
+      reported = static_cast<std::uint64_t>(offset);
+    }
     struct pcap_pkthdr* header = nullptr;
     const unsigned char* bytes = nullptr;
     int status = pcap_next_ex(handle, &header, &bytes);
@@ -429,6 +434,7 @@ ReadResult read_pcap(std::string_view data) {
                            " packet(s) were captured shorter than sent (snaplen); SIP in them may be incomplete");
   }
   pcap_close(handle);  // also closes `stream`
+  if (progress) *progress += data.size() - std::min<std::uint64_t>(reported, data.size());
   return result;
 }
 

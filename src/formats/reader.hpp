@@ -2,6 +2,8 @@
 // stops at the first problem: it keeps what it can and records findings.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -13,10 +15,15 @@ namespace sipsleuth::formats {
 ReadResult read_client_log(std::string_view data);
 ReadResult read_server_log(std::string_view data);
 ReadResult read_sip_text(std::string_view data);
-ReadResult read_pcap(std::string_view data);
+// Bytes of the input read so far, for a progress display on another thread.
+using ReadProgress = std::atomic<std::uint64_t>;
+
+ReadResult read_pcap(std::string_view data, ReadProgress* progress = nullptr);
 
 // Sniffs and dispatches; an unknown format yields an empty result.
-ReadResult read_any(std::string_view data, Format format);
+// `progress`, when given, is advanced by the bytes read (captures report as
+// they go; the text formats, which are read in pieces, are counted by piece).
+ReadResult read_any(std::string_view data, Format format, ReadProgress* progress = nullptr);
 
 // Shared by the text readers: cuts one message that is known to span exactly
 // `text` (delimited by the log's own markers) and reports a Content-Length

@@ -79,6 +79,11 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
   std::vector<ReadJob> jobs(opened.inputs.size());
   unsigned threads = options.threads ? options.threads : base::core_count();
   std::vector<Piece> pieces;
+  if (options.progress) {
+    std::uint64_t total = 0;
+    for (const auto& input : opened.inputs) total += input.data->bytes().size();
+    options.progress->total_bytes = total;
+  }
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     jobs[i].input = &opened.inputs[i];
     std::string_view bytes = jobs[i].input->data->bytes();
@@ -103,15 +108,19 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
       if (piece.end < job.input->data->bytes().size()) {  // another piece of this input follows
         piece.lines = static_cast<std::uint32_t>(std::count(bytes.begin(), bytes.end(), '\n'));
       }
-      if (job.format == formats::Format::unknown) return;
+      if (job.format == formats::Format::unknown) {
+        if (options.progress) options.progress->read_bytes += bytes.size();
+        return;
+      }
       // A capture is always read: its connection attempts and media flows
       // are checked against the calls, whatever their Call-IDs.
       if (!options.required_text.empty() && job.format != formats::Format::pcap &&
           !contains_any(bytes, options.required_text)) {
         piece.found = 1;
+        if (options.progress) options.progress->read_bytes += bytes.size();
         return;
       }
-      piece.result = formats::read_any(bytes, job.format);
+      piece.result = formats::read_any(bytes, job.format, options.progress ? &options.progress->read_bytes : nullptr);
       piece.found = piece.result.messages.size() + piece.result.events.size();
       if (!options.required_text.empty()) keep_only_containing(piece.result, options.required_text);
   });
@@ -238,6 +247,10 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
     // The records now live in the trace; free the piece's copies at once.
     std::vector<formats::SipRecord>().swap(records);
   }
+  if (options.progress) {
+    options.progress->messages = trace.messages.size();
+    options.progress->stage = LoadProgress::Stage::building;
+  }
   // Headers are indexed here rather than in the readers' workers so that an
   // input read in one piece (a capture) is still indexed on every core.
   base::for_each_index(trace.messages.size(), threads, [&](std::size_t i) {
@@ -246,6 +259,7 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
   build_calls(trace, threads);
   if (options.align_clocks && !trace.clocks.empty()) align_clocks(trace);
   trace.flows.build(trace.inputs);
+  if (options.progress) options.progress->stage = LoadProgress::Stage::done;
   return trace;
 }
 

@@ -4,6 +4,7 @@
 // (ids), never by pointer, so the vectors may grow while building.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -13,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "formats/reader.hpp"
 #include "formats/record.hpp"
 #include "io/input.hpp"
 #include "sip/message.hpp"
@@ -183,6 +185,15 @@ class Trace {
   std::map<std::string, std::uint64_t> findings_by_code() const;
 };
 
+// How far load() has got, for a progress display on another thread.
+struct LoadProgress {
+  enum class Stage : int { reading, building, done };
+  std::atomic<std::uint64_t> total_bytes{0};  // set before reading starts
+  formats::ReadProgress read_bytes{0};
+  std::atomic<Stage> stage{Stage::reading};
+  std::atomic<std::uint64_t> messages{0};  // known once reading is done
+};
+
 struct LoadOptions {
   unsigned threads = 0;  // 0: one per core
   // Text logs at least this big are cut at record starts and read in pieces
@@ -199,6 +210,7 @@ struct LoadOptions {
   // these strings are kept (and inputs without any of them are not parsed):
   // a search for a Call-ID need not build every other call.
   std::vector<std::string> required_text;
+  LoadProgress* progress = nullptr;
 };
 
 // Sniffs and reads every input (in parallel), then builds the calls.

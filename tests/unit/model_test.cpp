@@ -164,6 +164,62 @@ TEST(Model, LogsReadInPiecesGiveTheSameTrace) {
   }
 }
 
+// Headers, checks, calls, hop links and retransmissions are worked out on
+// every core; the trace must be the same as one thread makes, order included.
+TEST(Model, WorkOnSeveralCoresGivesTheSameTraceAsOne) {
+  std::vector<std::string> paths = {"tests/fixtures/hops/client.uccapilog", "tests/fixtures/hops/fe1.log",
+                                    "tests/fixtures/hops/fe2.log", "tests/fixtures/hops/edge.log",
+                                    "samples/trunk-capture.pcap", "tests/fixtures/conversation-hostile.uccapilog"};
+  LoadOptions one;
+  one.threads = 1;
+  Trace serial = load(io::open_inputs(paths), one);
+  LoadOptions many;
+  many.threads = 5;
+  Trace parallel = load(io::open_inputs(paths), many);
+  ASSERT_EQ(parallel.messages.size(), serial.messages.size());
+  for (std::size_t i = 0; i < serial.messages.size(); ++i) {
+    EXPECT_EQ(parallel.messages[i].call, serial.messages[i].call) << i;
+    EXPECT_EQ(parallel.messages[i].retransmission_of, serial.messages[i].retransmission_of) << i;
+    EXPECT_EQ(parallel.messages[i].hop_event, serial.messages[i].hop_event) << i;
+    EXPECT_EQ(parallel.messages[i].sip.call_id(), serial.messages[i].sip.call_id()) << i;
+  }
+  ASSERT_EQ(parallel.findings.size(), serial.findings.size());
+  for (std::size_t i = 0; i < serial.findings.size(); ++i) {
+    EXPECT_EQ(parallel.findings[i].code, serial.findings[i].code) << i;
+    EXPECT_EQ(parallel.findings[i].message, serial.findings[i].message) << i;
+  }
+  ASSERT_EQ(parallel.calls.size(), serial.calls.size());
+  for (std::size_t i = 0; i < serial.calls.size(); ++i) {
+    EXPECT_EQ(parallel.calls[i].call_id, serial.calls[i].call_id);
+    EXPECT_EQ(parallel.calls[i].kind, serial.calls[i].kind);
+    EXPECT_EQ(parallel.calls[i].forks.size(), serial.calls[i].forks.size());
+    EXPECT_EQ(parallel.calls[i].retransmissions, serial.calls[i].retransmissions);
+  }
+  EXPECT_EQ(parallel.hop_events.size(), serial.hop_events.size());
+  EXPECT_GT(serial.hop_events.size(), 0u);
+  ASSERT_EQ(parallel.clocks.size(), serial.clocks.size());
+  for (std::size_t i = 0; i < serial.clocks.size(); ++i) {
+    EXPECT_EQ(parallel.clocks[i].offset_micros, serial.clocks[i].offset_micros);
+  }
+}
+
+// The progress a display reads: every byte of every input, then building, then done.
+TEST(Model, ProgressCountsEveryByteOfEveryInput) {
+  std::vector<std::string> paths = {"samples/trunk-capture.pcap", "samples/seed004-fe-outbound-routing.log",
+                                    "tests/fixtures/hops/client.uccapilog"};
+  std::uint64_t total = 0;
+  for (const auto& path : paths) total += testing::read_file(path).size();
+  LoadProgress progress;
+  LoadOptions options;
+  options.progress = &progress;
+  options.piece_bytes = 700;  // the logs in many pieces
+  Trace trace = load(io::open_inputs(paths), options);
+  EXPECT_EQ(progress.total_bytes.load(), total);
+  EXPECT_EQ(progress.read_bytes.load(), total);
+  EXPECT_EQ(progress.messages.load(), trace.messages.size());
+  EXPECT_EQ(progress.stage.load(), LoadProgress::Stage::done);
+}
+
 TEST(Model, RecordBoundariesAreRecordStarts) {
   std::string log = testing::read_file("tests/fixtures/hops/fe1.log");
   auto cuts = formats::record_boundaries(log, formats::Format::server_log, 10);

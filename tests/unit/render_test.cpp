@@ -3,11 +3,45 @@
 #include <sstream>
 
 #include "render/json_writer.hpp"
+#include "render/progress.hpp"
 #include "render/renderers.hpp"
 #include "support/helpers.hpp"
 
 namespace sipsleuth::render {
 namespace {
+
+TEST(Progress, ReadingShowsBytesRateAndTimeLeft) {
+  ProgressSnapshot s;
+  s.total_bytes = 2'000'000'000;
+  s.read_bytes = 500'000'000;
+  s.elapsed_seconds = 1.0;
+  EXPECT_EQ(progress_line(s, 200),
+            "[########......................]  reading 500 MB of 2.00 GB   25%  500 MB/s  ETA 3s");
+}
+
+TEST(Progress, NarrowTerminalsLoseTheBarThenTheText) {
+  ProgressSnapshot s;
+  s.total_bytes = 300'000'000;
+  s.read_bytes = 0;
+  EXPECT_EQ(progress_line(s, 80), "[..............................]  reading 0 B of 300 MB    0%");
+  EXPECT_EQ(progress_line(s, 30), "reading 0 B of 300 MB    0%");
+  EXPECT_EQ(progress_line(s, 12), "reading 0 B");
+}
+
+TEST(Progress, BuildingCountsMessages) {
+  ProgressSnapshot s;
+  s.building = true;
+  s.messages = 1234567;
+  s.elapsed_seconds = 75;
+  EXPECT_EQ(progress_line(s, 80), "building calls from 1,234,567 messages (1m15s elapsed)");
+}
+
+TEST(Progress, SizesInSiUnits) {
+  EXPECT_EQ(human_bytes(999), "999 B");
+  EXPECT_EQ(human_bytes(4'200'000), "4.20 MB");
+  EXPECT_EQ(human_bytes(42'000'000), "42.0 MB");
+  EXPECT_EQ(human_bytes(1'030'000'000), "1.03 GB");
+}
 
 TEST(Printable, EscapesTerminalControlsAndRepairsUtf8) {
   EXPECT_EQ(printable("a\x1b[31mred"), "a\\x1b[31mred");
