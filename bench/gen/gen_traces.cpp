@@ -1,10 +1,14 @@
 // Writes a large synthetic trace for whole-process benchmarks:
-//   gen_traces client|server|pcap SIZE_MB OUTPUT [SEED]
+//   gen_traces client|server|pcap|pcap-tcp SIZE_MB OUTPUT [SEED]
 // A fixed mix of calls from a fixed seed: registrations challenged once
 // (NTLM), answered calls with SDP and a BYE, calls forked to two devices,
 // cancelled calls, busy and failed calls, and IM. Each call has a unique
 // Call-ID "gen-<seed>-<n>"; the program prints the Call-ID of the call in
-// the middle of the file, for searches.
+// the middle of the file, for searches. Output is streamed: sizes up to tens
+// of gigabytes need no more memory than a few calls. "pcap" carries SIP over
+// UDP; "pcap-tcp" over one TCP connection, in segments of at most 1,400 bytes
+// so that messages must be reassembled.
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -12,6 +16,7 @@
 #include <queue>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "support/pcap_writer.hpp"
@@ -178,22 +183,32 @@ std::string clock_text(double t, bool server) {
 
 int main(int argc, char** argv) {
   if (argc < 4) {
-    std::fprintf(stderr, "usage: gen_traces client|server|pcap SIZE_MB OUTPUT [SEED]\n");
+    std::fprintf(stderr, "usage: gen_traces client|server|pcap|pcap-tcp SIZE_MB OUTPUT [SEED]\n");
     return 2;
   }
   std::string format = argv[1];
   const double target = std::atof(argv[2]) * 1024 * 1024;
   unsigned seed = argc > 4 ? static_cast<unsigned>(std::atoi(argv[4])) : 1;
-  if (format != "client" && format != "server" && format != "pcap") {
-    std::fprintf(stderr, "gen_traces: format must be client, server or pcap\n");
+  const bool capture = format == "pcap" || format == "pcap-tcp";
+  if (format != "client" && format != "server" && !capture) {
+    std::fprintf(stderr, "gen_traces: format must be client, server, pcap or pcap-tcp\n");
     return 2;
   }
   CallWriter writer(seed);
   std::ofstream out(argv[3], std::ios::binary);
-  sipsleuth::testing::PcapWriter pcap;  // for pcap, flushed to `out` in chunks
+  sipsleuth::testing::PcapWriter pcap;  // for captures, flushed to `out` after every call
+  using Endpoint = sipsleuth::testing::PcapWriter::Endpoint;
+  const Endpoint client{"10.1.2.3", 51000}, server{"10.0.0.11", 5060};
+  std::uint32_t client_seq = 1000, server_seq = 5000;  // pcap-tcp: next sequence number each way
   std::size_t written = 0;
   std::string middle_call;
   double start = 8 * 3600;
+  if (format == "pcap-tcp") {
+    using W = sipsleuth::testing::PcapWriter;
+    pcap.tcp(1709625600.0 + start, client, server, client_seq - 1, W::kSyn);
+    pcap.tcp(1709625600.0 + start, server, client, server_seq - 1, W::kSyn | W::kAck);
+    pcap.tcp(1709625600.0 + start, client, server, client_seq, W::kAck);
+  }
   std::string call_id;
   std::string chunk;
   // Calls overlap, so messages wait here until no later call can come before
@@ -232,9 +247,17 @@ int main(int argc, char** argv) {
                m.text.substr(line_end + 2, body_at + 2 - line_end - 2) +
                "Message-Body: " + (body.empty() ? "-\r\n" : body) +
                (body.empty() || body.back() == '\n' ? "" : "\r\n") + "$$end_record\r\n";
-    } else {
-      sipsleuth::testing::PcapWriter::Endpoint client{"10.1.2.3", 5060}, server{"10.0.0.11", 5060};
+    } else if (format == "pcap") {
       pcap.udp(1709625600.0 + t, m.from_client ? client : server, m.from_client ? server : client, m.text);
+    } else {
+      constexpr std::size_t kSegment = 1400;
+      std::uint32_t& seq = m.from_client ? client_seq : server_seq;
+      for (std::size_t at = 0; at < m.text.size(); at += kSegment) {
+        std::string_view piece = std::string_view(m.text).substr(at, kSegment);
+        pcap.tcp(1709625600.0 + t, m.from_client ? client : server, m.from_client ? server : client, seq,
+                 sipsleuth::testing::PcapWriter::kPsh | sipsleuth::testing::PcapWriter::kAck, piece);
+        seq += static_cast<std::uint32_t>(piece.size());
+      }
     }
   };
   bool done = false;
@@ -250,15 +273,11 @@ int main(int argc, char** argv) {
       write(pending.top().first, pending.top().second);
       pending.pop();
     }
-    if (format == "pcap") {
-      written = pcap.bytes().size();
-    } else {
-      written += chunk.size();
-      out << chunk;
-      chunk.clear();
-    }
+    if (capture) chunk = pcap.take();
+    written += chunk.size();
+    out << chunk;
+    chunk.clear();
   }
-  if (format == "pcap") out << pcap.bytes();
   std::printf("%s\n", middle_call.c_str());
   return 0;
 }

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <string>
+#include <utility>
 #include <string_view>
 
 namespace sipsleuth::testing {
@@ -66,6 +67,9 @@ class PcapWriter {
   }
 
   const std::string& bytes() const { return data_; }
+  // Hands over what was written so far and starts empty: for captures too
+  // large to hold (the benchmark generator's).
+  std::string take() { return std::exchange(data_, std::string()); }
   void save(const std::string& path) const {
     std::ofstream out(path, std::ios::binary);
     out.write(data_.data(), static_cast<std::streamsize>(data_.size()));
