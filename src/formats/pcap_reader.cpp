@@ -289,6 +289,7 @@ class CaptureDecoder {
         segment.syn = flags & 0x02;
         segment.rst = flags & 0x04;
         segment.payload = std::string_view(reinterpret_cast<const char*>(p + header), length - header);
+        segment.payload_in_input = find_in_input(packet_, segment.payload);
         segment.time = packet_.time;
         segment.location = packet_.location;
         flows_.tcp(NetEndpoint::from_bytes(family, src, be16(p)), NetEndpoint::from_bytes(family, dst, be16(p + 2)),

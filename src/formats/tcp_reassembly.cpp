@@ -115,6 +115,13 @@ void TcpReassembler::append(const StreamKey& key, Stream& s, std::string_view by
   s.next_seq += static_cast<std::uint32_t>(bytes.size());
   if (s.kind == Kind::other) return;
   if (s.packets.empty() || s.packets.back() != segment.location.packet) s.packets.push_back(segment.location.packet);
+  s.appended_at = s.buffer.size();
+  s.appended_input = {};
+  const char* payload = segment.payload.data();
+  if (!segment.payload_in_input.empty() && bytes.data() >= payload &&
+      bytes.data() + bytes.size() <= payload + segment.payload.size()) {
+    s.appended_input = segment.payload_in_input.substr(static_cast<std::size_t>(bytes.data() - payload), bytes.size());
+  }
   s.buffer.append(bytes);
   if (s.kind == Kind::undecided) {
     std::string_view view = std::string_view(s.buffer).substr(s.consumed);
@@ -176,7 +183,7 @@ void TcpReassembler::extract(const StreamKey& key, Stream& s, const TcpSegment& 
       } else if (at_end) {
         std::vector<sip::ParseIssue> issues{{"pcap.tcp_message_incomplete",
                                              "the TCP stream ended inside the SIP headers", 0}};
-        emit(key, s, result_.own(std::string(view)), segment, std::move(issues));
+        emit(key, s, keep(s, s.consumed, view.size()), segment, std::move(issues));
         s.consumed = s.buffer.size();
       }
       break;
@@ -198,14 +205,14 @@ void TcpReassembler::extract(const StreamKey& key, Stream& s, const TcpSegment& 
                           "Content-Length " + std::to_string(length) + " is longer than the body (" +
                               std::to_string(view.size() - body_begin) + " bytes) when the TCP stream ended",
                           body_begin});
-        emit(key, s, result_.own(std::string(view)), segment, std::move(issues));
+        emit(key, s, keep(s, s.consumed, view.size()), segment, std::move(issues));
         s.consumed = s.buffer.size();
       }
       break;
     }
     std::size_t total = body_begin + static_cast<std::size_t>(length);
     // What follows should be the next message; if not, the stream lost sync.
-    emit(key, s, result_.own(std::string(view.substr(0, total))), segment, std::move(issues));
+    emit(key, s, keep(s, s.consumed, total), segment, std::move(issues));
     s.consumed += total;
     std::string_view next = std::string_view(s.buffer).substr(s.consumed);
     std::size_t next_skip = skip_crlf(next);
@@ -267,9 +274,24 @@ void TcpReassembler::extract_websocket(const StreamKey& key, Stream& s, const Tc
   compact(s);
 }
 
+std::string_view TcpReassembler::keep(const Stream& s, std::size_t begin, std::size_t size) {
+  std::string_view text = std::string_view(s.buffer).substr(begin, size);
+  if (!s.appended_input.empty() && begin >= s.appended_at &&
+      begin - s.appended_at + size <= s.appended_input.size()) {
+    std::string_view in_input = s.appended_input.substr(begin - s.appended_at, size);
+    if (in_input == text) return in_input;
+  }
+  return result_.own(std::string(text));
+}
+
 void TcpReassembler::compact(Stream& s) {
   if (s.consumed > 0 && s.consumed * 2 >= s.buffer.size()) {
     s.buffer.erase(0, s.consumed);
+    if (s.appended_at >= s.consumed) {
+      s.appended_at -= s.consumed;
+    } else {
+      s.appended_input = {};
+    }
     s.consumed = 0;
   }
 }

@@ -32,6 +32,7 @@ struct TcpSegment {
   std::uint32_t seq = 0;
   bool syn = false, fin = false, rst = false;
   std::string_view payload;
+  std::string_view payload_in_input;  // the same bytes in the input itself, when the reader found them there
   Timestamp time;
   Location location;
 };
@@ -62,7 +63,16 @@ class TcpReassembler {
     TcpSegment last;
     bool websocket_upgrade_seen = false;
     std::vector<std::uint32_t> packets;  // segments since the last message boundary
+    // The bytes of the last append, also found in the input, and where they
+    // start in `buffer`: a message inside them is taken from the input rather
+    // than copied (most messages fit in one segment).
+    std::string_view appended_input;
+    std::size_t appended_at = 0;
   };
+
+  // The message at buffer[begin, begin + size): a view into the input when
+  // it lies there whole, else a copy kept by the ReadResult.
+  std::string_view keep(const Stream& s, std::size_t begin, std::size_t size);
 
   // Hands one message to the sink with the packets that carried it; the
   // segment it ended in may also carry the start of the next one.
