@@ -16,27 +16,6 @@
 namespace sipsleuth::model {
 namespace {
 
-bool valid_utf8(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t n;
-    if (c >= 0xc2 && c <= 0xdf) n = 1;
-    else if ((c & 0xf0) == 0xe0) n = 2;
-    else if (c >= 0xf0 && c <= 0xf4) n = 3;
-    else return false;
-    if (i + n >= s.size()) return false;
-    for (std::size_t k = 1; k <= n; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return false;
-    }
-    i += n + 1;
-  }
-  return true;
-}
-
 void widen_span(Call& call, const Timestamp& t) {
   if (!t.valid) return;
   if (!call.start.valid || t < call.start) call.start = t;
@@ -114,7 +93,7 @@ void check_message(Message& m, std::vector<Finding>& findings) {
       m.record.parts.header_block.find('\0') != std::string_view::npos) {
     add("sip.nul_byte", Severity::warning, "the message contains NUL bytes (shown as \\x00)");
   }
-  if (!valid_utf8(m.record.parts.start_line) || !valid_utf8(m.record.parts.header_block)) {
+  if (!sip::valid_utf8(m.record.parts.start_line) || !sip::valid_utf8(m.record.parts.header_block)) {
     add("sip.invalid_utf8", Severity::warning, "the message headers are not valid UTF-8 (shown with replacement characters)");
   }
   if (m.sip.header(sip::HeaderId::call_id).empty()) {
@@ -198,11 +177,11 @@ void analyse_call(Trace& trace, Call& call) {
   call.to_display = to.display_name;
   std::string_view caller_tag = tag_of(origin->sip.header(sip::HeaderId::from));
 
-  std::set<std::uint32_t> inputs;
+  std::vector<std::uint32_t> inputs;
   std::unordered_map<std::size_t, std::vector<std::uint32_t>> seen;  // content hash -> message ids
   for (std::uint32_t id : call.messages) {
     Message& m = trace.messages[id];
-    inputs.insert(m.input);
+    if (inputs.empty() || inputs.back() != m.input) inputs.push_back(m.input);
     widen_span(call, m.record.time);
     if (call.conversation_id.empty()) call.conversation_id = m.sip.header(sip::HeaderId::ms_conversation_id);
 
@@ -256,7 +235,9 @@ void analyse_call(Trace& trace, Call& call) {
       if (!tag.empty()) add_endpoint(call, Role::callee, tag, epid_of(to_value), ua, contact_uri(m.sip));
     }
   }
-  call.inputs.assign(inputs.begin(), inputs.end());
+  std::sort(inputs.begin(), inputs.end());
+  inputs.erase(std::unique(inputs.begin(), inputs.end()), inputs.end());
+  call.inputs = std::move(inputs);
 
   // Outcome: the final response to the last out-of-dialog transaction of the
   // initial method (authentication retries send the request again with a new CSeq).

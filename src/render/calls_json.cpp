@@ -1,4 +1,5 @@
-#include <set>
+#include <algorithm>
+#include <vector>
 
 #include "analysis/verdict.hpp"
 #include "base/parallel.hpp"
@@ -88,8 +89,10 @@ void write_call_fields(JsonWriter& w, const model::Trace& trace, const model::Ca
   w.key("conversation_id"); w.optional_string(call.conversation_id);
   w.key("transactions"); count(call.transactions.size());
   w.key("log_events"); count(call.events.size());
-  std::set<std::uint32_t> inputs(call.inputs.begin(), call.inputs.end());
-  for (std::uint32_t e : call.events) inputs.insert(trace.events[e].input);
+  std::vector<std::uint32_t> inputs = call.inputs;
+  for (std::uint32_t e : call.events) inputs.push_back(trace.events[e].input);
+  std::sort(inputs.begin(), inputs.end());
+  inputs.erase(std::unique(inputs.begin(), inputs.end()), inputs.end());
   w.key("sources");
   w.begin_array();
   for (std::uint32_t i : inputs) w.string(trace.inputs[i].name);

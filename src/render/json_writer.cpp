@@ -2,42 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
+#include <cstring>
+
+#include "sip/text.hpp"
+
 namespace sipsleuth::render {
-namespace {
-
-// RFC 3629 UTF-8, the same rule nlohmann's decoder applies.
-bool valid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length = 0;
-    unsigned char low = 0x80, high = 0xbf;
-    if (c >= 0xc2 && c <= 0xdf) length = 2;
-    else if (c == 0xe0) length = 3, low = 0xa0;
-    else if (c >= 0xe1 && c <= 0xec) length = 3;
-    else if (c == 0xed) length = 3, high = 0x9f;
-    else if (c >= 0xee && c <= 0xef) length = 3;
-    else if (c == 0xf0) length = 4, low = 0x90;
-    else if (c >= 0xf1 && c <= 0xf3) length = 4;
-    else if (c == 0xf4) length = 4, high = 0x8f;
-    else return false;
-    if (i + length > s.size()) return false;
-    auto second = static_cast<unsigned char>(s[i + 1]);
-    if (second < low || second > high) return false;
-    for (std::size_t k = 2; k < length; ++k) {
-      auto next = static_cast<unsigned char>(s[i + k]);
-      if (next < 0x80 || next > 0xbf) return false;
-    }
-    i += length;
-  }
-  return true;
-}
-
-}  // namespace
 
 void JsonWriter::separate() {
   if (after_key_) {
@@ -74,7 +44,7 @@ void JsonWriter::string(std::string_view text) {
 }
 
 void JsonWriter::quoted(std::string_view text) {
-  if (!valid_utf8(text)) {
+  if (!sip::valid_utf8(text)) {
     // Rare: let nlohmann replace the bad bytes, exactly as every other output does.
     out_ += nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return;
@@ -83,6 +53,18 @@ void JsonWriter::quoted(std::string_view text) {
   // Runs that need no escaping (nearly all of every SIP value) go in whole.
   std::size_t run = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
+    // Eight bytes at a time while none is a control character, '"' or '\\'
+    // (bytes of 0x80 and above need nothing: the text is valid UTF-8).
+    while (i + 8 <= text.size()) {
+      std::uint64_t word;
+      std::memcpy(&word, text.data() + i, 8);
+      constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+      auto has_zero = [&](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+      std::uint64_t control = (word - kOnes * 0x20) & ~word & kHigh;  // some byte < 0x20
+      if (control | has_zero(word ^ (kOnes * '"')) | has_zero(word ^ (kOnes * '\\'))) break;
+      i += 8;
+    }
+    if (i >= text.size()) break;
     auto c = static_cast<unsigned char>(text[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out_.append(text.data() + run, i - run);

@@ -1,6 +1,8 @@
 #include "sip/text.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 namespace sipsleuth::sip {
 
@@ -162,6 +164,49 @@ std::string unfold(std::string_view value) {
     ++i;
   }
   return out;
+}
+
+}  // namespace sipsleuth::sip
+
+namespace sipsleuth::sip {
+
+bool valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    if (i + 8 <= s.size()) {
+      std::uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      if ((word & 0x8080808080808080ull) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t length = 0;
+    unsigned char low = 0x80, high = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) length = 2;
+    else if (c == 0xe0) length = 3, low = 0xa0;
+    else if (c >= 0xe1 && c <= 0xec) length = 3;
+    else if (c == 0xed) length = 3, high = 0x9f;
+    else if (c >= 0xee && c <= 0xef) length = 3;
+    else if (c == 0xf0) length = 4, low = 0x90;
+    else if (c >= 0xf1 && c <= 0xf3) length = 4;
+    else if (c == 0xf4) length = 4, high = 0x8f;
+    else return false;
+    if (i + length > s.size()) return false;
+    auto second = static_cast<unsigned char>(s[i + 1]);
+    if (second < low || second > high) return false;
+    for (std::size_t k = 2; k < length; ++k) {
+      auto next = static_cast<unsigned char>(s[i + k]);
+      if (next < 0x80 || next > 0xbf) return false;
+    }
+    i += length;
+  }
+  return true;
 }
 
 }  // namespace sipsleuth::sip

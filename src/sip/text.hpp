@@ -18,6 +18,9 @@ bool iequals(std::string_view a, std::string_view b);
 bool istarts_with(std::string_view s, std::string_view prefix);
 std::size_t ifind(std::string_view haystack, std::string_view needle, std::size_t from = 0);
 std::string to_lower_copy(std::string_view s);
+// RFC 3629 UTF-8 (no overlong forms, no surrogates), as JSON output needs it.
+// ASCII, nearly all of any SIP trace, is checked eight bytes at a time.
+bool valid_utf8(std::string_view s);
 
 std::optional<std::uint64_t> parse_uint(std::string_view s);  // whole string must be digits
 // "0x40003a0" (at most 16 hex digits) or decimal; surrounding space ignored.

@@ -92,6 +92,24 @@ namespace {
 
 // The streaming writer must write what nlohmann writes, byte for byte, so the
 // JSON outputs do not depend on which of the two produced a value.
+// Strings are scanned eight bytes at a time: every special byte at every
+// position of strings up to three words long, beside multi-byte characters.
+TEST(JsonWriter, EscapesAtEveryPositionOfLongStrings) {
+  const std::string specials[] = {"\"", "\\", "\n", "\x1f", std::string(1, '\0'), "\x7f", "\xc3\xa9", "\xff", "/"};
+  for (std::size_t length = 1; length <= 24; ++length) {
+    for (std::size_t at = 0; at < length; ++at) {
+      for (const auto& special : specials) {
+        std::string s = std::string(at, 'a') + special + std::string(length - at - 1, 'b');
+        std::string ours;
+        JsonWriter w(ours);
+        w.string(s);
+        EXPECT_EQ(ours, nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+            << length << " " << at;
+      }
+    }
+  }
+}
+
 TEST(JsonWriter, WritesWhatNlohmannWrites) {
   const std::vector<std::string> strings = {
       "", "plain", "quote \" backslash \\ slash /", "\b\f\n\r\t", std::string("nul \0 here", 10), "\x01\x1f\x7f",
