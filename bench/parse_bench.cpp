@@ -3,11 +3,15 @@
 #include <benchmark/benchmark.h>
 
 #include <string>
+#include <string_view>
+#include <tuple>
 
 #include "formats/reader.hpp"
 #include "io/input.hpp"
 #include "model/trace.hpp"
 #include "sip/message.hpp"
+#include "sip/sdp.hpp"
+#include "sip/uri.hpp"
 #include "generated_traces.hpp"
 
 namespace {
@@ -66,10 +70,80 @@ void BM_GroupIntoCalls(benchmark::State& state) {
   state.SetItemsProcessed(state.range(0) * state.iterations());
 }
 
+// A From value as Lync writes it, parsed the way the model reads it:
+// name-addr, then the URI inside, then the tag and epid parameters.
+void BM_NameAddrAndUri(benchmark::State& state) {
+  const std::string value =
+      "\"Alice Smith\" <sip:alice.smith@contoso.com;transport=tls;ms-opaque=a1b2c3;ms-received-cid=1D00>"
+      ";tag=8f1b0b6f2a;epid=5f3a1c9d77";
+  auto parse = [&] {
+    auto name_addr = sip::parse_name_addr(value);
+    auto uri = sip::parse_uri(name_addr.uri);
+    return std::make_tuple(name_addr.display_name, uri.user, uri.host, sip::name_addr_param(value, "tag"),
+                           sip::name_addr_param(value, "epid"));
+  };
+  if (parse() != std::make_tuple(std::string_view("Alice Smith"), std::string_view("alice.smith"),
+                                 std::string_view("contoso.com"), std::string_view("8f1b0b6f2a"),
+                                 std::string_view("5f3a1c9d77"))) {
+    state.SkipWithError("name-addr or URI parsed wrong");
+    return;
+  }
+  for (auto _ : state) benchmark::DoNotOptimize(parse());
+  state.SetBytesProcessed(static_cast<std::int64_t>(value.size()) * state.iterations());
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_Via(benchmark::State& state) {
+  const std::string value =
+      "SIP/2.0/TLS 10.0.0.11:5061;branch=z9hG4bK5F2A0C91.8D3E2B7A1;branched=FALSE;ms-internal-info=\"cj0AAA\","
+      "SIP/2.0/TLS 192.168.1.20:50743;received=203.0.113.9;ms-received-port=50743;ms-received-cid=1D00";
+  if (sip::parse_via(value).branch() != std::string_view("z9hG4bK5F2A0C91.8D3E2B7A1")) {
+    state.SkipWithError("Via parsed wrong");
+    return;
+  }
+  for (auto _ : state) benchmark::DoNotOptimize(sip::parse_via(value).branch());
+  state.SetBytesProcessed(static_cast<std::int64_t>(value.size()) * state.iterations());
+  state.SetItemsProcessed(state.iterations());
+}
+
+// An audio and video offer with ICE candidates (host, srflx, relay) and crypto.
+void BM_Sdp(benchmark::State& state) {
+  std::string sdp =
+      "v=0\r\no=- 0 0 IN IP4 192.168.1.20\r\ns=session\r\nc=IN IP4 192.168.1.20\r\nb=CT:99980\r\nt=0 0\r\n";
+  for (const char* media : {"audio 50010 RTP/SAVP 117 104 114 9 112 111 0 8 103 116 115 97 13 118 101",
+                            "video 50020 RTP/SAVP 122 121 123"}) {
+    sdp += std::string("m=") + media + "\r\n";
+    sdp += "a=ice-ufrag:Xg9A\r\na=ice-pwd:pV0nQ1b4pTq0AW4e1cN2Yy3M\r\n";
+    for (int c = 1; c <= 2; ++c) {
+      sdp += "a=candidate:1 " + std::to_string(c) + " UDP 2130706431 192.168.1.20 " + std::to_string(50010 + c) +
+             " typ host \r\n";
+      sdp += "a=candidate:2 " + std::to_string(c) + " UDP 1694498815 203.0.113.9 " + std::to_string(50010 + c) +
+             " typ srflx raddr 192.168.1.20 rport " + std::to_string(50010 + c) + " \r\n";
+      sdp += "a=candidate:3 " + std::to_string(c) + " UDP 16648703 198.51.100.4 " + std::to_string(51010 + c) +
+             " typ relay raddr 203.0.113.9 rport " + std::to_string(50010 + c) + " \r\n";
+      sdp += "a=candidate:4 " + std::to_string(c) + " TCP-ACT 1684796927 198.51.100.4 " +
+             std::to_string(52010 + c) + " typ relay raddr 203.0.113.9 rport " + std::to_string(50010 + c) + " \r\n";
+    }
+    sdp += "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:bm90IGEgcmVhbCBrZXkgYXQgYWxsIQ|2^31|1:1\r\n";
+    sdp += "a=rtcp:50011\r\na=label:main-audio\r\na=rtpmap:117 G722/8000/2\r\na=rtpmap:104 SILK/16000\r\n";
+  }
+  sip::Sdp parsed = sip::parse_sdp(sdp);
+  if (parsed.media.size() != 2 || parsed.media[0].candidates.size() != 8 || !parsed.media[1].has_crypto) {
+    state.SkipWithError("SDP parsed wrong");
+    return;
+  }
+  for (auto _ : state) benchmark::DoNotOptimize(sip::parse_sdp(sdp));
+  state.SetBytesProcessed(static_cast<std::int64_t>(sdp.size()) * state.iterations());
+  state.SetItemsProcessed(state.iterations());
+}
+
 BENCHMARK(BM_ClientLogSplit)->Arg(10000);
 BENCHMARK(BM_ServerLogSplit)->Arg(10000);
 BENCHMARK(BM_PcapSplit)->Arg(10000);
 BENCHMARK(BM_HeaderIndex);
+BENCHMARK(BM_NameAddrAndUri);
+BENCHMARK(BM_Via);
+BENCHMARK(BM_Sdp);
 BENCHMARK(BM_GroupIntoCalls)->Arg(10000);
 
 }  // namespace
