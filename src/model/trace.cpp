@@ -235,6 +235,20 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
                                           " file(s) skipped)"});
     }
   }
+  // Messages are numbered in 32 bits. Beyond that the rest is not read, and
+  // the user is told, rather than numbers wrapping around.
+  const std::size_t kMaxMessages = std::min<std::size_t>(options.max_messages, kNoId - 1);
+  if (message_count > kMaxMessages) {
+    trace.errors.push_back({"(all inputs)", "more than " + std::to_string(kMaxMessages) +
+                                                " SIP messages, the most one run holds; messages after that are not "
+                                                "read: split the inputs or search them first"});
+    while (!placements.empty() && placements.back().first >= kMaxMessages) placements.pop_back();
+    if (!placements.empty()) {
+      auto& last = pieces[placements.back().piece].result.messages;
+      last.resize(std::min(last.size(), kMaxMessages - placements.back().first));
+    }
+    message_count = kMaxMessages;
+  }
   trace.messages.resize(message_count);
   for (const Placement& placement : placements) {
     auto& records = pieces[placement.piece].result.messages;

@@ -211,6 +211,8 @@ struct LoadOptions {
   // a search for a Call-ID need not build every other call.
   std::vector<std::string> required_text;
   LoadProgress* progress = nullptr;
+  // The most messages one trace holds (message ids are 32-bit); tests lower it.
+  std::size_t max_messages = kNoId - 1;
 };
 
 // Sniffs and reads every input (in parallel), then builds the calls.

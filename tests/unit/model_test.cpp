@@ -203,6 +203,19 @@ TEST(Model, WorkOnSeveralCoresGivesTheSameTraceAsOne) {
   }
 }
 
+// Past the most messages a trace can number, the rest is not read and the
+// user is told so; nothing wraps around.
+TEST(Model, TooManyMessagesIsAnErrorNotAWraparound) {
+  LoadOptions options;
+  options.max_messages = 5;
+  options.piece_bytes = 700;
+  Trace trace = load(io::open_inputs({"samples/seed004-fe-outbound-routing.log", "samples/trunk-capture.pcap"}), options);
+  EXPECT_EQ(trace.messages.size(), 5u);
+  ASSERT_EQ(trace.errors.size(), 1u);
+  EXPECT_NE(trace.errors[0].message.find("more than 5 SIP messages"), std::string::npos);
+  for (std::uint32_t i = 0; i < trace.messages.size(); ++i) EXPECT_EQ(trace.messages[i].id, i);
+}
+
 // The progress a display reads: every byte of every input, then building, then done.
 TEST(Model, ProgressCountsEveryByteOfEveryInput) {
   std::vector<std::string> paths = {"samples/trunk-capture.pcap", "samples/seed004-fe-outbound-routing.log",
