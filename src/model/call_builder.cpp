@@ -178,7 +178,15 @@ void analyse_call(Trace& trace, Call& call) {
   std::string_view caller_tag = tag_of(origin->sip.header(sip::HeaderId::from));
 
   std::vector<std::uint32_t> inputs;
-  std::unordered_map<std::size_t, std::vector<std::uint32_t>> seen;  // content hash -> message ids
+  // First observations by content hash, open addressing in one allocation
+  // per call: most calls have a handful of messages.
+  std::size_t capacity = 8;
+  int capacity_bits = 3;
+  while (capacity < call.messages.size() * 2) {
+    capacity <<= 1;
+    ++capacity_bits;
+  }
+  std::vector<std::pair<std::size_t, std::uint32_t>> seen(capacity, {0, kNoId});
   for (std::uint32_t id : call.messages) {
     Message& m = trace.messages[id];
     if (inputs.empty() || inputs.back() != m.input) inputs.push_back(m.input);
@@ -187,16 +195,17 @@ void analyse_call(Trace& trace, Call& call) {
 
     // Retransmissions: the same bytes observed again at the same point.
     std::size_t key = content_hash(m) ^ (std::size_t{m.input} << 1) ^ static_cast<std::size_t>(m.record.direction);
-    auto& bucket = seen[key];
-    for (std::uint32_t earlier : bucket) {
-      const Message& e = trace.messages[earlier];
+    std::size_t slot = static_cast<std::size_t>((std::uint64_t{key} * 0x9e3779b97f4a7c15ull) >> (64 - capacity_bits));
+    for (; seen[slot].second != kNoId; slot = (slot + 1) & (capacity - 1)) {
+      if (seen[slot].first != key) continue;
+      const Message& e = trace.messages[seen[slot].second];
       if (e.input == m.input && e.record.direction == m.record.direction && same_content(e.record, m.record)) {
-        m.retransmission_of = earlier;
+        m.retransmission_of = seen[slot].second;
         ++call.retransmissions;
         break;
       }
     }
-    if (m.retransmission_of == kNoId) bucket.push_back(id);
+    if (m.retransmission_of == kNoId) seen[slot] = {key, id};
 
     // Transactions by CSeq number and method.
     auto number = m.sip.cseq_number();

@@ -98,6 +98,20 @@ std::vector<std::vector<std::uint32_t>> linked_observations(const Trace& trace, 
     auto format = trace.inputs[call.inputs.front()].format;
     if (format == formats::Format::client_log || format == formats::Format::sip_text) return linked;
   }
+  // Copies of one message share their CSeq, method and status. When no two
+  // messages of the call do, there is nothing to link and no key is built:
+  // a capture at one point sees nearly every message once.
+  std::vector<std::uint64_t> brief;
+  brief.reserve(call.messages.size());
+  for (std::uint32_t id : call.messages) {
+    const Message& m = trace.messages[id];
+    if (m.retransmission_of != kNoId || !m.sip.cseq_number()) continue;
+    std::uint64_t method = std::hash<std::string_view>{}(m.sip.cseq_method());
+    brief.push_back((std::uint64_t{*m.sip.cseq_number()} << 32) ^ (method << 10) ^ static_cast<std::uint64_t>(m.sip.status()));
+  }
+  std::sort(brief.begin(), brief.end());
+  if (std::adjacent_find(brief.begin(), brief.end()) == brief.end()) return linked;
+
   std::unordered_map<HopKey, std::uint32_t, HopKeyHash> group_of;
   std::vector<std::vector<std::uint32_t>> groups;  // first-seen order, so events are numbered in time order
   for (std::uint32_t id : call.messages) {
