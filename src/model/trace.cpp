@@ -155,7 +155,8 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
   std::size_t total_events = 0;
   for (std::size_t j = 0; j < jobs.size(); ++j) total_events += jobs[j].result.events.size();
   trace.events.reserve(total_events);
-  // Where each piece's messages go in the trace: they are moved there on every core below.
+  // Where each piece's messages go in the trace, in input order: they are
+  // moved there once every input is known to be readable.
   struct Placement {
     std::size_t piece = 0;
     std::size_t first = 0;
@@ -249,15 +250,15 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
     }
     message_count = kMaxMessages;
   }
-  trace.messages.resize(message_count);
+  trace.messages.reserve(message_count);
   for (const Placement& placement : placements) {
     auto& records = pieces[placement.piece].result.messages;
-    base::for_each_index(records.size(), threads, [&](std::size_t r) {
-      Message& m = trace.messages[placement.first + r];
-      m.id = static_cast<std::uint32_t>(placement.first + r);
+    for (auto& record : records) {
+      Message& m = trace.messages.emplace_back();
+      m.id = static_cast<std::uint32_t>(trace.messages.size() - 1);
       m.input = placement.input;
-      m.record = std::move(records[r]);
-    }, 4096);
+      m.record = std::move(record);
+    }
     // The records now live in the trace; free the piece's copies at once.
     std::vector<formats::SipRecord>().swap(records);
   }
