@@ -119,10 +119,15 @@ class Defragmenter {
 
 class CaptureDecoder {
  public:
-  explicit CaptureDecoder(ReadResult& result)
+  CaptureDecoder(ReadResult& result, const std::vector<std::string>* required_text)
       : result_(result),
+        required_text_(required_text),
         tcp_(result, [this](const StreamKey& key, std::string_view text, const TcpSegment& seg,
                             std::vector<sip::ParseIssue> issues, std::vector<std::uint32_t> packets) {
+          if (!wanted(text)) {
+            ++result_.capture.sip_packets;
+            return;
+          }
           emit(key.source, key.destination, Transport::tcp, text, seg.time, seg.location, std::move(issues));
           result_.messages.back().packets = std::move(packets);
         }) {}
@@ -336,6 +341,10 @@ class CaptureDecoder {
     std::string_view text = payload.substr(skip);
     std::size_t newline = text.find('\n');
     if (newline == std::string_view::npos || !sip::looks_like_start_line(text.substr(0, newline))) return;
+    if (!wanted(text)) {
+      ++result_.capture.sip_packets;
+      return;
+    }
     std::vector<sip::ParseIssue> issues;
     // libpcap reuses its packet buffer: the message is taken from the input
     // itself when it is there whole, and copied out only otherwise.
@@ -359,7 +368,17 @@ class CaptureDecoder {
     ++result_.capture.sip_packets;
   }
 
+  // A search names what it wants: other messages are not framed or kept.
+  bool wanted(std::string_view text) const {
+    if (!required_text_ || required_text_->empty()) return true;
+    for (const auto& needle : *required_text_) {
+      if (!needle.empty() && text.find(needle) != std::string_view::npos) return true;
+    }
+    return false;
+  }
+
   ReadResult& result_;
+  const std::vector<std::string>* required_text_;
   TcpReassembler tcp_;
   FlowTable flows_;
   Defragmenter defrag_;
@@ -369,7 +388,8 @@ class CaptureDecoder {
 
 }  // namespace
 
-ReadResult read_pcap(std::string_view data, ReadProgress* progress) {
+ReadResult read_pcap(std::string_view data, const ReadOptions& options) {
+  ReadProgress* progress = options.progress;
   ReadResult result;
   result.format = Format::pcap;
   // libpcap reads from a FILE*; fmemopen serves mapped or decompressed bytes alike.
@@ -385,7 +405,7 @@ ReadResult read_pcap(std::string_view data, ReadProgress* progress) {
     result.add_finding("pcap.unreadable", Severity::error, Location{}, std::string("libpcap: ") + error);
     return result;
   }
-  CaptureDecoder decoder(result);
+  CaptureDecoder decoder(result, options.required_text);
   int dlt = pcap_datalink(handle);
   std::uint32_t number = 0;
   std::uint64_t cut_by_snaplen = 0;

@@ -55,16 +55,16 @@ std::uint32_t line_at(std::string_view data, std::size_t offset) {
   return static_cast<std::uint32_t>(std::count(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(offset), '\n') + 1);
 }
 
-ReadResult read_any(std::string_view data, Format format, ReadProgress* progress) {
+ReadResult read_any(std::string_view data, Format format, const ReadOptions& options) {
   ReadResult result;
   switch (format) {
     case Format::client_log: result = read_client_log(data); break;
     case Format::server_log: result = read_server_log(data); break;
-    case Format::pcap: return read_pcap(data, progress);
+    case Format::pcap: return read_pcap(data, options);
     case Format::sip_text: result = read_sip_text(data); break;
     case Format::unknown: break;
   }
-  if (progress) *progress += data.size();
+  if (options.progress) *options.progress += data.size();
   return result;
 }
 

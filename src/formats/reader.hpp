@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -18,12 +19,20 @@ ReadResult read_sip_text(std::string_view data);
 // Bytes of the input read so far, for a progress display on another thread.
 using ReadProgress = std::atomic<std::uint64_t>;
 
-ReadResult read_pcap(std::string_view data, ReadProgress* progress = nullptr);
+struct ReadOptions {
+  // Advanced by the bytes read: captures report as they go; the text
+  // formats, which are read in pieces, are counted by piece.
+  ReadProgress* progress = nullptr;
+  // When not empty, a capture keeps only SIP messages holding one of these
+  // strings (a search by Call-ID), without framing the others. Its flows are
+  // all kept. The text readers keep everything; their caller filters.
+  const std::vector<std::string>* required_text = nullptr;
+};
+
+ReadResult read_pcap(std::string_view data, const ReadOptions& options = {});
 
 // Sniffs and dispatches; an unknown format yields an empty result.
-// `progress`, when given, is advanced by the bytes read (captures report as
-// they go; the text formats, which are read in pieces, are counted by piece).
-ReadResult read_any(std::string_view data, Format format, ReadProgress* progress = nullptr);
+ReadResult read_any(std::string_view data, Format format, const ReadOptions& options = {});
 
 // Shared by the text readers: cuts one message that is known to span exactly
 // `text` (delimited by the log's own markers) and reports a Content-Length

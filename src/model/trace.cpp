@@ -120,8 +120,13 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
         if (options.progress) options.progress->read_bytes += bytes.size();
         return;
       }
-      piece.result = formats::read_any(bytes, job.format, options.progress ? &options.progress->read_bytes : nullptr);
-      piece.found = piece.result.messages.size() + piece.result.events.size();
+      formats::ReadOptions read_options;
+      read_options.progress = options.progress ? &options.progress->read_bytes : nullptr;
+      read_options.required_text = &options.required_text;
+      piece.result = formats::read_any(bytes, job.format, read_options);
+      // A capture under a search keeps only matching messages but counts them all.
+      piece.found = job.format == formats::Format::pcap ? piece.result.capture.sip_packets
+                                                        : piece.result.messages.size() + piece.result.events.size();
       if (!options.required_text.empty()) keep_only_containing(piece.result, options.required_text);
   });
 
