@@ -32,6 +32,54 @@ TEST(Pcap, UdpOnAnyPortRecognisedByContent) {
   EXPECT_EQ(r.capture.packets, 3u);
 }
 
+// Messages are taken from the capture file itself when libpcap read them
+// whole (no copy), over UDP and within one TCP segment; split ones are copied.
+TEST(Pcap, MessagesPointIntoTheInputWhenWhole) {
+  PcapWriter w;
+  std::string udp = message("OPTIONS sip:a@b SIP/2.0", "whole-udp");
+  std::string tcp = message("INVITE sip:b@x SIP/2.0", "whole-tcp");
+  std::string split = message("BYE sip:b@x SIP/2.0", "split-tcp");
+  w.udp(1, kA, kB, udp);
+  w.tcp(2, kA, {"10.0.0.2", 5061}, 100, PcapWriter::kSyn);
+  w.tcp(3, kA, {"10.0.0.2", 5061}, 101, PcapWriter::kAck, tcp);
+  w.tcp(4, kA, {"10.0.0.2", 5061}, 101 + static_cast<std::uint32_t>(tcp.size()), PcapWriter::kAck, split.substr(0, 20));
+  w.tcp(5, kA, {"10.0.0.2", 5061}, 121 + static_cast<std::uint32_t>(tcp.size()), PcapWriter::kAck, split.substr(20));
+  const std::string& file = w.bytes();
+  ReadResult r = read_pcap(file);
+  ASSERT_EQ(r.messages.size(), 3u);
+  auto inside_file = [&](std::string_view text) {
+    return text.data() >= file.data() && text.data() + text.size() <= file.data() + file.size();
+  };
+  EXPECT_TRUE(inside_file(r.messages[0].raw));
+  EXPECT_TRUE(inside_file(r.messages[1].parts.start_line));
+  EXPECT_FALSE(inside_file(r.messages[2].parts.start_line));
+  EXPECT_EQ(r.messages[2].parts.start_line, "BYE sip:b@x SIP/2.0");
+}
+
+// A search keeps only the messages holding its text, over UDP and TCP, and
+// still counts every SIP message and every flow.
+TEST(Pcap, SearchKeepsMatchingMessagesAndEveryFlow) {
+  PcapWriter w;
+  w.udp(1, kA, kB, message("OPTIONS sip:a@b SIP/2.0", "wanted-1"));
+  w.udp(2, kA, kB, message("OPTIONS sip:a@b SIP/2.0", "other-1"));
+  w.udp(3, {"10.0.0.1", 40000}, {"10.0.0.3", 40002}, std::string("\x80\x00 rtp", 6));
+  w.tcp(4, kA, {"10.0.0.2", 5061}, 100, PcapWriter::kSyn);
+  w.tcp(5, kA, {"10.0.0.2", 5061}, 101, PcapWriter::kAck,
+        message("INVITE sip:b@x SIP/2.0", "other-2") + message("BYE sip:b@x SIP/2.0", "wanted-2"));
+  ReadResult all = read_pcap(w.bytes());
+  std::vector<std::string> wanted{"wanted-"};
+  ReadOptions options;
+  options.required_text = &wanted;
+  ReadResult some = read_pcap(w.bytes(), options);
+  ASSERT_EQ(some.messages.size(), 2u);
+  EXPECT_EQ(some.messages[0].parts.start_line, "OPTIONS sip:a@b SIP/2.0");
+  EXPECT_EQ(some.messages[1].parts.start_line, "BYE sip:b@x SIP/2.0");
+  EXPECT_EQ(some.capture.sip_packets, all.capture.sip_packets);
+  EXPECT_EQ(all.messages.size(), 4u);
+  EXPECT_EQ(some.flows.udp.size(), all.flows.udp.size());
+  EXPECT_EQ(some.flows.tcp.size(), all.flows.tcp.size());
+}
+
 TEST(Pcap, Ipv6Udp) {
   PcapWriter w;
   w.udp(1, {"fd17::1", 5060}, {"fd17::2", 5060}, message("INVITE sip:b@[fd17::2] SIP/2.0", "v6"));
