@@ -14,8 +14,8 @@ namespace {
 
 struct PacketMarker {
   Direction direction = Direction::unknown;
-  std::string remote;
-  std::string local;
+  std::string_view remote;  // views into the log
+  std::string_view local;
 };
 
 // Parses "- 10.0.0.1:5061 (From Local Address: 10.0.0.2:51647) 2520 bytes:".
@@ -23,12 +23,12 @@ void parse_addresses(std::string_view rest, std::string_view local_label, Packet
   rest = sip::trim(rest);
   if (!rest.empty() && rest.front() == '-') rest = sip::trim(rest.substr(1));
   std::size_t paren = rest.find('(');
-  marker.remote = std::string(sip::trim(rest.substr(0, paren)));
+  marker.remote = sip::trim(rest.substr(0, paren));
   if (paren == std::string_view::npos) return;
   std::size_t label = sip::ifind(rest, local_label, paren);
   std::size_t close = rest.find(')', paren);
   if (label != std::string_view::npos && close != std::string_view::npos && label < close) {
-    marker.local = std::string(sip::trim(rest.substr(label + local_label.size(), close - label - local_label.size())));
+    marker.local = sip::trim(rest.substr(label + local_label.size(), close - label - local_label.size()));
   }
 }
 

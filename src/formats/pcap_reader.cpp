@@ -10,6 +10,7 @@
 #include <deque>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <tuple>
 
 #include "formats/reader.hpp"
@@ -128,7 +129,8 @@ class CaptureDecoder {
             ++result_.capture.sip_packets;
             return;
           }
-          emit(key.source, key.destination, Transport::tcp, text, seg.time, seg.location, std::move(issues));
+          emit(result_.intern(key.source), result_.intern(key.destination), Transport::tcp, text, seg.time,
+               seg.location, std::move(issues));
           result_.messages.back().packets = std::move(packets);
         }) {}
 
@@ -299,7 +301,7 @@ class CaptureDecoder {
         segment.location = packet_.location;
         flows_.tcp(NetEndpoint::from_bytes(family, src, be16(p)), NetEndpoint::from_bytes(family, dst, be16(p + 2)),
                    flags, packet_.time, packet_.location.packet);
-        StreamKey key{address_text(family, src, be16(p)), address_text(family, dst, be16(p + 2))};
+        StreamKey key{std::string(address(family, src, be16(p))), std::string(address(family, dst, be16(p + 2)))};
         tcp_.add(key, segment);
         return;
       }
@@ -350,23 +352,42 @@ class CaptureDecoder {
     // itself when it is there whole, and copied out only otherwise.
     std::string_view stored = find_in_input(packet_, text);
     if (stored.empty()) stored = result_.own(std::string(text));
-    emit(address_text(family, src, sport), address_text(family, dst, dport), Transport::udp, stored, packet_.time,
+    emit(address(family, src, sport), address(family, dst, dport), Transport::udp, stored, packet_.time,
          packet_.location, std::move(issues));
   }
 
-  void emit(std::string source, std::string destination, Transport transport, std::string_view text,
+  void emit(std::string_view source, std::string_view destination, Transport transport, std::string_view text,
             const Timestamp& time, const Location& location, std::vector<sip::ParseIssue> issues) {
     SipRecord record;
     record.location = location;
     record.time = time;
     record.transport = transport;
-    record.source = std::move(source);
-    record.destination = std::move(destination);
+    record.source = source;
+    record.destination = destination;
     record.framing_issues = std::move(issues);
     frame_delimited_message(text, record);
     result_.messages.push_back(std::move(record));
     ++result_.capture.sip_packets;
   }
+
+  // "10.0.0.1:5060" for an address and port, formatted once per endpoint:
+  // a capture has a few endpoints and millions of packets.
+  std::string_view address(int family, const unsigned char* ip, std::uint16_t port) {
+    NetEndpoint endpoint = NetEndpoint::from_bytes(family, ip, port);
+    auto it = addresses_.find(endpoint);
+    if (it != addresses_.end()) return it->second;
+    std::string_view text = result_.intern(address_text(family, ip, port));
+    addresses_.emplace(endpoint, text);
+    return text;
+  }
+
+  struct EndpointHash {
+    std::size_t operator()(const NetEndpoint& e) const {
+      std::string_view bytes(reinterpret_cast<const char*>(e.ip.data()), e.ip.size());
+      return std::hash<std::string_view>{}(bytes) ^ (std::size_t{e.port} << 8) ^ e.family;
+    }
+  };
+  std::unordered_map<NetEndpoint, std::string_view, EndpointHash> addresses_;
 
   // A search names what it wants: other messages are not framed or kept.
   bool wanted(std::string_view text) const {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -26,8 +27,10 @@ struct SipRecord {
   Timestamp time;
   Direction direction = Direction::unknown;  // as seen by the observer (client, server)
   Transport transport = Transport::unknown;
-  std::string source;       // "10.0.0.1:5061" or "host:port"; empty when unknown
-  std::string destination;
+  // "10.0.0.1:5061" or "host:port"; empty when unknown. Views into the input
+  // or into ReadResult::intern()'s strings.
+  std::string_view source;
+  std::string_view destination;
   sip::MessageParts parts;  // views into the input or into ReadResult::owned
   std::string_view raw;     // the whole message when it is contiguous text
   // Server-log context: Trace-Correlation-Id / Instance-Id, views into the input.
@@ -87,9 +90,20 @@ struct ReadResult {
     owned.push_back(std::make_unique<std::string>(std::move(text)));
     return *owned.back();
   }
+  // One stored copy of a short text that many records share (an address).
+  std::string_view intern(std::string_view text) {
+    auto it = interned_.find(text);
+    if (it != interned_.end()) return *it;
+    std::string_view stored = own(std::string(text));
+    interned_.insert(stored);
+    return stored;
+  }
   void add_finding(std::string code, Severity severity, Location location, std::string detail) {
     findings.push_back({std::move(code), severity, location, std::move(detail)});
   }
+
+ private:
+  std::unordered_set<std::string_view> interned_;  // views into `owned`
 };
 
 }  // namespace sipsleuth::formats

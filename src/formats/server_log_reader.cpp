@@ -52,15 +52,15 @@ void emit_protocol_record(std::string_view data, const OpenRecord& rec, std::siz
     else if (sip::iequals(f.key, "Trace-Correlation-Id")) record.correlation_id = f.value;
     else if (sip::iequals(f.key, "Instance-Id")) record.instance_id = f.value;
   }
-  std::string server(rec.header.machine);
+  std::string_view server = rec.header.machine;
   if (sip::istarts_with(direction, "incoming")) {
     record.direction = Direction::received;
-    record.source = std::string(peer);
+    record.source = peer;
     record.destination = server;
   } else if (sip::istarts_with(direction, "outgoing")) {
     record.direction = Direction::sent;
     record.source = server;
-    record.destination = std::string(peer);
+    record.destination = peer;
   }
   record.parts.start_line = start_line;
   record.parts.header_block = data.substr(headers_begin, headers_end - headers_begin);

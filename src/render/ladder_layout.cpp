@@ -170,7 +170,7 @@ class AddressColumns {
  private:
   // A column per host (model::end_host), or per host:port when by_port_.
   std::string name(const model::Message& message, bool source_end) const {
-    if (by_port_) return source_end ? message.record.source : message.record.destination;
+    if (by_port_) return std::string(source_end ? message.record.source : message.record.destination);
     return model::end_host(trace_, message, source_end);
   }
 

@@ -44,8 +44,8 @@ Json message_json(const model::Trace& trace, const model::Message& m, bool show_
   j["where"] = location_text(trace, m.input, m.record.location);
   std::string route;
   if (!m.record.source.empty() || !m.record.destination.empty()) {
-    route = (m.record.source.empty() ? "?" : m.record.source) + " → " +
-            (m.record.destination.empty() ? "?" : m.record.destination);
+    route = std::string(m.record.source.empty() ? "?" : m.record.source) + " → " +
+            std::string(m.record.destination.empty() ? "?" : m.record.destination);
   }
   j["route"] = route;
   j["start"] = std::string(m.record.parts.start_line);
