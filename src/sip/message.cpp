@@ -178,7 +178,7 @@ Message Message::parse(const MessageParts& parts) {
   if (is_sip_version(first)) {
     std::string_view code = pop_word(rest);
     auto value = parse_uint(code);
-    m.reason_ = trim(rest);
+    m.reason_ = Span::of(trim(rest), parts.start_line);
     if (value && *value >= 100 && *value <= 699) {
       m.status_ = static_cast<int>(*value);
       m.valid_start_line_ = true;
@@ -192,12 +192,14 @@ Message Message::parse(const MessageParts& parts) {
     }
   } else if (is_token(first)) {
     m.is_request_ = true;
-    m.method_ = first;
+    m.method_ = Span::of(first, parts.start_line);
     std::string_view remaining = trim(rest);
     std::size_t last_space = remaining.find_last_of(" \t");
     std::string_view version = last_space == std::string_view::npos ? remaining : remaining.substr(last_space + 1);
-    m.request_uri_ = last_space == std::string_view::npos ? std::string_view{} : trim(remaining.substr(0, last_space));
-    if (!is_sip_version(version) || m.request_uri_.empty()) {
+    std::string_view request_uri =
+        last_space == std::string_view::npos ? std::string_view{} : trim(remaining.substr(0, last_space));
+    m.request_uri_ = Span::of(request_uri, parts.start_line);
+    if (!is_sip_version(version) || request_uri.empty()) {
       m.issues_.push_back({"sip.bad_start_line",
                            "request line is not \"METHOD request-uri SIP/2.0\": \"" +
                                std::string(parts.start_line.substr(0, 80)) + "\"",
@@ -207,7 +209,7 @@ Message Message::parse(const MessageParts& parts) {
       if (!iequals(version, "SIP/2.0")) {
         m.issues_.push_back({"sip.bad_version", "unsupported SIP version \"" + std::string(version) + "\"", 0});
       }
-      if (m.request_uri_.find_first_of(" \t") != std::string_view::npos) {
+      if (request_uri.find_first_of(" \t") != std::string_view::npos) {
         m.issues_.push_back({"sip.request_uri_whitespace", "the Request-URI contains whitespace", 0});
       }
     }
@@ -275,7 +277,7 @@ Message Message::parse(const MessageParts& parts) {
   if (auto value = parse_uint(pop_word(cseq)); value && *value <= 0xffffffffu) {
     m.cseq_number_ = static_cast<std::uint32_t>(*value);
   }
-  m.cseq_method_ = pop_word(cseq);
+  m.cseq_method_ = Span::of(pop_word(cseq), parts.header_block);
   return m;
 }
 

@@ -80,10 +80,10 @@ class Message {
   bool is_request() const { return is_request_; }
   bool is_response() const { return !is_request_ && status_ > 0; }
   bool valid_start_line() const { return valid_start_line_; }
-  std::string_view method() const { return method_; }        // requests only
-  std::string_view request_uri() const { return request_uri_; }
+  std::string_view method() const { return method_.in(parts_.start_line); }  // requests only
+  std::string_view request_uri() const { return request_uri_.in(parts_.start_line); }
   int status() const { return status_; }                     // responses only
-  std::string_view reason() const { return reason_; }
+  std::string_view reason() const { return reason_.in(parts_.start_line); }
 
   // Every header in order (the same name may occur several times).
   std::size_t header_count() const { return headers_.size(); }
@@ -102,7 +102,7 @@ class Message {
   std::string_view call_id() const { return header(HeaderId::call_id); }
   // CSeq number and method; the method of a response is the request's.
   std::optional<std::uint32_t> cseq_number() const { return cseq_number_; }
-  std::string_view cseq_method() const { return cseq_method_; }
+  std::string_view cseq_method() const { return cseq_method_.in(parts_.header_block); }
   // Via entries in all Via headers (a header may list several); and the
   // first and the last of them (the last is the one the request's sender wrote).
   std::size_t via_count() const;
@@ -120,10 +120,21 @@ class Message {
   MessageParts parts_;
   bool is_request_ = false;
   bool valid_start_line_ = false;
-  std::string_view method_, request_uri_, reason_;
+  // A part of the start line or header block as a position in it: 8 bytes
+  // where a view takes 16.
+  struct Span {
+    std::uint32_t offset = 0;
+    std::uint32_t length = 0;
+    static Span of(std::string_view part, std::string_view whole) {
+      if (part.empty()) return {};
+      return {static_cast<std::uint32_t>(part.data() - whole.data()), static_cast<std::uint32_t>(part.size())};
+    }
+    std::string_view in(std::string_view whole) const { return whole.substr(offset, length); }
+  };
+  Span method_, request_uri_, reason_;  // in parts_.start_line
   int status_ = 0;
   std::optional<std::uint32_t> cseq_number_;  // read once at parse: every layer asks for it
-  std::string_view cseq_method_;
+  Span cseq_method_;  // in parts_.header_block
   // A header as positions in the header block: 16 bytes where two views and
   // an id take 40, which counts when a log holds millions of messages.
   struct HeaderSlot {
