@@ -120,9 +120,10 @@ class Defragmenter {
 
 class CaptureDecoder {
  public:
-  CaptureDecoder(ReadResult& result, const std::vector<std::string>* required_text)
+  CaptureDecoder(ReadResult& result, const ReadOptions& options)
       : result_(result),
-        required_text_(required_text),
+        required_text_(options.required_text),
+        defer_framing_(options.defer_framing),
         tcp_(result, [this](const StreamKey& key, std::string_view text, const TcpSegment& seg,
                             std::vector<sip::ParseIssue> issues, std::vector<std::uint32_t> packets) {
           if (!wanted(text)) {
@@ -365,7 +366,11 @@ class CaptureDecoder {
     record.source = source;
     record.destination = destination;
     record.framing_issues = std::move(issues);
-    frame_delimited_message(text, record);
+    if (defer_framing_) {
+      record.raw = text;
+    } else {
+      frame_delimited_message(text, record);
+    }
     result_.messages.push_back(std::move(record));
     ++result_.capture.sip_packets;
   }
@@ -400,6 +405,7 @@ class CaptureDecoder {
 
   ReadResult& result_;
   const std::vector<std::string>* required_text_;
+  bool defer_framing_;
   TcpReassembler tcp_;
   FlowTable flows_;
   Defragmenter defrag_;
@@ -426,7 +432,7 @@ ReadResult read_pcap(std::string_view data, const ReadOptions& options) {
     result.add_finding("pcap.unreadable", Severity::error, Location{}, std::string("libpcap: ") + error);
     return result;
   }
-  CaptureDecoder decoder(result, options.required_text);
+  CaptureDecoder decoder(result, options);
   int dlt = pcap_datalink(handle);
   std::uint32_t number = 0;
   std::uint64_t cut_by_snaplen = 0;

@@ -50,6 +50,10 @@ void frame_delimited_message(std::string_view text, SipRecord& record) {
   }
 }
 
+void frame_deferred(SipRecord& record) {
+  if (record.parts.start_line.empty() && !record.raw.empty()) frame_delimited_message(record.raw, record);
+}
+
 std::uint32_t line_at(std::string_view data, std::size_t offset) {
   offset = std::min(offset, data.size());
   return static_cast<std::uint32_t>(std::count(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(offset), '\n') + 1);

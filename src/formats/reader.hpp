@@ -27,6 +27,9 @@ struct ReadOptions {
   // strings (a search by Call-ID), without framing the others. Its flows are
   // all kept. The text readers keep everything; their caller filters.
   const std::vector<std::string>* required_text = nullptr;
+  // A capture leaves each message unframed (only `raw` set) for the caller
+  // to frame with frame_deferred() on every core; capture reading is serial.
+  bool defer_framing = false;
 };
 
 ReadResult read_pcap(std::string_view data, const ReadOptions& options = {});
@@ -38,6 +41,10 @@ ReadResult read_any(std::string_view data, Format format, const ReadOptions& opt
 // `text` (delimited by the log's own markers) and reports a Content-Length
 // that disagrees with it.
 void frame_delimited_message(std::string_view text, SipRecord& record);
+
+// Frames a record a capture read with ReadOptions::defer_framing; does
+// nothing to a record already framed.
+void frame_deferred(SipRecord& record);
 
 // Line number of `offset` within `data`, counting from 1. Readers track line
 // numbers as they go; this is for the rare places that do not.

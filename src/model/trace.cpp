@@ -45,6 +45,7 @@ bool contains_any(std::string_view text, const std::vector<std::string>& needles
 
 void keep_only_containing(formats::ReadResult& result, const std::vector<std::string>& needles) {
   std::erase_if(result.messages, [&](const formats::SipRecord& r) {
+    if (r.parts.start_line.empty()) return !contains_any(r.raw, needles);  // not framed yet
     return !contains_any(r.parts.start_line, needles) && !contains_any(r.parts.header_block, needles);
   });
   std::erase_if(result.events, [&](const formats::LogEvent& e) { return !contains_any(e.text, needles); });
@@ -123,6 +124,7 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
       formats::ReadOptions read_options;
       read_options.progress = options.progress ? &options.progress->read_bytes : nullptr;
       read_options.required_text = &options.required_text;
+      read_options.defer_framing = true;
       piece.result = formats::read_any(bytes, job.format, read_options);
       // A capture under a search keeps only matching messages but counts them all.
       piece.found = job.format == formats::Format::pcap ? piece.result.capture.sip_packets
@@ -271,9 +273,11 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
     options.progress->messages = trace.messages.size();
     options.progress->stage = LoadProgress::Stage::building;
   }
-  // Headers are indexed here rather than in the readers' workers so that an
-  // input read in one piece (a capture) is still indexed on every core.
+  // Captures' messages are framed, and every message's headers indexed, here
+  // rather than in the readers' workers, so that an input read in one piece
+  // (a capture) still uses every core for them.
   base::for_each_index(trace.messages.size(), threads, [&](std::size_t i) {
+    formats::frame_deferred(trace.messages[i].record);
     trace.messages[i].sip = sip::Message::parse(trace.messages[i].record.parts);
   });
   build_calls(trace, threads);
