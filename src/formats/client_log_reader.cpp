@@ -64,6 +64,7 @@ struct OpenMessage {
 ReadResult read_client_log(std::string_view data) {
   ReadResult result;
   result.format = Format::client_log;
+  result.expect_messages(data.size(), 700);
   std::optional<OpenMessage> open;
 
   // `record_end`: where the record as written ends, its "End of" line included.

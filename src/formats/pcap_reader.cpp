@@ -433,9 +433,7 @@ ReadResult read_pcap(std::string_view data, const ReadOptions& options) {
     return result;
   }
   CaptureDecoder decoder(result, options);
-  // Room for a SIP message every 600 bytes, as in a SIP-only capture: growing
-  // the vector would move every record; pages never written cost no memory.
-  result.messages.reserve(data.size() / 600);
+  result.expect_messages(data.size(), 600);  // as in a capture of SIP only
   int dlt = pcap_datalink(handle);
   std::uint32_t number = 0;
   std::uint64_t cut_by_snaplen = 0;

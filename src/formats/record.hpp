@@ -90,6 +90,12 @@ struct ReadResult {
     owned.push_back(std::make_unique<std::string>(std::move(text)));
     return *owned.back();
   }
+  // Makes room for the messages of `bytes` of input at about one per
+  // `bytes_per_message`: growing the vector would move every record, and
+  // the pages of room never written take no memory.
+  void expect_messages(std::size_t bytes, std::size_t bytes_per_message) {
+    messages.reserve(bytes / bytes_per_message);
+  }
   // One stored copy of a short text that many records share (an address).
   std::string_view intern(std::string_view text) {
     auto it = interned_.find(text);

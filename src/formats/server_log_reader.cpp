@@ -110,6 +110,7 @@ void emit_event(std::string_view data, const OpenRecord& rec, std::size_t body_e
 ReadResult read_server_log(std::string_view data) {
   ReadResult result;
   result.format = Format::server_log;
+  result.expect_messages(data.size(), 700);
   std::optional<OpenRecord> open;
   std::uint64_t stray_lines = 0;
   Location first_stray;
