@@ -32,6 +32,13 @@ class MappedBuffer final : public Buffer {
   MappedBuffer(const MappedBuffer&) = delete;
   MappedBuffer& operator=(const MappedBuffer&) = delete;
   std::string_view bytes() const override { return {static_cast<const char*>(address_), size_}; }
+  void release(std::size_t offset, std::size_t length) const override {
+    // Whole pages inside the range only: a page it shares with bytes still in use stays.
+    const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+    std::size_t begin = (offset + page - 1) / page * page;
+    std::size_t end = std::min(size_, offset + length) / page * page;
+    if (begin < end) madvise(static_cast<char*>(address_) + begin, end - begin, MADV_DONTNEED);
+  }
 
  private:
   void* address_;

@@ -90,8 +90,13 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
     std::string_view bytes = jobs[i].input->data->bytes();
     jobs[i].format = formats::sniff(bytes);
     jobs[i].result.format = jobs[i].format;
-    std::size_t parts =
-        threads > 1 ? std::min<std::size_t>(threads * 4, bytes.size() / std::max<std::size_t>(1, options.piece_bytes)) : 1;
+    // A search cuts into pieces of piece_bytes whatever the cores: the pieces
+    // without the text are released as soon as they are scanned, so memory
+    // holds only the pieces in flight and those that matched.
+    std::size_t by_size = bytes.size() / std::max<std::size_t>(1, options.piece_bytes);
+    std::size_t parts = !options.required_text.empty() ? by_size
+                        : threads > 1                  ? std::min<std::size_t>(threads * 4, by_size)
+                                                       : 1;
     std::vector<std::size_t> cuts = formats::record_boundaries(bytes, jobs[i].format, parts);
     for (std::size_t c = 0; c < cuts.size(); ++c) {
       Piece piece;
@@ -119,6 +124,7 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
           !contains_any(bytes, options.required_text)) {
         piece.found = 1;
         if (options.progress) options.progress->read_bytes += bytes.size();
+        job.input->data->release(piece.begin, piece.end - piece.begin);
         return;
       }
       formats::ReadOptions read_options;
