@@ -50,6 +50,26 @@ TEST(Io, ReadsPlainFileThroughMemoryMap) {
   EXPECT_EQ(opened.inputs[0].data->bytes(), "OPTIONS sip:a@b SIP/2.0\r\n\r\n");
 }
 
+// A search gives back the pages of what it skipped; the bytes must still
+// read the same afterwards (the kernel maps them again from the file).
+TEST(Io, ReleasedRangesStillReadTheSame) {
+  TempDir dir;
+  std::string text;
+  for (int i = 0; text.size() < 64 * 1024; ++i) text += "line " + std::to_string(i) + "\n";
+  auto path = dir.file("big.txt", text);
+  auto opened = io::open_inputs({path});
+  ASSERT_EQ(opened.inputs.size(), 1u);
+  const auto& buffer = *opened.inputs[0].data;
+  ASSERT_EQ(buffer.bytes(), text);
+  buffer.release(100, 40000);
+  buffer.release(0, text.size());
+  buffer.release(text.size() - 10, 1000);  // past the end
+  EXPECT_EQ(buffer.bytes(), text);
+  auto owned = io::make_owned_buffer(text);
+  owned->release(0, text.size());
+  EXPECT_EQ(owned->bytes(), text);
+}
+
 TEST(Io, ExpandsGzip) {
   TempDir dir;
   auto path = dir.file("a.sip.gz", compress("a.sip", "hello trace", false));
