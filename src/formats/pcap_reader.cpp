@@ -441,8 +441,9 @@ ReadResult read_pcap(std::string_view data, const ReadOptions& options) {
   std::uint64_t reported = 0;
   for (;;) {
     long offset = ftell(stream);
-    if (progress && (number & 0xfff) == 0 && offset > 0) {
-      *progress += static_cast<std::uint64_t>(offset) - reported;
+    if ((number & 0xfff) == 0 && offset > 0) {
+      if (progress) *progress += static_cast<std::uint64_t>(offset) - reported;
+      if (options.read_past) options.read_past(reported, static_cast<std::uint64_t>(offset) - reported);
       reported = static_cast<std::uint64_t>(offset);
     }
     struct pcap_pkthdr* header = nullptr;

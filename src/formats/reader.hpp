@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,10 @@ struct ReadOptions {
   // A capture leaves each message unframed (only `raw` set) for the caller
   // to frame with frame_deferred() on every core; capture reading is serial.
   bool defer_framing = false;
+  // Called with ranges of the input a capture has been read past, so that a
+  // search can give their pages back as it goes (io::Buffer::release); the
+  // few messages it keeps may still point into them.
+  std::function<void(std::size_t offset, std::size_t length)> read_past;
 };
 
 ReadResult read_pcap(std::string_view data, const ReadOptions& options = {});

@@ -16,10 +16,10 @@ class Buffer {
  public:
   virtual ~Buffer() = default;
   virtual std::string_view bytes() const = 0;
-  // Says that nothing will look at bytes [offset, offset + length) again (a
-  // search skipped them): a mapped file gives their pages back, so they stop
-  // counting in the process's memory. The bytes stay readable. Other
-  // buffers ignore it.
+  // Says that bytes [offset, offset + length) are not needed now (a search
+  // scanned past them): a mapped file gives their pages back, so they stop
+  // counting in the process's memory. The bytes stay readable: a page read
+  // again is mapped again from the file. Other buffers ignore it.
   virtual void release(std::size_t /*offset*/, std::size_t /*length*/) const {}
 };
 

@@ -131,6 +131,11 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
       read_options.progress = options.progress ? &options.progress->read_bytes : nullptr;
       read_options.required_text = &options.required_text;
       read_options.defer_framing = true;
+      if (!options.required_text.empty()) {
+        read_options.read_past = [&](std::size_t offset, std::size_t length) {
+          job.input->data->release(piece.begin + offset, length);
+        };
+      }
       piece.result = formats::read_any(bytes, job.format, read_options);
       // A capture under a search keeps only matching messages but counts them all.
       piece.found = job.format == formats::Format::pcap ? piece.result.capture.sip_packets
