@@ -41,6 +41,10 @@ while getopts "s:f:r:d:t:h" option; do
   esac
 done
 
+if [ ! -x /usr/bin/time ]; then
+  echo "compare.sh: needs GNU time for peak memory: apt-get install time" >&2
+  exit 2
+fi
 cmake --build build --target sipsleuth gen_traces > /dev/null
 if [ -z "$dir" ]; then
   dir=$(mktemp -d)
