@@ -257,8 +257,10 @@ int run_calls(const Options& options, std::ostream& out, std::ostream& err) {
 // of those IDs (a fast scan of a multi-gigabyte input instead of building
 // every call). Not with --align-clocks: the clock estimates need every
 // message that several inputs saw.
+// Nothing to scan for when a call is picked another way (--conversation, or
+// none named).
 std::vector<std::string> scan_for(const Options& options, const std::vector<std::string>& call_ids) {
-  if (options.align_clocks || call_ids.empty()) return {};
+  if (options.align_clocks || !options.conversation.empty() || call_ids.empty()) return {};
   for (const auto& id : call_ids) {
     if (id.empty()) return {};
   }
@@ -280,7 +282,7 @@ int run_show(const Options& options, std::ostream& out, std::ostream& err) {
 }
 
 int run_diagnose(const Options& options, std::ostream& out, std::ostream& err) {
-  model::Trace& trace = load(options, options.call.empty() ? std::vector<std::string>{} : scan_for(options, {options.call}));
+  model::Trace& trace = load(options, scan_for(options, {options.call}));
   int status = report_problems(trace, options, err);
   std::vector<std::uint32_t> calls;
   if (!options.call.empty()) {
@@ -364,7 +366,7 @@ render::LadderColumns ladder_columns(const Options& options) {
 }
 
 int run_flow(const Options& options, std::ostream& out, std::ostream& err) {
-  model::Trace& trace = load(options, options.conversation.empty() ? scan_for(options, options.calls) : std::vector<std::string>{});
+  model::Trace& trace = load(options, scan_for(options, options.calls));
   int status = report_problems(trace, options, err);
   auto calls = select_calls(trace, options, false, err);
   if (!calls) return status == kDone ? kNothingMatched : status;
@@ -393,7 +395,7 @@ int run_flow(const Options& options, std::ostream& out, std::ostream& err) {
 }
 
 int run_report(const Options& options, std::ostream& out, std::ostream& err) {
-  model::Trace& trace = load(options, options.conversation.empty() ? scan_for(options, options.calls) : std::vector<std::string>{});
+  model::Trace& trace = load(options, scan_for(options, options.calls));
   int status = report_problems(trace, options, err);
   auto calls = select_calls(trace, options, true, err);
   if (!calls) return status == kDone ? kNothingMatched : status;

@@ -10,8 +10,8 @@
 #include <deque>
 #include <map>
 #include <string>
-#include <unordered_map>
 #include <tuple>
+#include <unordered_map>
 
 #include "formats/reader.hpp"
 #include "formats/tcp_reassembly.hpp"

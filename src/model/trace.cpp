@@ -108,39 +108,39 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
   }
   // One piece per chunk: pieces are already about a quarter of a core's share.
   base::for_each_chunk(base::Chunking{pieces.size(), 1}, threads, [&](std::size_t i, std::size_t, std::size_t) {
-      Piece& piece = pieces[i];
-      const ReadJob& job = jobs[piece.job];
-      std::string_view bytes = job.input->data->bytes().substr(piece.begin, piece.end - piece.begin);
-      if (piece.end < job.input->data->bytes().size()) {  // another piece of this input follows
-        piece.lines = static_cast<std::uint32_t>(std::count(bytes.begin(), bytes.end(), '\n'));
-      }
-      if (job.format == formats::Format::unknown) {
-        if (options.progress) options.progress->read_bytes += bytes.size();
-        return;
-      }
-      // A capture is always read: its connection attempts and media flows
-      // are checked against the calls, whatever their Call-IDs.
-      if (!options.required_text.empty() && job.format != formats::Format::pcap &&
-          !contains_any(bytes, options.required_text)) {
-        piece.found = 1;
-        if (options.progress) options.progress->read_bytes += bytes.size();
-        job.input->data->release(piece.begin, piece.end - piece.begin);
-        return;
-      }
-      formats::ReadOptions read_options;
-      read_options.progress = options.progress ? &options.progress->read_bytes : nullptr;
-      read_options.required_text = &options.required_text;
-      read_options.defer_framing = true;
-      if (!options.required_text.empty()) {
-        read_options.read_past = [&](std::size_t offset, std::size_t length) {
-          job.input->data->release(piece.begin + offset, length);
-        };
-      }
-      piece.result = formats::read_any(bytes, job.format, read_options);
-      // A capture under a search keeps only matching messages but counts them all.
-      piece.found = job.format == formats::Format::pcap ? piece.result.capture.sip_packets
-                                                        : piece.result.messages.size() + piece.result.events.size();
-      if (!options.required_text.empty()) keep_only_containing(piece.result, options.required_text);
+    Piece& piece = pieces[i];
+    const ReadJob& job = jobs[piece.job];
+    std::string_view bytes = job.input->data->bytes().substr(piece.begin, piece.end - piece.begin);
+    if (piece.end < job.input->data->bytes().size()) {  // another piece of this input follows
+      piece.lines = static_cast<std::uint32_t>(std::count(bytes.begin(), bytes.end(), '\n'));
+    }
+    if (job.format == formats::Format::unknown) {
+      if (options.progress) options.progress->read_bytes += bytes.size();
+      return;
+    }
+    // A capture is always read: its connection attempts and media flows
+    // are checked against the calls, whatever their Call-IDs.
+    if (!options.required_text.empty() && job.format != formats::Format::pcap &&
+        !contains_any(bytes, options.required_text)) {
+      piece.found = 1;
+      if (options.progress) options.progress->read_bytes += bytes.size();
+      job.input->data->release(piece.begin, piece.end - piece.begin);
+      return;
+    }
+    formats::ReadOptions read_options;
+    read_options.progress = options.progress ? &options.progress->read_bytes : nullptr;
+    read_options.required_text = &options.required_text;
+    read_options.defer_framing = true;
+    if (!options.required_text.empty()) {
+      read_options.read_past = [&](std::size_t offset, std::size_t length) {
+        job.input->data->release(piece.begin + offset, length);
+      };
+    }
+    piece.result = formats::read_any(bytes, job.format, read_options);
+    // A capture under a search keeps only matching messages but counts them all.
+    piece.found = job.format == formats::Format::pcap ? piece.result.capture.sip_packets
+                                                      : piece.result.messages.size() + piece.result.events.size();
+    if (!options.required_text.empty()) keep_only_containing(piece.result, options.required_text);
   });
 
   // Pieces back into one result per input, in order. Messages stay in their
