@@ -1,10 +1,15 @@
 #include <fmt/format.h>
 
 #include <random>
+#include <set>
 #include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "analysis/diagnose.hpp"
 #include "analysis/verdict.hpp"
+#include "base/parallel.hpp"
 #include "model/hops.hpp"
 #include "render/ladder.hpp"
 #include "render/renderers.hpp"
@@ -23,20 +28,19 @@ std::string mask(std::string_view text, bool show_secrets) {
 
 // Data inside <script type="application/json"> ends at the first "</script";
 // escaping every '<', '>' and '&' keeps a hostile trace from closing it.
-std::string script_safe_json(const Json& value) {
-  std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  std::string out;
-  out.reserve(text.size() + text.size() / 16);
-  for (char c : text) {
-    switch (c) {
-      case '<': out += "\\u003c"; break;
-      case '>': out += "\\u003e"; break;
-      case '&': out += "\\u0026"; break;
-      default: out.push_back(c);
-    }
+void write_script_safe(std::ostream& out, std::string_view json) {
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const char* escaped = json[i] == '<' ? "\\u003c" : json[i] == '>' ? "\\u003e" : json[i] == '&' ? "\\u0026" : nullptr;
+    if (!escaped) continue;
+    out.write(json.data() + run, static_cast<std::streamsize>(i - run));
+    out << escaped;
+    run = i + 1;
   }
-  return out;
+  out.write(json.data() + run, static_cast<std::streamsize>(json.size() - run));
 }
+
+std::string dump(const Json& value) { return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
 Json message_json(const model::Trace& trace, const model::Message& m, bool show_secrets) {
   Json j;
@@ -84,7 +88,15 @@ const analysis::CallFinding* headline(const std::vector<analysis::CallFinding>& 
   return best;
 }
 
-Json call_entry(const model::Trace& trace, const model::Call& call, const ReportOptions& options, Json& messages) {
+// One call of the report as JSON text, and the messages behind its arrows
+// as (id, JSON text): made for many calls at once, on every core.
+struct CallEntry {
+  std::string json;
+  std::vector<std::pair<std::uint32_t, std::string>> messages;
+};
+
+CallEntry call_entry(const model::Trace& trace, const model::Call& call, const ReportOptions& options) {
+  CallEntry entry;
   analysis::Verdict verdict = analysis::judge(trace, call);
   auto findings = analysis::diagnose(trace, call, verdict);
   Json j;
@@ -113,25 +125,50 @@ Json call_entry(const model::Trace& trace, const model::Call& call, const Report
   write_ladder_svg(svg, trace, ladder, false);  // the page carries the ladder style once
   j["svg"] = svg.str();
   for (const auto& row : ladder.rows) {  // the messages behind the arrows; merged observations are listed in them
-    messages[std::to_string(row.message)] = message_json(trace, trace.messages[row.message], options.show_secrets);
+    entry.messages.emplace_back(row.message, dump(message_json(trace, trace.messages[row.message], options.show_secrets)));
   }
-  return j;
+  entry.json = dump(j);
+  return entry;
+}
+
+// The report's data as one JSON object, {"inputs":[...],"calls":[...],"messages":{"id":{...},...}},
+// written as it is made: a report of tens of thousands of calls is never
+// held whole, and no object is searched for a key while it grows.
+void write_report_data(std::ostream& out, const model::Trace& trace, const std::vector<std::uint32_t>& calls,
+                       const ReportOptions& options) {
+  Json inputs = Json::array();
+  for (const auto& input : trace.inputs) inputs.push_back(input.name);
+  out << "{\"inputs\":";
+  write_script_safe(out, dump(inputs));
+  out << ",\"calls\":[";
+  // Messages are keyed by id once each, in the order their calls list them.
+  std::set<std::uint32_t> written;
+  std::string messages;
+  constexpr std::size_t kBatch = 512;
+  for (std::size_t first = 0; first < calls.size(); first += kBatch) {
+    std::vector<CallEntry> entries(std::min(kBatch, calls.size() - first));
+    base::for_each_index(entries.size(), base::core_count(), [&](std::size_t i) {
+      entries[i] = call_entry(trace, trace.calls[calls[first + i]], options);
+    }, 8);
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      if (first + i > 0) out << ',';
+      write_script_safe(out, entries[i].json);
+      for (const auto& [id, json] : entries[i].messages) {
+        if (!written.insert(id).second) continue;
+        messages += messages.empty() ? "\"" : ",\"";
+        messages += std::to_string(id) + "\":" + json;
+      }
+    }
+  }
+  out << "],\"messages\":{";
+  write_script_safe(out, messages);
+  out << "}}";
 }
 
 }  // namespace
 
 void write_report_html(std::ostream& out, const model::Trace& trace, const std::vector<std::uint32_t>& calls,
                        const ReportOptions& options) {
-  Json data;
-  Json inputs = Json::array();
-  for (const auto& input : trace.inputs) inputs.push_back(input.name);
-  data["inputs"] = std::move(inputs);
-  Json messages = Json::object();
-  Json list = Json::array();
-  for (std::uint32_t id : calls) list.push_back(call_entry(trace, trace.calls[id], options, messages));
-  data["calls"] = std::move(list);
-  data["messages"] = std::move(messages);
-
   // A fresh nonce lets only our own script run: markup that slipped through
   // escaping could not run an inline handler or script either.
   std::random_device random;
@@ -149,7 +186,9 @@ void write_report_html(std::ostream& out, const model::Trace& trace, const std::
       << "<main>\n<table id=\"calls\"><thead><tr><th>Start</th><th>Kind</th><th>From</th><th>To</th><th>Outcome</th>"
          "<th>Status</th><th>Msgs</th><th>Forks</th><th>Duration</th><th>Why</th><th>Call-ID</th></tr></thead>"
          "<tbody></tbody></table>\n<div id=\"more\"></div>\n</main>\n"
-      << "<script type=\"application/json\" id=\"sipsleuth-data\">" << script_safe_json(data) << "</script>\n"
+      << "<script type=\"application/json\" id=\"sipsleuth-data\">";
+  write_report_data(out, trace, calls, options);
+  out << "</script>\n"
       << "<script nonce=\"" << nonce << "\">\n" << embedded::report_js << "</script>\n</body>\n</html>\n";
 }
 
