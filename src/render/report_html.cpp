@@ -1,10 +1,8 @@
 #include <fmt/format.h>
 
 #include <random>
-#include <set>
 #include <sstream>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "analysis/diagnose.hpp"
@@ -88,15 +86,9 @@ const analysis::CallFinding* headline(const std::vector<analysis::CallFinding>& 
   return best;
 }
 
-// One call of the report as JSON text, and the messages behind its arrows
-// as (id, JSON text): made for many calls at once, on every core.
-struct CallEntry {
-  std::string json;
-  std::vector<std::pair<std::uint32_t, std::string>> messages;
-};
-
-CallEntry call_entry(const model::Trace& trace, const model::Call& call, const ReportOptions& options) {
-  CallEntry entry;
+// One call of the report as JSON text, the messages behind its arrows
+// included under "texts" by id: made for many calls at once, on every core.
+std::string call_entry(const model::Trace& trace, const model::Call& call, const ReportOptions& options) {
   analysis::Verdict verdict = analysis::judge(trace, call);
   auto findings = analysis::diagnose(trace, call, verdict);
   Json j;
@@ -124,16 +116,23 @@ CallEntry call_entry(const model::Trace& trace, const model::Call& call, const R
   std::ostringstream svg;
   write_ladder_svg(svg, trace, ladder, false);  // the page carries the ladder style once
   j["svg"] = svg.str();
-  for (const auto& row : ladder.rows) {  // the messages behind the arrows; merged observations are listed in them
-    entry.messages.emplace_back(row.message, dump(message_json(trace, trace.messages[row.message], options.show_secrets)));
+  // The messages behind the arrows (merged observations are listed in them),
+  // written by hand: an ordered JSON object searches every key on each insert.
+  std::string json = dump(j);
+  json.pop_back();  // the object's closing brace
+  json += ",\"texts\":{";
+  for (std::size_t i = 0; i < ladder.rows.size(); ++i) {
+    std::uint32_t id = ladder.rows[i].message;
+    json += (i ? ",\"" : "\"") + std::to_string(id) + "\":";
+    json += dump(message_json(trace, trace.messages[id], options.show_secrets));
   }
-  entry.json = dump(j);
-  return entry;
+  json += "}}";
+  return json;
 }
 
-// The report's data as one JSON object, {"inputs":[...],"calls":[...],"messages":{"id":{...},...}},
-// written as it is made: a report of tens of thousands of calls is never
-// held whole, and no object is searched for a key while it grows.
+// The report's data as one JSON object, {"inputs":[...],"calls":[...]},
+// written a batch of calls at a time: a report of tens of thousands of
+// calls is never held whole.
 void write_report_data(std::ostream& out, const model::Trace& trace, const std::vector<std::uint32_t>& calls,
                        const ReportOptions& options) {
   Json inputs = Json::array();
@@ -141,28 +140,18 @@ void write_report_data(std::ostream& out, const model::Trace& trace, const std::
   out << "{\"inputs\":";
   write_script_safe(out, dump(inputs));
   out << ",\"calls\":[";
-  // Messages are keyed by id once each, in the order their calls list them.
-  std::set<std::uint32_t> written;
-  std::string messages;
   constexpr std::size_t kBatch = 512;
   for (std::size_t first = 0; first < calls.size(); first += kBatch) {
-    std::vector<CallEntry> entries(std::min(kBatch, calls.size() - first));
+    std::vector<std::string> entries(std::min(kBatch, calls.size() - first));
     base::for_each_index(entries.size(), base::core_count(), [&](std::size_t i) {
       entries[i] = call_entry(trace, trace.calls[calls[first + i]], options);
     }, 8);
     for (std::size_t i = 0; i < entries.size(); ++i) {
       if (first + i > 0) out << ',';
-      write_script_safe(out, entries[i].json);
-      for (const auto& [id, json] : entries[i].messages) {
-        if (!written.insert(id).second) continue;
-        messages += messages.empty() ? "\"" : ",\"";
-        messages += std::to_string(id) + "\":" + json;
-      }
+      write_script_safe(out, entries[i]);
     }
   }
-  out << "],\"messages\":{";
-  write_script_safe(out, messages);
-  out << "}}";
+  out << "]}";
 }
 
 }  // namespace

@@ -55,8 +55,8 @@
     showMore();
   }
 
-  function renderMessage(container, id) {
-    const m = data.messages[id];
+  function renderMessage(container, call, id) {
+    const m = call.texts[id];
     container.textContent = "";
     if (!m) return;
     const meta = [m.time, m.where, m.route].filter(Boolean).join("  ·  ");
@@ -126,7 +126,8 @@
       const detail = arrow.closest("tr.detail");
       detail.querySelectorAll("g.msg.selected").forEach(g => g.classList.remove("selected"));
       arrow.classList.add("selected");
-      renderMessage(detail.querySelector(".message"), arrow.dataset.message);
+      const call = data.calls[Number(detail.previousElementSibling.dataset.index)];
+      renderMessage(detail.querySelector(".message"), call, arrow.dataset.message);
       return;
     }
     const row = event.target.closest("tr.call");
