@@ -462,11 +462,16 @@ MediaPathReport check_media_path(const model::Trace& trace, const model::Call& c
     for (const auto* s : list) names.push_back(fmt::format("{} {}", s->role, s->address.text()));
     for (std::uint32_t i = 0; i < trace.inputs.size(); ++i) {
       const auto& flows = trace.inputs[i].flows;
-      if (flows.empty()) continue;
+      // A capture of signalling only (a SIP port filter) says nothing about media.
+      if (!flows.has_media_candidates()) continue;
       // Only a capture that was running during the call can say nothing was attempted.
       std::int64_t first = INT64_MAX, last = INT64_MIN;
-      for (const auto& a : flows.tcp) first = std::min(first, a.first_syn.micros), last = std::max(last, a.first_syn.micros);
-      for (const auto& u : flows.udp) first = std::min(first, u.first.micros), last = std::max(last, u.last.micros);
+      for (const auto& a : flows.tcp) {
+        if (!a.signalling) first = std::min(first, a.first_syn.micros), last = std::max(last, a.first_syn.micros);
+      }
+      for (const auto& u : flows.udp) {
+        if (!u.signalling) first = std::min(first, u.first.micros), last = std::max(last, u.last.micros);
+      }
       if (first - offset > call.start.micros || last - offset < call.end.micros) continue;
       std::string joined;
       for (const auto& n : names) joined += (joined.empty() ? "" : ", ") + n;

@@ -1,5 +1,7 @@
 #include "formats/flows.hpp"
 
+#include <algorithm>
+
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
@@ -169,6 +171,18 @@ void FlowTable::tcp(const NetEndpoint& source, const NetEndpoint& destination, s
     attempt.last_reset_packet = packet;
     attempt.outcome = TcpOutcome::refused;
   }
+}
+
+void FlowTable::mark_signalling(const NetEndpoint& one, const NetEndpoint& other) {
+  for (const PairKey& key : {PairKey{one, other}, PairKey{other, one}}) {
+    if (auto it = udp_index_.find(key); it != udp_index_.end()) flows_.udp[it->second].signalling = true;
+    if (auto it = tcp_index_.find(key); it != tcp_index_.end()) flows_.tcp[it->second].signalling = true;
+  }
+}
+
+bool NetworkFlows::has_media_candidates() const {
+  return std::any_of(tcp.begin(), tcp.end(), [](const TcpAttempt& a) { return !a.signalling; }) ||
+         std::any_of(udp.begin(), udp.end(), [](const UdpFlow& u) { return !u.signalling; });
 }
 
 void FlowTable::udp(const NetEndpoint& source, const NetEndpoint& destination, std::string_view payload,

@@ -47,6 +47,7 @@ struct TcpAttempt {
   Timestamp first_syn, last_syn, answer, last_reset;
   std::uint32_t first_packet = 0, last_syn_packet = 0, answer_packet = 0, last_reset_packet = 0;
   std::uint64_t packets_to_server = 0, packets_to_client = 0;
+  bool signalling = false;     // carried SIP: the signalling's own connection, not media
 };
 
 struct UdpFlow {
@@ -57,12 +58,15 @@ struct UdpFlow {
   std::uint32_t stun_requests = 0;   // binding / allocate requests (RFC 5389, MS-TURN)
   std::uint32_t stun_successes = 0;  // success responses
   std::uint32_t stun_errors = 0;     // error responses
+  bool signalling = false;           // carried SIP: the signalling's own flow, not media
 };
 
 struct NetworkFlows {
   std::vector<TcpAttempt> tcp;
   std::vector<UdpFlow> udp;
   bool empty() const { return tcp.empty() && udp.empty(); }
+  // Flows other than those that carried SIP: what a media check can look at.
+  bool has_media_candidates() const;
   void shift_times(std::int64_t micros);  // every valid time, for clock offsets
 };
 
@@ -74,6 +78,9 @@ class FlowTable {
            std::uint32_t packet);
   void udp(const NetEndpoint& source, const NetEndpoint& destination, std::string_view payload, const Timestamp& time,
            std::uint32_t packet);
+  // The UDP flow or TCP connection between these two endpoints (either way
+  // round) carried SIP.
+  void mark_signalling(const NetEndpoint& one, const NetEndpoint& other);
   NetworkFlows take() { return std::move(flows_); }
 
  private:

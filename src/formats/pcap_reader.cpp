@@ -126,6 +126,7 @@ class CaptureDecoder {
         defer_framing_(options.defer_framing),
         tcp_(result, [this](const StreamKey& key, std::string_view text, const TcpSegment& seg,
                             std::vector<sip::ParseIssue> issues, std::vector<std::uint32_t> packets) {
+          flows_.mark_signalling(seg.source, seg.destination);
           if (!wanted(text)) {
             ++result_.capture.sip_packets;
             return;
@@ -300,8 +301,9 @@ class CaptureDecoder {
         segment.payload_in_input = find_in_input(packet_, segment.payload);
         segment.time = packet_.time;
         segment.location = packet_.location;
-        flows_.tcp(NetEndpoint::from_bytes(family, src, be16(p)), NetEndpoint::from_bytes(family, dst, be16(p + 2)),
-                   flags, packet_.time, packet_.location.packet);
+        segment.source = NetEndpoint::from_bytes(family, src, be16(p));
+        segment.destination = NetEndpoint::from_bytes(family, dst, be16(p + 2));
+        flows_.tcp(segment.source, segment.destination, flags, packet_.time, packet_.location.packet);
         StreamKey key{std::string(address(family, src, be16(p))), std::string(address(family, dst, be16(p + 2)))};
         tcp_.add(key, segment);
         return;
@@ -337,13 +339,15 @@ class CaptureDecoder {
 
   void udp(int family, const unsigned char* src, std::uint16_t sport, const unsigned char* dst, std::uint16_t dport,
            std::string_view payload) {
-    flows_.udp(NetEndpoint::from_bytes(family, src, sport), NetEndpoint::from_bytes(family, dst, dport), payload,
-               packet_.time, packet_.location.packet);
+    NetEndpoint source = NetEndpoint::from_bytes(family, src, sport);
+    NetEndpoint destination = NetEndpoint::from_bytes(family, dst, dport);
+    flows_.udp(source, destination, payload, packet_.time, packet_.location.packet);
     std::size_t skip = 0;
     while (skip < payload.size() && (payload[skip] == '\r' || payload[skip] == '\n')) ++skip;
     std::string_view text = payload.substr(skip);
     std::size_t newline = text.find('\n');
     if (newline == std::string_view::npos || !sip::looks_like_start_line(text.substr(0, newline))) return;
+    flows_.mark_signalling(source, destination);
     if (!wanted(text)) {
       ++result_.capture.sip_packets;
       return;

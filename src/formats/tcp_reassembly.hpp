@@ -33,6 +33,7 @@ struct TcpSegment {
   bool syn = false, fin = false, rst = false;
   std::string_view payload;
   std::string_view payload_in_input;  // the same bytes in the input itself, when the reader found them there
+  NetEndpoint source, destination;
   Timestamp time;
   Location location;
 };

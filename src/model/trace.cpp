@@ -304,12 +304,15 @@ void FlowIndex::build(const std::vector<InputInfo>& inputs) {
   for (std::uint32_t i = 0; i < inputs.size(); ++i) {
     inputs_.push_back(&inputs[i]);
     const auto& flows = inputs[i].flows;
+    // Flows that carried SIP are the signalling's own: never a call's media.
     for (std::uint32_t t = 0; t < flows.tcp.size(); ++t) {
+      if (flows.tcp[t].signalling) continue;
       FlowRef ref{i, true, t};
       by_port_[flows.tcp[t].client.port].push_back(ref);
       if (flows.tcp[t].server.port != flows.tcp[t].client.port) by_port_[flows.tcp[t].server.port].push_back(ref);
     }
     for (std::uint32_t u = 0; u < flows.udp.size(); ++u) {
+      if (flows.udp[u].signalling) continue;
       FlowRef ref{i, false, u};
       by_port_[flows.udp[u].a.port].push_back(ref);
       if (flows.udp[u].b.port != flows.udp[u].a.port) by_port_[flows.udp[u].b.port].push_back(ref);

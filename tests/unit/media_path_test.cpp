@@ -229,6 +229,29 @@ TEST(MediaPath, CaptureWithoutMediaSaysTheRelaysWereNeverTried) {
   EXPECT_NE(never->message.find("1.1.1.1:50704"), std::string::npos);
 }
 
+// A flow that carried SIP is the signalling's own, even on a port the SDP
+// also names; and a capture of signalling only (a SIP port filter) says
+// nothing about media, not even that it was never tried.
+TEST(MediaPath, FlowsThatCarriedSipAreNeverMedia) {
+  PcapWriter pcap;
+  const std::string options = "OPTIONS sip:relay@1.1.1.1 SIP/2.0\r\nCall-ID: keepalive-1\r\nCSeq: 1 OPTIONS\r\n"
+                              "Content-Length: 0\r\n\r\n";
+  for (int s = 0; s <= 300; s += 10) {
+    pcap.udp(seed003_time(s), kEdgeExternal, kRemoteRelay, options);
+    pcap.udp(seed003_time(s + 0.01), kRemoteRelay, kEdgeExternal, options);
+  }
+  auto trace = load_with_capture(kSeed003, pcap.bytes());
+  ASSERT_EQ(trace.inputs[1].flows.udp.size(), 1u);
+  EXPECT_TRUE(trace.inputs[1].flows.udp[0].signalling);
+  EXPECT_FALSE(trace.inputs[1].flows.has_media_candidates());
+  EXPECT_TRUE(trace.flows.empty());
+  auto c = check(trace, "a622d7b9");
+  EXPECT_EQ(c.find("media.connected"), nullptr);
+  EXPECT_EQ(c.find("media.not_attempted"), nullptr);
+  EXPECT_EQ(c.errors(), 0u);
+  EXPECT_EQ(c.verdict.outcome, analysis::Outcome::answered);
+}
+
 TEST(MediaPath, CaptureOutsideTheCallSaysNothing) {
   PcapWriter pcap;
   pcap.udp(seed003_time(-86400), {"10.3.0.34", 53000}, {"10.3.0.2", 53}, "dns?");
