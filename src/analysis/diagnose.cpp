@@ -437,7 +437,11 @@ std::vector<CallFinding> diagnose(const model::Trace& trace, const model::Call& 
   voice_findings(trace, call, out);
   diagnostics_findings(trace, call, out);
   media_findings(trace, call, out);
-  for (auto& f : check_media_path(trace, call).findings) out.push_back(std::move(f));
+  if (verdict.media_path) {
+    out.insert(out.end(), verdict.media_path->findings.begin(), verdict.media_path->findings.end());
+  } else {
+    for (auto& f : check_media_path(trace, call).findings) out.push_back(std::move(f));
+  }
   client_diagnostics_findings(trace, call, out);
   reason_and_warning_findings(trace, call, out);
   server_record_findings(trace, call, out);

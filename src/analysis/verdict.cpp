@@ -153,9 +153,12 @@ Verdict judge(const model::Trace& trace, const model::Call& call) {
     std::string_view client_diag = ending->sip.header(sip::HeaderId::ms_client_diagnostics);
     if (!client_diag.empty() && decode_ms_client_diagnostic(client_diag).is_error()) v.outcome = Outcome::media_failed;
   }
-  if (invite && v.outcome == Outcome::answered && !trace.flows.empty() && check_media_path(trace, call).media_failed) {
-    v.outcome = Outcome::media_failed;
-    v.media_failure_in_capture = true;
+  if (invite && v.outcome == Outcome::answered && !trace.flows.empty()) {
+    v.media_path = std::make_shared<const MediaPathReport>(check_media_path(trace, call));
+    if (v.media_path->media_failed) {
+      v.outcome = Outcome::media_failed;
+      v.media_failure_in_capture = true;
+    }
   }
   return v;
 }

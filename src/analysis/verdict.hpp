@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,8 @@
 #include "model/trace.hpp"
 
 namespace sipsleuth::analysis {
+
+struct MediaPathReport;
 
 enum class Outcome : std::uint8_t {
   answered, cancelled, busy, declined, no_answer, failed, media_failed,
@@ -37,6 +40,9 @@ struct Verdict {
   std::uint32_t auth_rounds = 0;                        // 401/407 challenges to the initial method
   bool credentials_sent = false;
   bool media_failure_in_capture = false;  // media-failed because a capture shows the relay path failing
+  // The media path checked against the captures, when judging needed it;
+  // diagnose() reuses it rather than checking again.
+  std::shared_ptr<const MediaPathReport> media_path;
 };
 
 Verdict judge(const model::Trace& trace, const model::Call& call);
