@@ -107,7 +107,8 @@ std::vector<std::vector<std::uint32_t>> linked_observations(const Trace& trace, 
     const Message& m = trace.messages[id];
     if (m.retransmission_of != kNoId || !m.sip.cseq_number()) continue;
     std::uint64_t method = std::hash<std::string_view>{}(m.sip.cseq_method());
-    brief.push_back((std::uint64_t{*m.sip.cseq_number()} << 32) ^ (method << 10) ^ static_cast<std::uint64_t>(m.sip.status()));
+    auto status = static_cast<std::uint64_t>(m.sip.status());
+    brief.push_back((std::uint64_t{*m.sip.cseq_number()} << 32) ^ (method << 10) ^ status);
   }
   std::sort(brief.begin(), brief.end());
   if (std::adjacent_find(brief.begin(), brief.end()) == brief.end()) return linked;

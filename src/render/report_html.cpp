@@ -29,7 +29,10 @@ std::string mask(std::string_view text, bool show_secrets) {
 void write_script_safe(std::ostream& out, std::string_view json) {
   std::size_t run = 0;
   for (std::size_t i = 0; i < json.size(); ++i) {
-    const char* escaped = json[i] == '<' ? "\\u003c" : json[i] == '>' ? "\\u003e" : json[i] == '&' ? "\\u0026" : nullptr;
+    const char* escaped = json[i] == '<'   ? "\\u003c"
+                          : json[i] == '>' ? "\\u003e"
+                          : json[i] == '&' ? "\\u0026"
+                                           : nullptr;
     if (!escaped) continue;
     out.write(json.data() + run, static_cast<std::streamsize>(i - run));
     out << escaped;

@@ -25,7 +25,8 @@ std::string_view transport_name(formats::Transport t) {
 
 std::string addresses(const formats::SipRecord& r) {
   if (r.source.empty() && r.destination.empty()) return {};
-  return std::string(r.source.empty() ? "?" : r.source) + " -> " + std::string(r.destination.empty() ? "?" : r.destination);
+  return std::string(r.source.empty() ? "?" : r.source) + " -> " +
+         std::string(r.destination.empty() ? "?" : r.destination);
 }
 
 // Messages and events of a call merged into one time-ordered list.
