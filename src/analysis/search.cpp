@@ -78,6 +78,14 @@ void for_each_uri(const sip::Message& m, F&& f) {
   }
 }
 
+// True when `predicate` holds for any URI that for_each_uri() visits.
+template <typename P>
+bool any_uri(const sip::Message& m, P&& predicate) {
+  bool found = false;
+  for_each_uri(m, [&](std::string_view uri) { found = found || predicate(uri); });
+  return found;
+}
+
 bool same_ip(std::string_view text, const formats::NetEndpoint& wanted) {
   auto parsed = formats::NetEndpoint::parse(sip::address_host(sip::trim(text)), 0);
   return parsed && parsed->same_ip(wanted);
@@ -301,38 +309,27 @@ bool CallSearch::matches(const model::Trace& trace, const model::Call& call) con
   }
   for (const auto& id : c.conference_ids) {
     bool hit = any_message([&](const model::Message& m) {
-      bool found = false;
-      for_each_uri(m.sip, [&](std::string_view uri) {
-        found = found || (sip::ifind(uri, id) != std::string_view::npos &&
-                          (sip::ifind(uri, "conf:") != std::string_view::npos || sip::iequals(sip::trim(uri), id)));
+      return any_uri(m.sip, [&](std::string_view uri) {
+        return sip::ifind(uri, id) != std::string_view::npos &&
+               (sip::ifind(uri, "conf:") != std::string_view::npos || sip::iequals(sip::trim(uri), id));
       });
-      return found;
     });
     if (decide(hit)) return !c.match_all;
   }
   for (const auto& wanted : k.uris) {
     bool hit = any_message([&](const model::Message& m) {
-      bool found = false;
-      for_each_uri(m.sip, [&](std::string_view uri) {
+      return any_uri(m.sip, [&](std::string_view uri) {
         UriKey key = uri_key(uri);
-        if (!wanted.number.empty()) {
-          found = found || phone_matches(wanted.number, key.number);
-        } else if (wanted.host == key.host && (wanted.user.empty() || wanted.user == key.user)) {
-          found = true;
-        }
+        if (!wanted.number.empty()) return phone_matches(wanted.number, key.number);
+        return wanted.host == key.host && (wanted.user.empty() || wanted.user == key.user);
       });
-      return found;
     });
     if (decide(hit)) return !c.match_all;
   }
   for (const auto& wanted : k.phones) {
     bool hit = any_message([&](const model::Message& m) {
+      if (any_uri(m.sip, [&](std::string_view uri) { return phone_matches(wanted, uri_key(uri).number); })) return true;
       bool found = false;
-      for_each_uri(m.sip, [&](std::string_view uri) {
-        UriKey key = uri_key(uri);
-        found = found || phone_matches(wanted, key.number);
-      });
-      if (found) return true;
       // Numbers the servers report: the dialed and the translated number, the phone URI of the route.
       for (auto id : {sip::HeaderId::ms_diagnostics, sip::HeaderId::ms_diagnostics_public}) {
         m.sip.for_each(id, [&](std::string_view value) {
