@@ -29,13 +29,6 @@ std::uint32_t be32(const unsigned char* p) {
   return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
 }
 
-std::string address_text(int family, const unsigned char* address, std::uint16_t port) {
-  char buffer[INET6_ADDRSTRLEN] = {};
-  inet_ntop(family, address, buffer, sizeof buffer);
-  if (family == AF_INET6) return "[" + std::string(buffer) + "]:" + std::to_string(port);
-  return std::string(buffer) + ":" + std::to_string(port);
-}
-
 struct Packet {
   Timestamp time;
   Location location;
@@ -385,7 +378,7 @@ class CaptureDecoder {
     NetEndpoint endpoint = NetEndpoint::from_bytes(family, ip, port);
     auto it = addresses_.find(endpoint);
     if (it != addresses_.end()) return it->second;
-    std::string_view text = result_.intern(address_text(family, ip, port));
+    std::string_view text = result_.intern(endpoint.text());
     addresses_.emplace(endpoint, text);
     return text;
   }

@@ -110,11 +110,6 @@ void append_call_object(std::string& out, const model::Trace& trace, const model
 
 }  // namespace
 
-std::string call_json_line(const model::Trace& trace, const model::Call& call) {
-  std::string line;
-  append_call_object(line, trace, call);
-  return line;
-}
 
 Json summary_json(const model::Trace& trace) {
   Json j;

@@ -23,9 +23,8 @@ void write_calls_table(std::ostream& out, const model::Trace& trace, const Style
 // With `only`, just those calls, and the summary says how many matched.
 void write_calls_json(std::ostream& out, const model::Trace& trace, const std::vector<std::uint32_t>* only = nullptr);
 class JsonWriter;
-// The members of one call object (written into an object the caller opened), and the whole line.
+// The members of one call object, written into an object the caller opened.
 void write_call_fields(JsonWriter& w, const model::Trace& trace, const model::Call& call);
-std::string call_json_line(const model::Trace& trace, const model::Call& call);
 Json summary_json(const model::Trace& trace);
 
 // Every message and log event of one call, in time order, with its full text.
