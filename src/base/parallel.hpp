@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <exception>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -73,6 +74,18 @@ void for_each_index(std::size_t count, unsigned threads, Body&& body, std::size_
   for_each_chunk(chunking(count, threads, min_chunk), threads, [&](std::size_t, std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) body(i);
   });
+}
+
+// Output made on every core but written in order: `make(i)` gives item i's
+// text, `batch` items at a time, and `write(i, text)` receives them in index
+// order, so the whole output is never held at once.
+template <typename Make, typename Write>
+void make_in_order(std::size_t count, std::size_t batch, std::size_t min_chunk, Make&& make, Write&& write) {
+  for (std::size_t first = 0; first < count; first += batch) {
+    std::vector<std::string> texts(std::min(batch, count - first));
+    for_each_index(texts.size(), core_count(), [&](std::size_t i) { texts[i] = make(first + i); }, min_chunk);
+    for (std::size_t i = 0; i < texts.size(); ++i) write(first + i, texts[i]);
+  }
 }
 
 }  // namespace sipsleuth::base

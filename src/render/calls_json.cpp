@@ -147,21 +147,15 @@ Json summary_json(const model::Trace& trace) {
 
 void write_calls_json(std::ostream& out, const model::Trace& trace, const std::vector<std::uint32_t>* only) {
   std::size_t count = only ? only->size() : trace.calls.size();
-  // Lines are made on every core, a batch at a time so that the output is
-  // never held whole, and written in call order.
-  constexpr std::size_t kBatch = 16384;
-  unsigned threads = base::core_count();
-  for (std::size_t first = 0; first < count; first += kBatch) {
-    base::Chunking chunks = base::chunking(std::min(kBatch, count - first), threads, 256);
-    std::vector<std::string> text(chunks.chunks());
-    base::for_each_chunk(chunks, threads, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
-      for (std::size_t i = first + begin; i < first + end; ++i) {
-        append_call_object(text[chunk], trace, trace.calls[only ? (*only)[i] : i]);
-        text[chunk].push_back('\n');
-      }
-    });
-    for (const auto& t : text) out << t;
-  }
+  base::make_in_order(
+      count, 16384, 256,
+      [&](std::size_t i) {
+        std::string line;
+        append_call_object(line, trace, trace.calls[only ? (*only)[i] : i]);
+        line.push_back('\n');
+        return line;
+      },
+      [&](std::size_t, const std::string& line) { out << line; });
   Json summary = summary_json(trace);
   if (only) summary["matched_calls"] = only->size();
   out << json_line(summary) << '\n';

@@ -143,17 +143,12 @@ void write_report_data(std::ostream& out, const model::Trace& trace, const std::
   out << "{\"inputs\":";
   write_script_safe(out, dump(inputs));
   out << ",\"calls\":[";
-  constexpr std::size_t kBatch = 512;
-  for (std::size_t first = 0; first < calls.size(); first += kBatch) {
-    std::vector<std::string> entries(std::min(kBatch, calls.size() - first));
-    base::for_each_index(entries.size(), base::core_count(), [&](std::size_t i) {
-      entries[i] = call_entry(trace, trace.calls[calls[first + i]], options);
-    }, 8);
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-      if (first + i > 0) out << ',';
-      write_script_safe(out, entries[i]);
-    }
-  }
+  base::make_in_order(
+      calls.size(), 512, 8, [&](std::size_t i) { return call_entry(trace, trace.calls[calls[i]], options); },
+      [&](std::size_t i, const std::string& entry) {
+        if (i > 0) out << ',';
+        write_script_safe(out, entry);
+      });
   out << "]}";
 }
 
