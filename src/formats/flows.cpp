@@ -173,9 +173,8 @@ void FlowTable::tcp(const NetEndpoint& source, const NetEndpoint& destination, s
   }
 }
 
-void FlowTable::mark_signalling(const NetEndpoint& one, const NetEndpoint& other) {
+void FlowTable::mark_tcp_signalling(const NetEndpoint& one, const NetEndpoint& other) {
   for (const PairKey& key : {PairKey{one, other}, PairKey{other, one}}) {
-    if (auto it = udp_index_.find(key); it != udp_index_.end()) flows_.udp[it->second].signalling = true;
     if (auto it = tcp_index_.find(key); it != tcp_index_.end()) flows_.tcp[it->second].signalling = true;
   }
 }
@@ -185,7 +184,7 @@ bool NetworkFlows::has_media_candidates() const {
          std::any_of(udp.begin(), udp.end(), [](const UdpFlow& u) { return !u.signalling; });
 }
 
-void FlowTable::udp(const NetEndpoint& source, const NetEndpoint& destination, std::string_view payload,
+UdpFlow& FlowTable::udp(const NetEndpoint& source, const NetEndpoint& destination, std::string_view payload,
                     const Timestamp& time, std::uint32_t packet) {
   auto it = udp_index_.find(PairKey{source, destination});
   if (it == udp_index_.end()) it = udp_index_.find(PairKey{destination, source});
@@ -208,6 +207,7 @@ void FlowTable::udp(const NetEndpoint& source, const NetEndpoint& destination, s
     case StunClass::error: ++flow.stun_errors; break;
     case StunClass::none: break;
   }
+  return flow;
 }
 
 }  // namespace sipsleuth::formats

@@ -76,11 +76,12 @@ class FlowTable {
   // `flags` as in the TCP header (FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10).
   void tcp(const NetEndpoint& source, const NetEndpoint& destination, std::uint8_t flags, const Timestamp& time,
            std::uint32_t packet);
-  void udp(const NetEndpoint& source, const NetEndpoint& destination, std::string_view payload, const Timestamp& time,
-           std::uint32_t packet);
-  // The UDP flow or TCP connection between these two endpoints (either way
-  // round) carried SIP.
-  void mark_signalling(const NetEndpoint& one, const NetEndpoint& other);
+  // The flow the packet belongs to, valid until the next call.
+  UdpFlow& udp(const NetEndpoint& source, const NetEndpoint& destination, std::string_view payload,
+               const Timestamp& time, std::uint32_t packet);
+  // The TCP connection between these two endpoints (either way round)
+  // carried SIP. (A UDP flow is marked through udp()'s result.)
+  void mark_tcp_signalling(const NetEndpoint& one, const NetEndpoint& other);
   NetworkFlows take() { return std::move(flows_); }
 
  private:

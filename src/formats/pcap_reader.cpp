@@ -119,7 +119,7 @@ class CaptureDecoder {
         defer_framing_(options.defer_framing),
         tcp_(result, [this](const StreamKey& key, std::string_view text, const TcpSegment& seg,
                             std::vector<sip::ParseIssue> issues, std::vector<std::uint32_t> packets) {
-          flows_.mark_signalling(seg.source, seg.destination);
+          flows_.mark_tcp_signalling(seg.source, seg.destination);
           if (!wanted(text)) {
             ++result_.capture.sip_packets;
             return;
@@ -334,13 +334,13 @@ class CaptureDecoder {
            std::string_view payload) {
     NetEndpoint source = NetEndpoint::from_bytes(family, src, sport);
     NetEndpoint destination = NetEndpoint::from_bytes(family, dst, dport);
-    flows_.udp(source, destination, payload, packet_.time, packet_.location.packet);
+    UdpFlow& flow = flows_.udp(source, destination, payload, packet_.time, packet_.location.packet);
     std::size_t skip = 0;
     while (skip < payload.size() && (payload[skip] == '\r' || payload[skip] == '\n')) ++skip;
     std::string_view text = payload.substr(skip);
     std::size_t newline = text.find('\n');
     if (newline == std::string_view::npos || !sip::looks_like_start_line(text.substr(0, newline))) return;
-    flows_.mark_signalling(source, destination);
+    flow.signalling = true;
     if (!wanted(text)) {
       ++result_.capture.sip_packets;
       return;
