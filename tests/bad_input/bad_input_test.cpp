@@ -126,6 +126,21 @@ TEST(BadInput, TenMegabyteHeaderLine) {
   EXPECT_TRUE(contains(r.out, "\"call_id\":\"huge\""));
 }
 
+// A header name longer than the index holds (64 KiB) is reported and
+// skipped; the headers after it are still read.
+TEST(BadInput, HeaderNameTooLongToIndex) {
+  TempDir dir;
+  std::string name(70000, 'X');
+  auto path = dir.file("longname.sip", "OPTIONS sip:a@b SIP/2.0\r\nCall-ID: longname\r\n" + name +
+                                           ": v\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n");
+  auto r = run_cli({"calls", "--json", path});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(contains(r.err, path + ":1: header \"XXXX")) << r.err.substr(0, 300);
+  EXPECT_TRUE(contains(r.err, "is too long to index [sip.header_too_long]")) << r.err.substr(0, 300);
+  EXPECT_TRUE(contains(r.out, "\"call_id\":\"longname\""));
+  EXPECT_TRUE(contains(r.out, "\"first_method\":\"OPTIONS\""));
+}
+
 TEST(BadInput, NulBytesAreShownEscaped) {
   TempDir dir;
   auto path = dir.file("nul.sip", std::string("OPTIONS sip:a@b SIP/2.0\r\nCall-ID: nul\r\nX-Odd: a\0b\r\n\r\n", 50));
