@@ -430,7 +430,7 @@ ReadResult read_pcap(std::string_view data, const ReadOptions& options) {
     return result;
   }
   CaptureDecoder decoder(result, options);
-  result.expect_messages(data.size(), 600);  // as in a capture of SIP only
+  if (!options.deliver) result.expect_messages(data.size(), 600);  // as in a capture of SIP only
   int dlt = pcap_datalink(handle);
   std::uint32_t number = 0;
   std::uint64_t cut_by_snaplen = 0;
@@ -439,6 +439,10 @@ ReadResult read_pcap(std::string_view data, const ReadOptions& options) {
   for (;;) {
     long offset = ftell(stream);
     if ((number & 0xfff) == 0 && offset > 0) {
+      if (options.deliver && !result.messages.empty()) {
+        options.deliver(result.messages);
+        result.messages.clear();
+      }
       if (progress) *progress += static_cast<std::uint64_t>(offset) - reported;
       if (options.read_past) options.read_past(reported, static_cast<std::uint64_t>(offset) - reported);
       reported = static_cast<std::uint64_t>(offset);
@@ -481,6 +485,10 @@ ReadResult read_pcap(std::string_view data, const ReadOptions& options) {
                            " packet(s) were captured shorter than sent (snaplen); SIP in them may be incomplete");
   }
   pcap_close(handle);  // also closes `stream`
+  if (options.deliver && !result.messages.empty()) {
+    options.deliver(result.messages);
+    result.messages.clear();
+  }
   if (progress) *progress += data.size() - std::min<std::uint64_t>(reported, data.size());
   return result;
 }

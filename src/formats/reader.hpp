@@ -35,6 +35,10 @@ struct ReadOptions {
   // search can give their pages back as it goes (io::Buffer::release); the
   // few messages it keeps may still point into them.
   std::function<void(std::size_t offset, std::size_t length)> read_past;
+  // When set, a capture hands the messages it has read so far to this every
+  // 4,096 packets and at the end, instead of keeping them all in its result:
+  // a whole-trace summary keeps only a small part of each.
+  std::function<void(std::vector<SipRecord>& messages)> deliver;
 };
 
 ReadResult read_pcap(std::string_view data, const ReadOptions& options = {});

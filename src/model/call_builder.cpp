@@ -83,6 +83,8 @@ bool same_content(const formats::SipRecord& a, const formats::SipRecord& b) {
          a.parts.body == b.parts.body && a.source == b.source && a.destination == b.destination;
 }
 
+}  // namespace
+
 void check_message(Message& m, std::vector<Finding>& findings) {
   auto add = [&](std::string code, Severity severity, std::string detail) {
     findings.push_back({std::move(code), severity, m.input, m.record.location, std::move(detail), m.id});
@@ -94,7 +96,8 @@ void check_message(Message& m, std::vector<Finding>& findings) {
     add("sip.nul_byte", Severity::warning, "the message contains NUL bytes (shown as \\x00)");
   }
   if (!sip::valid_utf8(m.record.parts.start_line) || !sip::valid_utf8(m.record.parts.header_block)) {
-    add("sip.invalid_utf8", Severity::warning, "the message headers are not valid UTF-8 (shown with replacement characters)");
+    add("sip.invalid_utf8", Severity::warning,
+        "the message headers are not valid UTF-8 (shown with replacement characters)");
   }
   if (m.sip.header(sip::HeaderId::call_id).empty()) {
     add("sip.missing_call_id", Severity::warning, "the message has no Call-ID; it cannot be grouped into a call");
@@ -103,6 +106,8 @@ void check_message(Message& m, std::vector<Finding>& findings) {
     add("sip.missing_cseq", Severity::warning, "the message has no valid CSeq");
   }
 }
+
+namespace {
 
 void add_endpoint(Call& call, Role role, std::string_view tag, std::string_view epid, std::string_view ua,
                   std::string_view contact) {
@@ -237,7 +242,8 @@ void analyse_call(Trace& trace, Call& call) {
     if (m.sip.is_request()) {
       std::string_view from_value = m.sip.header(sip::HeaderId::from);
       std::string_view tag = tag_of(from_value);
-      add_endpoint(call, tag == caller_tag ? Role::caller : Role::callee, tag, epid_of(from_value), ua, contact_uri(m.sip));
+      add_endpoint(call, tag == caller_tag ? Role::caller : Role::callee, tag, epid_of(from_value), ua,
+                   contact_uri(m.sip));
     } else if (m.sip.is_response()) {
       std::string_view to_value = m.sip.header(sip::HeaderId::to);
       std::string_view tag = tag_of(to_value);
@@ -410,9 +416,9 @@ void group_calls(Trace& trace, unsigned threads) {
   if (!std::is_sorted(order.begin(), order.end(), earlier)) std::stable_sort(order.begin(), order.end(), earlier);
 
   std::vector<std::size_t> hashes(trace.messages.size());
-  base::for_each_index(trace.messages.size(), threads, [&](std::size_t i) {
-    hashes[i] = std::hash<std::string_view>{}(trace.messages[i].sip.call_id());
-  }, 4096);
+  base::for_each_index(
+      trace.messages.size(), threads,
+      [&](std::size_t i) { hashes[i] = std::hash<std::string_view>{}(trace.messages[i].sip.call_id()); }, 4096);
   std::vector<Call> calls;
   CallIdTable table(trace.messages.size() / 4 + trace.events.size() / 4 + 16);
   auto call_index = [&](std::string_view call_id, std::size_t hash) {
@@ -447,27 +453,7 @@ void group_calls(Trace& trace, unsigned threads) {
   }
 
   // Each call touches only its own messages: the calls are worked out on every core.
-  base::for_each_index(calls.size(), threads, [&](std::size_t i) {
-    Call& call = calls[i];
-    if (!call.messages.empty()) {
-      analyse_call(trace, call);
-    } else {
-      // Only diagnostic records name this call: take what they tell.
-      const Event& e = trace.events[call.events.front()];
-      std::string_view start_line = e.event.field("SIP-Start-Line");
-      std::string_view method = start_line.substr(0, start_line.find(' '));
-      if (method.empty()) method = sip::trim(e.event.field("SIP-CSeq")).substr(sip::trim(e.event.field("SIP-CSeq")).find(' ') + 1);
-      call.first_method = method;
-      call.kind = sip::to_lower_copy(method);
-      if (call.kind == "message") call.kind = "im";
-      std::size_t space = start_line.find(' ');
-      if (space != std::string_view::npos) {
-        std::string_view uri = start_line.substr(space + 1);
-        call.to_uri = sip::uri_address_of_record(uri.substr(0, uri.find(' ')));
-      }
-    }
-    for (std::uint32_t id : call.events) widen_span(call, trace.events[id].event.time);
-  }, 64);
+  base::for_each_index(calls.size(), threads, [&](std::size_t i) { work_out_call(trace, calls[i]); }, 64);
   std::stable_sort(calls.begin(), calls.end(), [](const Call& a, const Call& b) {
     std::int64_t ta = a.start.valid ? a.start.micros : INT64_MAX;
     std::int64_t tb = b.start.valid ? b.start.micros : INT64_MAX;
@@ -482,4 +468,27 @@ void group_calls(Trace& trace, unsigned threads) {
 }
 
 }  // namespace
+
+void work_out_call(Trace& trace, Call& call) {
+  if (!call.messages.empty()) {
+    analyse_call(trace, call);
+  } else {
+    // Only diagnostic records name this call: take what they tell.
+    const Event& e = trace.events[call.events.front()];
+    std::string_view start_line = e.event.field("SIP-Start-Line");
+    std::string_view method = start_line.substr(0, start_line.find(' '));
+    if (method.empty())
+      method = sip::trim(e.event.field("SIP-CSeq")).substr(sip::trim(e.event.field("SIP-CSeq")).find(' ') + 1);
+    call.first_method = method;
+    call.kind = sip::to_lower_copy(method);
+    if (call.kind == "message") call.kind = "im";
+    std::size_t space = start_line.find(' ');
+    if (space != std::string_view::npos) {
+      std::string_view uri = start_line.substr(space + 1);
+      call.to_uri = sip::uri_address_of_record(uri.substr(0, uri.find(' ')));
+    }
+  }
+  for (std::uint32_t id : call.events) widen_span(call, trace.events[id].event.time);
+}
+
 }  // namespace sipsleuth::model

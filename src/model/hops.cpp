@@ -67,18 +67,6 @@ std::optional<HopKey> hop_key(const Message& message) {
   return key;
 }
 
-struct Bounds {
-  std::int64_t low = INT64_MIN;   // on (offset of the second input) - (offset of the first)
-  std::int64_t high = INT64_MAX;
-  std::uint32_t links = 0;
-  std::int64_t estimate(bool& consistent) const {
-    consistent = low <= high;
-    if (low != INT64_MIN && high != INT64_MAX) return low / 2 + high / 2;
-    // One direction only: the messages' delay is unknown and taken as none.
-    return high != INT64_MAX ? high : low;
-  }
-};
-
 }  // namespace
 
 int path_position(const Message& m) {
@@ -173,9 +161,14 @@ void link_hops(Trace& trace, unsigned threads) {
   }
 }
 
-void estimate_clocks(Trace& trace) {
-  trace.clocks.clear();
-  std::map<std::pair<std::uint32_t, std::uint32_t>, Bounds> pairs;  // (a, b), a < b: bounds on o_b - o_a
+std::int64_t ClockEvidence::Bounds::estimate(bool& consistent) const {
+  consistent = low <= high;
+  if (low != INT64_MIN && high != INT64_MAX) return low / 2 + high / 2;
+  // One direction only: the messages' delay is unknown and taken as none.
+  return high != INT64_MAX ? high : low;
+}
+
+void ClockEvidence::add(const Trace& trace) {
   for (const auto& event : trace.hop_events) {
     const auto& ids = event.observations;
     for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -188,7 +181,7 @@ void estimate_clocks(Trace& trace) {
         // y is later on the path, so it happened later: o_y - o_x <= d. At the
         // same point (two captures side by side) the two clocks read the same.
         bool same_point = px == py;
-        auto& b = pairs[{std::min(x.input, y.input), std::max(x.input, y.input)}];
+        auto& b = pairs_[{std::min(x.input, y.input), std::max(x.input, y.input)}];
         ++b.links;
         if (x.input < y.input) {
           b.high = std::min(b.high, d);
@@ -200,15 +193,19 @@ void estimate_clocks(Trace& trace) {
       }
     }
   }
-  if (pairs.empty()) return;
+}
+
+std::vector<ClockEstimate> ClockEvidence::estimates(const std::vector<InputInfo>& inputs) const {
+  std::vector<ClockEstimate> clocks;
+  if (pairs_.empty()) return clocks;
   // The reference: the input with the most links, preferring UTC clocks (server logs, captures).
   std::map<std::uint32_t, std::uint32_t> links;
-  for (const auto& [key, b] : pairs) {
+  for (const auto& [key, b] : pairs_) {
     links[key.first] += b.links;
     links[key.second] += b.links;
   }
   std::uint32_t reference = links.begin()->first;
-  auto utc = [&](std::uint32_t input) { return trace.inputs[input].format != formats::Format::client_log; };
+  auto utc = [&](std::uint32_t input) { return inputs[input].format != formats::Format::client_log; };
   for (const auto& [input, count] : links) {
     bool better = utc(input) != utc(reference) ? utc(input) : count > links[reference];
     if (better) reference = input;
@@ -219,7 +216,7 @@ void estimate_clocks(Trace& trace) {
   while (!queue.empty()) {
     std::uint32_t a = queue.front();
     queue.pop_front();
-    for (const auto& [key, b] : pairs) {
+    for (const auto& [key, b] : pairs_) {
       if (key.first != a && key.second != a) continue;
       std::uint32_t other = key.first == a ? key.second : key.first;
       if (found.count(other)) continue;
@@ -231,8 +228,15 @@ void estimate_clocks(Trace& trace) {
     }
   }
   for (auto& [input, estimate] : found) {
-    if (input != reference) trace.clocks.push_back(estimate);
+    if (input != reference) clocks.push_back(estimate);
   }
+  return clocks;
+}
+
+void estimate_clocks(Trace& trace) {
+  ClockEvidence evidence;
+  evidence.add(trace);
+  trace.clocks = evidence.estimates(trace.inputs);
 }
 
 std::uint32_t representative(const Trace& trace, std::uint32_t message) {

@@ -2,7 +2,11 @@
 // the clock offsets between inputs that those links reveal.
 #pragma once
 
+#include <climits>
+#include <cstdint>
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/trace.hpp"
@@ -18,6 +22,23 @@ void link_hops(Trace& trace, unsigned threads = 0);
 // Fills trace.clocks from the linked observations: for every pair of inputs,
 // the offset that keeps every message's arrival after its sending.
 void estimate_clocks(Trace& trace);
+
+// What estimate_clocks() learns, gathered from any number of traces over the
+// same inputs (the batches of a trace built a batch of calls at a time).
+class ClockEvidence {
+ public:
+  void add(const Trace& trace);  // its hop_events
+  std::vector<ClockEstimate> estimates(const std::vector<InputInfo>& inputs) const;
+
+ private:
+  struct Bounds {
+    std::int64_t low = INT64_MIN;  // on (offset of the second input) - (offset of the first)
+    std::int64_t high = INT64_MAX;
+    std::uint32_t links = 0;
+    std::int64_t estimate(bool& consistent) const;
+  };
+  std::map<std::pair<std::uint32_t, std::uint32_t>, Bounds> pairs_;  // (a, b), a < b: bounds on o_b - o_a
+};
 
 // The host at one end of a message as recorded. A server log calls its own
 // end by the machine's name; that end is given as the address its peers

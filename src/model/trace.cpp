@@ -12,6 +12,7 @@
 #include "formats/reader.hpp"
 #include "formats/sniff.hpp"
 #include "formats/timestamp.hpp"
+#include "model/loading.hpp"
 
 namespace sipsleuth::model {
 namespace {
@@ -49,25 +50,6 @@ void keep_only_containing(formats::ReadResult& result, const std::vector<std::st
     return !contains_any(r.parts.start_line, needles) && !contains_any(r.parts.header_block, needles);
   });
   std::erase_if(result.events, [&](const formats::LogEvent& e) { return !contains_any(e.text, needles); });
-}
-
-// Shifts every time an input holds by the offset the user gave for it.
-void shift_times(formats::ReadResult& result, std::int64_t micros) {
-  auto shift = [micros](formats::Timestamp& t) {
-    if (t.valid) t.micros += micros;
-  };
-  for (auto& m : result.messages) shift(m.time);
-  for (auto& e : result.events) shift(e.time);
-  result.flows.shift_times(micros);
-}
-
-std::optional<std::int64_t> offset_for(const std::map<std::string, std::int64_t>& offsets, const std::string& name) {
-  if (auto it = offsets.find(name); it != offsets.end()) return it->second;
-  auto slash = name.rfind('/');
-  if (slash != std::string::npos) {
-    if (auto it = offsets.find(name.substr(slash + 1)); it != offsets.end()) return it->second;
-  }
-  return std::nullopt;
 }
 
 }  // namespace
@@ -183,77 +165,29 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
   std::vector<Placement> placements;
   std::size_t message_count = 0;
 
-  // Report inputs that are not traces; a directory only counts as unreadable
-  // when none of its files was a trace.
-  std::map<std::string, std::pair<int, int>> per_directory;  // origin -> (traces, skipped)
+  loading::InputRegistry registry;
   for (std::size_t j = 0; j < jobs.size(); ++j) {
     ReadJob& job = jobs[j];
-    const io::Input& input = *job.input;
-    bool recognised = job.format != formats::Format::unknown;
-    if (input.from_directory) {
-      auto& counts = per_directory[input.origin];
-      (recognised ? counts.first : counts.second)++;
-      if (!recognised) trace.notes.push_back(input.name + ": skipped, " +
-                                             std::string(formats::describe_unknown(input.data->bytes())));
-    } else if (!recognised) {
-      trace.errors.push_back({input.name, "not a trace sipsleuth can read: " +
-                                              std::string(formats::describe_unknown(input.data->bytes()))});
+    std::optional<std::int64_t> offset = loading::offset_for(options.clock_offsets, job.input->name);
+    if (offset && job.format != formats::Format::unknown) {
+      for (std::size_t p : pieces_of[j]) loading::shift_times(pieces[p].result, *offset);
     }
-    if (!recognised) continue;
-    std::uint32_t input_id = static_cast<std::uint32_t>(trace.inputs.size());
-    InputInfo info;
-    info.name = input.name;
-    info.format = job.format;
-    info.data = input.data;
-    info.capture = job.result.capture;
-    if (auto offset = offset_for(options.clock_offsets, input.name)) {
-      shift_times(job.result, *offset);
-      for (std::size_t p : pieces_of[j]) shift_times(pieces[p].result, *offset);
-      info.clock_offset_micros = *offset;
-    }
-    info.flows = std::move(job.result.flows);
-    info.messages = messages_of[j];
-    info.events = job.result.events.size();
-    info.owned = std::move(job.result.owned);
-    trace.inputs.push_back(std::move(info));
-    for (auto& f : job.result.findings) {
-      trace.findings.push_back({std::move(f.code), f.severity, input_id, f.location, std::move(f.detail), kNoId});
-    }
-    if (found_in[j] == 0) {
-      bool fatal = std::any_of(job.result.findings.begin(), job.result.findings.end(),
-                               [](const formats::Finding& f) { return f.severity == Severity::error; });
-      const auto& flows = trace.inputs.back().flows;
-      if (!fatal && !flows.empty()) {
-        // An Edge or firewall capture of media only: used to check the media path.
-        trace.findings.push_back({"input.no_sip", Severity::info, input_id, Location{},
-                                  "the capture holds no SIP; its " + std::to_string(flows.tcp.size()) +
-                                      " TCP connection attempt(s) and " + std::to_string(flows.udp.size()) +
-                                      " UDP flow(s) are checked against the calls' media", kNoId});
-      } else if (!fatal) {
-        trace.findings.push_back({"input.no_sip", Severity::warning, input_id, Location{},
-                                  "recognised as " + std::string(formats::format_name(job.format)) +
-                                      " but it holds no SIP messages", kNoId});
-      }
-    }
+    auto input_id = registry.add(trace, *job.input, job.format, job.result, found_in[j], messages_of[j], offset);
+    if (!input_id) continue;
     for (std::size_t p : pieces_of[j]) {
-      placements.push_back({p, message_count, input_id});
+      placements.push_back({p, message_count, *input_id});
       message_count += pieces[p].result.messages.size();
     }
     for (auto& e : job.result.events) {
       Event ev;
       ev.id = static_cast<std::uint32_t>(trace.events.size());
-      ev.input = input_id;
+      ev.input = *input_id;
       ev.event = std::move(e);
       trace.events.push_back(std::move(ev));
     }
     std::vector<formats::LogEvent>().swap(job.result.events);
   }
-  for (const auto& [origin, counts] : per_directory) {
-    if (counts.first == 0) {
-      trace.errors.push_back({origin, "no trace files found in this directory (" + std::to_string(counts.second) +
-                                          " file(s) skipped)"});
-    }
-  }
+  registry.add_directory_errors(trace);
   // Messages are numbered in 32 bits. Beyond that the rest is not read, and
   // the user is told, rather than numbers wrapping around.
   const std::size_t kMaxMessages = std::min<std::size_t>(options.max_messages, kNoId - 1);

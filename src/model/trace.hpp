@@ -180,6 +180,13 @@ class Trace {
   std::vector<ClockEstimate> clocks;  // per input with links, against the reference input
   bool clocks_aligned = false;        // the estimates were applied (--align-clocks)
 
+  // Calls, messages and hop events: all of them, as this trace holds them
+  // all (a trace built in batches counts its own; see model/batches.hpp).
+  struct Counts {
+    std::uint64_t calls = 0, messages = 0, linked_messages = 0;
+  };
+  Counts counts() const { return {calls.size(), messages.size(), hop_events.size()}; }
+
   // Exact Call-ID, or a unique prefix of one. `matches` gets every candidate.
   std::optional<std::uint32_t> find_call(std::string_view id_or_prefix, std::vector<std::uint32_t>* matches) const;
   std::map<std::string, std::uint64_t> findings_by_code() const;
@@ -222,6 +229,15 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options = {});
 // tests), links the observations of each message across inputs and estimates
 // the inputs' clock offsets. `threads` 0 means one per core.
 void build_calls(Trace& trace, unsigned threads = 0);
+
+// Two steps of build_calls, also used to build calls a batch at a time
+// (model/batches.hpp). check_message: what is wrong with one message on its
+// own (framing, encoding, no Call-ID or CSeq); it takes the record's framing
+// issues. work_out_call: kind, parties, transactions, forks, endpoints,
+// retransmissions and time span of a call whose messages (in time order)
+// and events are set; it marks retransmitted messages.
+void check_message(Message& m, std::vector<Finding>& findings);
+void work_out_call(Trace& trace, Call& call);
 
 // Applies trace.clocks to every time of every input and builds the calls again.
 void align_clocks(Trace& trace, unsigned threads = 0);

@@ -111,7 +111,9 @@ void append_call_object(std::string& out, const model::Trace& trace, const model
 }  // namespace
 
 
-Json summary_json(const model::Trace& trace) {
+Json summary_json(const model::Trace& trace) { return summary_json(trace, trace.counts()); }
+
+Json summary_json(const model::Trace& trace, const model::Trace::Counts& counts) {
   Json j;
   j["type"] = "summary";
   Json inputs = Json::array();
@@ -122,8 +124,8 @@ Json summary_json(const model::Trace& trace) {
                       {"log_events", input.events}});
   }
   j["inputs"] = std::move(inputs);
-  j["calls"] = trace.calls.size();
-  j["messages_read"] = trace.messages.size();
+  j["calls"] = counts.calls;
+  j["messages_read"] = counts.messages;
   j["messages_without_call_id"] = trace.messages_without_call_id;
   Json findings = Json::object();
   for (const auto& [code, count] : trace.findings_by_code()) findings[code] = count;
@@ -131,7 +133,7 @@ Json summary_json(const model::Trace& trace) {
   Json errors = Json::array();
   for (const auto& e : trace.errors) errors.push_back({{"input", e.name}, {"error", e.message}});
   j["errors"] = std::move(errors);
-  j["linked_messages"] = trace.hop_events.size();
+  j["linked_messages"] = counts.linked_messages;
   Json clocks = Json::array();
   for (const auto& c : trace.clocks) {
     clocks.push_back({{"input", trace.inputs[c.input].name},
@@ -145,7 +147,7 @@ Json summary_json(const model::Trace& trace) {
   return j;
 }
 
-void write_calls_json(std::ostream& out, const model::Trace& trace, const std::vector<std::uint32_t>* only) {
+void write_call_lines(std::ostream& out, const model::Trace& trace, const std::vector<std::uint32_t>* only) {
   std::size_t count = only ? only->size() : trace.calls.size();
   base::make_in_order(
       count, 16384, 256,
@@ -156,6 +158,14 @@ void write_calls_json(std::ostream& out, const model::Trace& trace, const std::v
         return line;
       },
       [&](std::size_t, const std::string& line) { out << line; });
+}
+
+void write_summary_line(std::ostream& out, const model::Trace& trace, const model::Trace::Counts& counts) {
+  out << json_line(summary_json(trace, counts)) << '\n';
+}
+
+void write_calls_json(std::ostream& out, const model::Trace& trace, const std::vector<std::uint32_t>* only) {
+  write_call_lines(out, trace, only);
   Json summary = summary_json(trace);
   if (only) summary["matched_calls"] = only->size();
   out << json_line(summary) << '\n';

@@ -36,26 +36,33 @@ std::string paint_outcome(const Style& style, analysis::Outcome outcome, const s
 
 }  // namespace
 
-void write_calls_table(std::ostream& out, const model::Trace& trace, const Style& style,
-                       const std::vector<std::uint32_t>* only) {
-  struct Row {
-    std::string start, kind, from, to, outcome, status, messages, forks, duration, call_id;
-    int code = 0;
-    analysis::Outcome verdict = analysis::Outcome::in_progress;
-  };
-  std::vector<Row> rows;
-  rows.push_back({"START", "KIND", "FROM", "TO", "OUTCOME", "STATUS", "MSGS", "FORKS", "DURATION", "CALL-ID", 0,
-                  analysis::Outcome::in_progress});
+struct CallsTable::Row {
+  std::string start, kind, from, to, outcome, status, messages, forks, duration, call_id;
+  int code = 0;
+  analysis::Outcome verdict = analysis::Outcome::in_progress;
+};
+
+CallsTable::CallsTable() {
+  rows_.push_back({"START", "KIND", "FROM", "TO", "OUTCOME", "STATUS", "MSGS", "FORKS", "DURATION", "CALL-ID", 0,
+                   analysis::Outcome::in_progress});
+}
+
+CallsTable::~CallsTable() = default;
+
+std::size_t CallsTable::rows() const { return rows_.size() - 1; }
+
+void CallsTable::add(const model::Trace& trace, const std::vector<std::uint32_t>* only) {
   std::vector<std::uint32_t> all;
   if (!only) {
     for (const auto& call : trace.calls) all.push_back(call.id);
     only = &all;
   }
-  rows.resize(1 + only->size());
+  std::size_t first = rows_.size();
+  rows_.resize(first + only->size());
   // Judging a call reads only that call: the rows are made on every core.
   base::for_each_index(only->size(), base::core_count(), [&](std::size_t i) {
     const model::Call& call = trace.calls[(*only)[i]];
-    Row& r = rows[i + 1];
+    Row& r = rows_[first + i];
     r.start = call.start.valid ? model::format_time(call.start) : "-";
     r.kind = call.kind.empty() ? "?" : call.kind;
     r.from = party(call.from_uri);
@@ -69,6 +76,10 @@ void write_calls_table(std::ostream& out, const model::Trace& trace, const Style
     r.duration = (call.start.valid && call.end.valid) ? model::format_duration(call.end.micros - call.start.micros) : "-";
     r.call_id = printable(call.call_id);
   }, 64);
+}
+
+void CallsTable::write(std::ostream& out, const Style& style) const {
+  const std::vector<Row>& rows = rows_;
   constexpr int kColumns = 9;
   std::size_t w[kColumns] = {};
   for (const auto& r : rows) {
@@ -94,6 +105,13 @@ void write_calls_table(std::ostream& out, const model::Trace& trace, const Style
     line += r.call_id;
     out << (header ? style.bold(line) : line) << '\n';
   }
+}
+
+void write_calls_table(std::ostream& out, const model::Trace& trace, const Style& style,
+                       const std::vector<std::uint32_t>* only) {
+  CallsTable table;
+  table.add(trace, only);
+  table.write(out, style);
 }
 
 }  // namespace sipsleuth::render

@@ -18,14 +18,34 @@ using Json = nlohmann::ordered_json;
 void write_calls_table(std::ostream& out, const model::Trace& trace, const Style& style,
                        const std::vector<std::uint32_t>* only = nullptr);
 
+// The same table, its rows added a batch of calls at a time and written
+// once the column widths are known.
+class CallsTable {
+ public:
+  CallsTable();
+  ~CallsTable();
+  void add(const model::Trace& trace, const std::vector<std::uint32_t>* only = nullptr);
+  std::size_t rows() const;  // calls added
+  void write(std::ostream& out, const Style& style) const;
+
+ private:
+  struct Row;
+  std::vector<Row> rows_;  // the header first
+};
+
 // JSON Lines: one {"type":"call"} object per call, then one {"type":"summary"}.
 // The schema is documented in docs/json.md.
 // With `only`, just those calls, and the summary says how many matched.
 void write_calls_json(std::ostream& out, const model::Trace& trace, const std::vector<std::uint32_t>* only = nullptr);
+// The call objects alone (a batch of calls at a time), and the summary line
+// alone, with the counts of the whole trace.
+void write_call_lines(std::ostream& out, const model::Trace& trace, const std::vector<std::uint32_t>* only = nullptr);
+void write_summary_line(std::ostream& out, const model::Trace& trace, const model::Trace::Counts& counts);
 class JsonWriter;
 // The members of one call object, written into an object the caller opened.
 void write_call_fields(JsonWriter& w, const model::Trace& trace, const model::Call& call);
 Json summary_json(const model::Trace& trace);
+Json summary_json(const model::Trace& trace, const model::Trace::Counts& counts);
 
 // Every message and log event of one call, in time order, with its full text.
 // A message seen at several points is shown once, with where it was seen and

@@ -35,6 +35,32 @@ TEST_P(Golden, MatchesFile) {
   EXPECT_EQ(actual, testing::read_file(path)) << "golden file " << path;
 }
 
+// `calls` builds calls a batch at a time (in bounded memory); its output must
+// be byte for byte what building every call at once gives, stderr included.
+TEST(Commands, CallsInBatchesMatchCallsInMemory) {
+  std::vector<std::vector<std::string>> inputs = {
+      {"samples"},
+      {"tests/fixtures/hops"},
+      {"--offset", "fe2.log=-2.5", "tests/fixtures/hops", "samples", "tests/fixtures/conversation-hostile.uccapilog"},
+      {"samples/trunk-capture.pcap", "README.md", "tests/no-such-file.pcap"},
+      {"-q", "tests/fixtures/hops"}};
+  for (const auto& input : inputs) {
+    for (const char* format : {"--json", "--no-color"}) {
+      std::vector<std::string> args = {"calls", format};
+      args.insert(args.end(), input.begin(), input.end());
+      std::vector<std::string> in_memory = args;
+      in_memory.insert(in_memory.begin() + 1, "--in-memory");
+      SCOPED_TRACE(args.back() + " " + format);
+      auto a = testing::run_cli(args);
+      auto b = testing::run_cli(in_memory);
+      EXPECT_EQ(a.status, b.status);
+      EXPECT_EQ(a.out, b.out);
+      EXPECT_EQ(a.err, b.err);
+      EXPECT_FALSE(a.out.empty());
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Commands, Golden,
     ::testing::Values(

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "formats/reader.hpp"
+#include "model/batches.hpp"
 #include "support/helpers.hpp"
 
 namespace sipsleuth::model {
@@ -248,6 +249,132 @@ TEST(Model, RecordBoundariesAreRecordStarts) {
         << line;
   }
   EXPECT_EQ(formats::record_boundaries("abc", formats::Format::pcap, 4), std::vector<std::size_t>{0});
+}
+
+
+// A trace built a batch of calls at a time must hold, call for call, what
+// load() builds: the same calls in the same order, the same messages read
+// again from the input (places, times, text), the same findings and counts.
+void expect_batches_match_load(const std::vector<std::string>& paths, unsigned threads, std::size_t calls_per_batch) {
+  SCOPED_TRACE("threads " + std::to_string(threads) + ", " + std::to_string(calls_per_batch) + " calls per batch");
+  LoadOptions options;
+  options.threads = threads;
+  options.piece_bytes = 600;  // logs in many pieces
+  options.clock_offsets["fe2.log"] = 1'500'000;
+  Trace whole = load(io::open_inputs(paths), options);
+  BatchedTrace batched = load_batched(io::open_inputs(paths), options);
+  const Trace& shared = batched.shared;
+  EXPECT_EQ(batched.message_count(), whole.messages.size());
+  EXPECT_EQ(batched.call_count(), whole.calls.size());
+  EXPECT_EQ(shared.messages_without_call_id, whole.messages_without_call_id);
+  ASSERT_EQ(shared.findings.size(), whole.findings.size());
+  for (std::size_t i = 0; i < whole.findings.size(); ++i) {
+    EXPECT_EQ(shared.findings[i].code, whole.findings[i].code) << i;
+    EXPECT_EQ(shared.findings[i].message, whole.findings[i].message) << i;
+    EXPECT_EQ(shared.findings[i].location.line, whole.findings[i].location.line) << i;
+    EXPECT_EQ(shared.findings[i].detail, whole.findings[i].detail) << i;
+  }
+  ASSERT_EQ(shared.inputs.size(), whole.inputs.size());
+  for (std::size_t i = 0; i < whole.inputs.size(); ++i) {
+    EXPECT_EQ(shared.inputs[i].messages, whole.inputs[i].messages);
+    EXPECT_EQ(shared.inputs[i].events, whole.inputs[i].events);
+    EXPECT_EQ(shared.inputs[i].clock_offset_micros, whole.inputs[i].clock_offset_micros);
+  }
+  EXPECT_EQ(shared.events.size(), whole.events.size());
+
+  std::size_t next_call = 0, batches = 0;
+  batched.for_each_batch(calls_per_batch, [&](const Trace& batch) {
+    ++batches;
+    EXPECT_LE(batch.calls.size(), calls_per_batch);
+    for (const Call& call : batch.calls) {
+      ASSERT_LT(next_call, whole.calls.size());
+      const Call& expected = whole.calls[next_call++];
+      EXPECT_EQ(call.call_id, expected.call_id);
+      EXPECT_EQ(call.kind, expected.kind);
+      EXPECT_EQ(call.from_uri, expected.from_uri);
+      EXPECT_EQ(call.to_uri, expected.to_uri);
+      EXPECT_EQ(call.start.micros, expected.start.micros);
+      EXPECT_EQ(call.end.micros, expected.end.micros);
+      EXPECT_EQ(call.final_status, expected.final_status);
+      EXPECT_EQ(call.final_reason, expected.final_reason);
+      EXPECT_EQ(call.retransmissions, expected.retransmissions);
+      EXPECT_EQ(call.forks.size(), expected.forks.size());
+      EXPECT_EQ(call.endpoints.size(), expected.endpoints.size());
+      EXPECT_EQ(call.transactions.size(), expected.transactions.size());
+      EXPECT_EQ(call.events, expected.events);
+      ASSERT_EQ(call.messages.size(), expected.messages.size()) << call.call_id;
+      for (std::size_t k = 0; k < call.messages.size(); ++k) {
+        const Message& m = batch.messages[call.messages[k]];
+        const Message& e = whole.messages[expected.messages[k]];
+        EXPECT_EQ(m.input, e.input);
+        EXPECT_EQ(m.record.location.offset, e.record.location.offset);
+        EXPECT_EQ(m.record.location.line, e.record.location.line);
+        EXPECT_EQ(m.record.location.packet, e.record.location.packet);
+        EXPECT_EQ(m.record.time.micros, e.record.time.micros);
+        EXPECT_EQ(m.record.direction, e.record.direction);
+        EXPECT_EQ(m.record.source, e.record.source);
+        EXPECT_EQ(m.record.destination, e.record.destination);
+        EXPECT_EQ(m.record.parts.start_line, e.record.parts.start_line);
+        EXPECT_EQ(m.record.parts.header_block, e.record.parts.header_block);
+        EXPECT_EQ(m.record.parts.body, e.record.parts.body);
+        EXPECT_EQ(m.record.original, e.record.original);
+        EXPECT_EQ(m.record.correlation_id, e.record.correlation_id);
+        EXPECT_EQ(m.retransmission_of == kNoId, e.retransmission_of == kNoId);
+        EXPECT_EQ(m.hop_event == kNoId, e.hop_event == kNoId);
+      }
+    }
+  });
+  EXPECT_EQ(next_call, whole.calls.size());
+  EXPECT_EQ(batches, (whole.calls.size() + calls_per_batch - 1) / calls_per_batch);
+  EXPECT_EQ(batched.linked_messages(), whole.hop_events.size());
+  ASSERT_EQ(shared.clocks.size(), whole.clocks.size());
+  for (std::size_t i = 0; i < whole.clocks.size(); ++i) {
+    EXPECT_EQ(shared.clocks[i].input, whole.clocks[i].input);
+    EXPECT_EQ(shared.clocks[i].offset_micros, whole.clocks[i].offset_micros);
+    EXPECT_EQ(shared.clocks[i].links, whole.clocks[i].links);
+  }
+  for (std::size_t i = 0; i < whole.inputs.size(); ++i) {
+    EXPECT_EQ(shared.inputs[i].local_address, whole.inputs[i].local_address);
+  }
+}
+
+TEST(Batches, EveryCallIsBuiltAsLoadBuildsIt) {
+  std::vector<std::string> every_format = {
+      "tests/fixtures/hops/client.uccapilog", "tests/fixtures/hops/fe1.log", "tests/fixtures/hops/fe2.log",
+      "tests/fixtures/hops/edge.log",         "samples",                     "tests/fixtures/conversation-hostile.uccapilog"};
+  for (unsigned threads : {1u, 3u}) {
+    for (std::size_t per_batch : {std::size_t{1}, std::size_t{4}, std::size_t{1000}}) {
+      expect_batches_match_load(every_format, threads, per_batch);
+    }
+  }
+  // Hop links and clock estimates need the server logs of one call together.
+  expect_batches_match_load({"tests/fixtures/hops"}, 2, 2);
+}
+
+TEST(Batches, TooManyMessagesIsTheSameErrorAsLoad) {
+  LoadOptions options;
+  options.max_messages = 5;
+  options.piece_bytes = 700;
+  std::vector<std::string> paths = {"samples/seed004-fe-outbound-routing.log", "samples/trunk-capture.pcap"};
+  BatchedTrace batched = load_batched(io::open_inputs(paths), options);
+  Trace whole = load(io::open_inputs(paths), options);
+  EXPECT_EQ(batched.message_count(), 5u);
+  ASSERT_EQ(batched.shared.errors.size(), 1u);
+  EXPECT_EQ(batched.shared.errors[0].message, whole.errors[0].message);
+  EXPECT_EQ(batched.call_count(), whole.calls.size());
+}
+
+TEST(Batches, InputsThatAreNotTracesAreReportedAsByLoad) {
+  std::vector<std::string> paths = {"samples/trunk-capture.pcap", "tests/no-such-file.log", "README.md"};
+  BatchedTrace batched = load_batched(io::open_inputs(paths));
+  Trace whole = load(io::open_inputs(paths));
+  ASSERT_EQ(batched.shared.errors.size(), whole.errors.size());
+  for (std::size_t i = 0; i < whole.errors.size(); ++i) {
+    EXPECT_EQ(batched.shared.errors[i].name, whole.errors[i].name);
+    EXPECT_EQ(batched.shared.errors[i].message, whole.errors[i].message);
+  }
+  EXPECT_EQ(batched.call_count(), whole.calls.size());
+  EXPECT_GT(batched.call_count(), 0u);
 }
 
 }  // namespace

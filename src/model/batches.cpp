@@ -1,0 +1,601 @@
+#include "model/batches.hpp"
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "base/parallel.hpp"
+#include "formats/reader.hpp"
+#include "formats/sniff.hpp"
+#include "model/hops.hpp"
+#include "model/loading.hpp"
+#include "sip/text.hpp"
+
+namespace sipsleuth::model {
+namespace {
+
+// Log pieces read at once, per thread, and their size: enough to keep every
+// core busy while holding only a few megabytes of records.
+constexpr std::size_t kPiecesPerThread = 2;
+constexpr std::size_t kPieceBytes = std::size_t{4} << 20;
+
+// A message made into a stub on a worker, before the serial pass numbers it
+// and finds its call.
+struct PendingStub {
+  MessageStub stub;
+  std::string_view call_id;  // into the input or the reader's rebuilt text, still mapped
+  std::size_t hash = 0;
+  std::optional<formats::SipRecord> kept;
+};
+
+// Frames and checks `records` (a log piece's, or a capture's latest) on every
+// core, keeping a stub of each; their findings are numbered from 0.
+void make_stubs(std::vector<formats::SipRecord>& records, std::uint32_t input, formats::Format format, unsigned threads,
+                std::vector<PendingStub>& stubs, std::vector<Finding>& findings) {
+  stubs.resize(records.size());
+  base::Chunking chunks = base::chunking(records.size(), threads, 1024, 2);
+  std::vector<std::vector<Finding>> chunk_findings(chunks.chunks());
+  base::for_each_chunk(chunks, threads, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+    Message m;
+    for (std::size_t i = begin; i < end; ++i) {
+      m.id = static_cast<std::uint32_t>(i);
+      m.input = input;
+      m.record = std::move(records[i]);
+      // A capture's message as read, before framing trims it: framed again
+      // from this, it comes out the same.
+      std::string_view unframed = m.record.parts.start_line.empty() ? m.record.raw : std::string_view{};
+      formats::frame_deferred(m.record);
+      m.sip = sip::Message::parse(m.record.parts);
+      check_message(m, chunk_findings[chunk]);
+      PendingStub& pending = stubs[i];
+      MessageStub& s = pending.stub;
+      const formats::SipRecord& r = m.record;
+      s.location = r.location;
+      s.time = r.time;
+      s.input = input;
+      s.direction = r.direction;
+      s.transport = r.transport;
+      bool log = format == formats::Format::client_log || format == formats::Format::server_log;
+      if (log && !r.original.empty()) {
+        s.text = r.original;  // the reader gives everything else again
+      } else if (format == formats::Format::pcap && !unframed.empty()) {
+        s.text = unframed;
+        s.source = r.source;  // interned by the reader: they outlive the batch
+        s.destination = r.destination;
+        if (!r.packets.empty() || !r.framing_issues.empty()) {
+          pending.kept.emplace();
+          pending.kept->packets = r.packets;
+          pending.kept->framing_issues = r.framing_issues;
+        }
+      } else {
+        pending.kept = r;  // SIP text: kept whole, it is small
+      }
+      pending.call_id = m.sip.call_id();
+      pending.hash = std::hash<std::string_view>{}(pending.call_id);
+    }
+  });
+  for (auto& list : chunk_findings) std::move(list.begin(), list.end(), std::back_inserter(findings));
+}
+
+// Call-IDs to call numbers, in the order calls are first met. Each Call-ID
+// is copied once, so the input's pages need not stay for the comparison.
+class CallIds {
+ public:
+  std::uint32_t find_or_add(std::string_view call_id, std::size_t hash) {
+    if (used_ * 2 >= slots_.size()) grow();
+    std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+      if (slots_[i] == kNoId) {
+        slots_[i] = static_cast<std::uint32_t>(ids_.size());
+        hashes_[i] = hash;
+        ids_.push_back(store(call_id));
+        ++used_;
+        return slots_[i];
+      }
+      if (hashes_[i] == hash && ids_[slots_[i]] == call_id) return slots_[i];
+    }
+  }
+  std::size_t size() const { return ids_.size(); }
+
+ private:
+  std::string_view store(std::string_view text) {
+    constexpr std::size_t kBlock = std::size_t{1} << 20;
+    if (blocks_.empty() || left_ < text.size()) {
+      std::size_t size = std::max(kBlock, text.size());
+      blocks_.push_back(std::make_unique<char[]>(size));
+      next_ = blocks_.back().get();
+      left_ = size;
+    }
+    std::copy(text.begin(), text.end(), next_);
+    std::string_view stored(next_, text.size());
+    next_ += text.size();
+    left_ -= text.size();
+    return stored;
+  }
+  void grow() {
+    std::vector<std::uint32_t> slots(std::max<std::size_t>(1024, slots_.size() * 2), kNoId);
+    std::vector<std::size_t> hashes(slots.size(), 0);
+    std::size_t mask = slots.size() - 1;
+    for (std::size_t k = 0; k < slots_.size(); ++k) {
+      if (slots_[k] == kNoId) continue;
+      std::size_t i = hashes_[k] & mask;
+      while (slots[i] != kNoId) i = (i + 1) & mask;
+      slots[i] = slots_[k];
+      hashes[i] = hashes_[k];
+    }
+    slots_.swap(slots);
+    hashes_.swap(hashes);
+  }
+  std::vector<std::uint32_t> slots_;
+  std::vector<std::size_t> hashes_;
+  std::size_t used_ = 0;
+  std::vector<std::string_view> ids_;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  char* next_ = nullptr;
+  std::size_t left_ = 0;
+};
+
+std::int64_t time_key(const formats::Timestamp& t) { return t.valid ? t.micros : INT64_MAX; }
+
+// The shared inputs, events and flows, lent to one batch and given back
+// however the batch ends. Moving a vector keeps its elements in place, so
+// the flow index's pointers to the inputs stay good.
+class Lent {
+ public:
+  Lent(Trace& owner, Trace& batch) : owner_(owner), batch_(batch) {
+    batch_.inputs = std::move(owner_.inputs);
+    batch_.events = std::move(owner_.events);
+    batch_.flows = std::move(owner_.flows);
+  }
+  ~Lent() { give_back(); }
+  void give_back() {
+    if (returned_) return;
+    owner_.inputs = std::move(batch_.inputs);
+    owner_.events = std::move(batch_.events);
+    owner_.flows = std::move(batch_.flows);
+    returned_ = true;
+  }
+  Lent(const Lent&) = delete;
+  Lent& operator=(const Lent&) = delete;
+
+ private:
+  Trace& owner_;
+  Trace& batch_;
+  bool returned_ = false;
+};
+
+}  // namespace
+
+// The first pass: every input read once, in input order, messages made into
+// stubs and grouped by Call-ID.
+class BatchedTrace::Reading {
+ public:
+  Reading(BatchedTrace& out, const LoadOptions& options)
+      : out_(out),
+        trace_(out.shared),
+        options_(options),
+        threads_(options.threads ? options.threads : base::core_count()),
+        limit_(std::min<std::size_t>(options.max_messages, kNoId - 1)) {}
+
+  void read(io::OpenedInputs& opened) {
+    for (auto& e : opened.errors) trace_.errors.push_back({e.name, e.message});
+    trace_.notes = std::move(opened.notes);
+    plan(opened);
+    for (std::size_t i = 0; i < pieces_.size();) {
+      Job& job = jobs_[pieces_[i].job];
+      if (job.format == formats::Format::pcap) {
+        read_capture(job);
+        finish(job);
+        ++i;
+        continue;
+      }
+      std::size_t end = i;
+      while (end < pieces_.size() && end - i < threads_ * kPiecesPerThread &&
+             jobs_[pieces_[end].job].format != formats::Format::pcap) {
+        ++end;
+      }
+      base::for_each_chunk(base::Chunking{end - i, 1}, threads_,
+                           [&](std::size_t k, std::size_t, std::size_t) { read_log_piece(pieces_[i + k]); });
+      for (std::size_t k = i; k < end; ++k) {
+        Piece& piece = pieces_[k];
+        Job& of = jobs_[piece.job];
+        bool last = piece.last;
+        take(of, piece);
+        of.input->data->release(piece.begin, piece.end - piece.begin);
+        if (last) finish(of);
+      }
+      i = end;
+    }
+    registry_.add_directory_errors(trace_);
+    if (over_limit_) {
+      trace_.errors.push_back({"(all inputs)", "more than " + std::to_string(limit_) +
+                                                   " SIP messages, the most one run holds; messages after that are "
+                                                   "not read: split the inputs or search them first"});
+    }
+    std::move(message_findings_.begin(), message_findings_.end(), std::back_inserter(trace_.findings));
+    arrange_calls();
+    trace_.flows.build(trace_.inputs);
+  }
+
+ private:
+  struct Job {
+    const io::Input* input = nullptr;
+    formats::Format format = formats::Format::unknown;
+    std::uint32_t id = kNoId;
+    std::optional<std::int64_t> offset;
+    formats::ReadResult result;  // findings, capture counters, flows and rebuilt text of every piece
+    std::size_t found = 0;
+    std::uint64_t messages = 0;
+    std::uint64_t events = 0;
+    std::uint32_t lines_before = 0;  // lines of the pieces taken so far
+  };
+  struct Piece {
+    std::size_t job = 0;
+    std::size_t begin = 0, end = 0;
+    bool last = false;
+    std::uint32_t lines = 0;
+    formats::ReadResult result;
+    std::vector<PendingStub> stubs;
+    std::vector<Finding> findings;
+  };
+
+  void plan(io::OpenedInputs& opened) {
+    jobs_.resize(opened.inputs.size());
+    std::uint64_t total = 0;
+    std::uint32_t next_id = 0;
+    for (std::size_t j = 0; j < jobs_.size(); ++j) {
+      Job& job = jobs_[j];
+      job.input = &opened.inputs[j];
+      std::string_view bytes = job.input->data->bytes();
+      total += bytes.size();
+      job.format = formats::sniff(bytes);
+      job.result.format = job.format;
+      if (job.format != formats::Format::unknown) {
+        job.id = next_id++;
+        job.offset = loading::offset_for(options_.clock_offsets, job.input->name);
+      }
+      std::size_t piece_bytes = std::min(kPieceBytes, options_.piece_bytes);
+      std::size_t parts = bytes.size() / std::max<std::size_t>(1, piece_bytes);
+      std::vector<std::size_t> cuts = formats::record_boundaries(bytes, job.format, parts);
+      for (std::size_t c = 0; c < cuts.size(); ++c) {
+        Piece piece;
+        piece.job = j;
+        piece.begin = cuts[c];
+        piece.end = c + 1 < cuts.size() ? cuts[c + 1] : bytes.size();
+        piece.last = c + 1 == cuts.size();
+        pieces_.push_back(std::move(piece));
+      }
+    }
+    if (options_.progress) options_.progress->total_bytes = total;
+  }
+
+  void read_log_piece(Piece& piece) {
+    const Job& job = jobs_[piece.job];
+    std::string_view bytes = job.input->data->bytes().substr(piece.begin, piece.end - piece.begin);
+    if (!piece.last) piece.lines = static_cast<std::uint32_t>(std::count(bytes.begin(), bytes.end(), '\n'));
+    if (job.format == formats::Format::unknown) {
+      if (options_.progress) options_.progress->read_bytes += bytes.size();
+      return;
+    }
+    formats::ReadOptions read_options;
+    read_options.progress = options_.progress ? &options_.progress->read_bytes : nullptr;
+    piece.result = formats::read_any(bytes, job.format, read_options);
+    make_stubs(piece.result.messages, job.id, job.format, 1, piece.stubs, piece.findings);
+    std::vector<formats::SipRecord>().swap(piece.result.messages);
+  }
+
+  // A piece's results, in input order: placed in the whole input, numbered,
+  // grouped into calls.
+  void take(Job& job, Piece& piece) {
+    if (job.format == formats::Format::unknown) return;
+    job.found += piece.stubs.size() + piece.result.events.size();
+    if (piece.begin > 0) {
+      formats::rebase(piece.result, piece.begin, job.lines_before);
+      auto move = [&](Location& l) {
+        l.offset += piece.begin;
+        if (l.line) l.line += job.lines_before;
+      };
+      for (auto& p : piece.stubs) move(p.stub.location);
+      for (auto& f : piece.findings) move(f.location);
+    }
+    job.lines_before += piece.lines;
+    if (job.offset) loading::shift_times(piece.result, *job.offset);
+    for (auto& f : piece.result.findings) job.result.findings.push_back(std::move(f));
+    for (auto& o : piece.result.owned) job.result.owned.push_back(std::move(o));
+    job.events += piece.result.events.size();
+    for (auto& e : piece.result.events) {
+      Event& event = trace_.events.emplace_back();
+      event.id = static_cast<std::uint32_t>(trace_.events.size() - 1);
+      event.input = job.id;
+      event.event = std::move(e);
+    }
+    take_stubs(job, piece.stubs, piece.findings);
+    piece.result = formats::ReadResult{};
+    std::vector<PendingStub>().swap(piece.stubs);
+    std::vector<Finding>().swap(piece.findings);
+  }
+
+  void take_stubs(Job& job, std::vector<PendingStub>& stubs, std::vector<Finding>& findings) {
+    job.messages += stubs.size();
+    std::size_t room = limit_ - std::min(limit_, out_.stubs_.size());
+    std::size_t taken = std::min(room, stubs.size());
+    if (taken < stubs.size()) over_limit_ = true;
+    auto first = static_cast<std::uint32_t>(out_.stubs_.size());
+    for (auto& f : findings) {
+      if (f.message >= taken) continue;  // a message past the limit is not read
+      f.message += first;
+      message_findings_.push_back(std::move(f));
+    }
+    for (std::size_t i = 0; i < taken; ++i) {
+      PendingStub& p = stubs[i];
+      if (job.offset && p.stub.time.valid) p.stub.time.micros += *job.offset;
+      if (p.call_id.empty()) {
+        ++trace_.messages_without_call_id;
+      } else {
+        p.stub.call = call_ids_.find_or_add(p.call_id, p.hash);
+      }
+      if (p.kept) {
+        p.stub.kept = static_cast<std::uint32_t>(out_.kept_.size());
+        out_.kept_.push_back(std::move(*p.kept));
+      }
+      out_.stubs_.push_back(p.stub);
+    }
+  }
+
+  // A capture is read in one pass (TCP streams span all of it); the messages
+  // it hands over every few thousand packets are made into stubs on every
+  // core while it waits.
+  void read_capture(Job& job) {
+    std::string_view bytes = job.input->data->bytes();
+    formats::ReadOptions read_options;
+    read_options.progress = options_.progress ? &options_.progress->read_bytes : nullptr;
+    read_options.defer_framing = true;
+    read_options.read_past = [&](std::size_t offset, std::size_t length) { job.input->data->release(offset, length); };
+    std::vector<PendingStub> stubs;
+    std::vector<Finding> findings;
+    read_options.deliver = [&](std::vector<formats::SipRecord>& records) {
+      make_stubs(records, job.id, job.format, threads_, stubs, findings);
+      take_stubs(job, stubs, findings);
+      stubs.clear();
+      findings.clear();
+    };
+    job.result = formats::read_pcap(bytes, read_options);
+    job.found = job.result.capture.sip_packets;
+  }
+
+  void finish(Job& job) {
+    auto id = registry_.add(trace_, *job.input, job.format, job.result, job.found, job.messages, job.offset);
+    if (id && *id != job.id) throw std::logic_error("input numbered out of order");
+    if (id) trace_.inputs.back().events = job.events;  // taken from the pieces as they came
+    job.result = formats::ReadResult{};
+  }
+
+  // Puts calls and their messages in load()'s order: each call's messages
+  // by time (then as read); calls by when their first message was seen,
+  // those only server records name after them, then stably by start time.
+  void arrange_calls() {
+    // Server records join the calls of their SIP-Call-ID, in time order.
+    std::vector<std::uint32_t> event_order(trace_.events.size());
+    for (std::uint32_t i = 0; i < event_order.size(); ++i) event_order[i] = i;
+    std::stable_sort(event_order.begin(), event_order.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return trace_.events[a].event.time.micros < trace_.events[b].event.time.micros;
+    });
+    const std::size_t message_calls = call_ids_.size();
+    std::vector<std::uint32_t> event_call(trace_.events.size(), kNoId);
+    for (std::uint32_t id : event_order) {
+      std::string_view call_id = sip::trim(trace_.events[id].event.field("SIP-Call-ID"));
+      if (!call_id.empty()) event_call[id] = call_ids_.find_or_add(call_id, std::hash<std::string_view>{}(call_id));
+    }
+    const std::size_t count = call_ids_.size();
+    call_ids_ = CallIds{};
+
+    // Counting sort of messages and events by call.
+    std::vector<CallStub> calls(count);
+    for (const auto& s : out_.stubs_) {
+      if (s.call != kNoId) ++calls[s.call].messages;
+    }
+    for (std::uint32_t e : event_order) {
+      if (event_call[e] != kNoId) ++calls[event_call[e]].events;
+    }
+    std::uint32_t next_message = 0, next_event = 0;
+    for (auto& c : calls) {
+      c.first_message = next_message;
+      next_message += c.messages;
+      c.first_event = next_event;
+      next_event += c.events;
+      c.messages = c.events = 0;
+    }
+    out_.call_messages_.resize(next_message);
+    out_.call_events_.resize(next_event);
+    for (std::uint32_t id = 0; id < out_.stubs_.size(); ++id) {
+      std::uint32_t call = out_.stubs_[id].call;
+      if (call == kNoId) continue;
+      CallStub& c = calls[call];
+      out_.call_messages_[c.first_message + c.messages++] = id;
+    }
+    for (std::uint32_t e : event_order) {
+      if (event_call[e] == kNoId) continue;
+      CallStub& c = calls[event_call[e]];
+      out_.call_events_[c.first_event + c.events++] = e;
+    }
+    auto stub_time = [&](std::uint32_t id) { return time_key(out_.stubs_[id].time); };
+    base::for_each_index(
+        calls.size(), threads_,
+        [&](std::size_t i) {
+          auto begin = out_.call_messages_.begin() + calls[i].first_message;
+          auto end = begin + calls[i].messages;
+          if (!std::is_sorted(begin, end,
+                              [&](std::uint32_t a, std::uint32_t b) { return stub_time(a) < stub_time(b); })) {
+            std::stable_sort(begin, end, [&](std::uint32_t a, std::uint32_t b) { return stub_time(a) < stub_time(b); });
+          }
+        },
+        1024);
+
+    // load() meets calls along one timeline of every message, then the
+    // records' calls: the first message decides, by time then by number.
+    std::vector<std::uint32_t> order(count);
+    for (std::uint32_t i = 0; i < count; ++i) order[i] = i;
+    auto first_of = [&](std::uint32_t call) { return out_.call_messages_[calls[call].first_message]; };
+    std::sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(message_calls),
+              [&](std::uint32_t a, std::uint32_t b) {
+                std::uint32_t fa = first_of(a), fb = first_of(b);
+                std::int64_t ta = stub_time(fa), tb = stub_time(fb);
+                return ta != tb ? ta < tb : fa < fb;
+              });
+    std::vector<std::int64_t> start(count, INT64_MAX);
+    for (std::uint32_t i = 0; i < count; ++i) {
+      const CallStub& c = calls[i];
+      std::optional<std::int64_t> earliest;
+      for (std::uint32_t k = 0; k < c.messages; ++k) {
+        const auto& t = out_.stubs_[out_.call_messages_[c.first_message + k]].time;
+        if (t.valid && (!earliest || t.micros < *earliest)) earliest = t.micros;
+      }
+      for (std::uint32_t k = 0; k < c.events; ++k) {
+        const auto& t = trace_.events[out_.call_events_[c.first_event + k]].event.time;
+        if (t.valid && (!earliest || t.micros < *earliest)) earliest = t.micros;
+      }
+      if (earliest) start[i] = *earliest;
+    }
+    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return start[a] < start[b]; });
+    out_.calls_.reserve(count);
+    for (std::uint32_t i = 0; i < count; ++i) {
+      out_.calls_.push_back(calls[order[i]]);
+      const CallStub& c = out_.calls_.back();
+      for (std::uint32_t k = 0; k < c.messages; ++k) out_.stubs_[out_.call_messages_[c.first_message + k]].call = i;
+      for (std::uint32_t k = 0; k < c.events; ++k) trace_.events[out_.call_events_[c.first_event + k]].call = i;
+    }
+  }
+
+  BatchedTrace& out_;
+  Trace& trace_;
+  const LoadOptions& options_;
+  unsigned threads_;
+  std::size_t limit_;
+  std::vector<Job> jobs_;
+  std::vector<Piece> pieces_;
+  loading::InputRegistry registry_;
+  CallIds call_ids_;
+  std::vector<Finding> message_findings_;  // after every reader's, as build_calls() adds them
+  bool over_limit_ = false;
+};
+
+BatchedTrace load_batched(io::OpenedInputs opened, const LoadOptions& options) {
+  BatchedTrace out;
+  BatchedTrace::Reading(out, options).read(opened);
+  if (options.progress) {
+    options.progress->messages = out.message_count();
+    options.progress->stage = LoadProgress::Stage::done;
+  }
+  return out;
+}
+
+formats::SipRecord BatchedTrace::record_of(const MessageStub& stub, formats::Format format) const {
+  formats::SipRecord record;
+  if (stub.text.empty()) {
+    record = kept_[stub.kept];
+  } else if (format == formats::Format::pcap) {
+    record.raw = stub.text;
+    record.source = stub.source;
+    record.destination = stub.destination;
+    if (stub.kept != kNoId) {
+      record.packets = kept_[stub.kept].packets;
+      record.framing_issues = kept_[stub.kept].framing_issues;
+    }
+    formats::frame_deferred(record);
+  } else {
+    // The reader reads the record again on its own: a record reads the same
+    // wherever the text around it is cut, as the pieces of a large log do.
+    formats::ReadResult again = formats::read_any(stub.text, format);
+    if (!again.messages.empty()) record = std::move(again.messages.front());
+  }
+  record.location = stub.location;
+  record.time = stub.time;
+  record.direction = stub.direction;
+  record.transport = stub.transport;
+  return record;
+}
+
+void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::function<void(const Trace& batch)>& use,
+                                  unsigned threads) {
+  if (threads == 0) threads = base::core_count();
+  calls_per_batch = std::max<std::size_t>(1, calls_per_batch);
+  ClockEvidence evidence;
+  linked_messages_ = 0;
+
+  for (std::size_t first = 0; first < calls_.size(); first += calls_per_batch) {
+    std::size_t last = std::min(calls_.size(), first + calls_per_batch);
+    std::vector<std::uint32_t> ids;
+    for (std::size_t c = first; c < last; ++c) {
+      const CallStub& call = calls_[c];
+      ids.insert(ids.end(), call_messages_.begin() + call.first_message,
+                 call_messages_.begin() + call.first_message + call.messages);
+    }
+    std::sort(ids.begin(), ids.end());  // as load() numbers them, so ties in time fall the same way
+    std::vector<std::pair<std::size_t, std::size_t>> touched(shared.inputs.size(), {SIZE_MAX, 0});
+    for (std::uint32_t id : ids) {
+      const MessageStub& stub = stubs_[id];
+      std::string_view bytes = shared.inputs[stub.input].data->bytes();
+      if (stub.text.empty() || stub.text.data() < bytes.data() || stub.text.data() >= bytes.data() + bytes.size()) {
+        continue;  // rebuilt text, not the input's
+      }
+      auto begin = static_cast<std::size_t>(stub.text.data() - bytes.data());
+      auto& range = touched[stub.input];
+      range.first = std::min(range.first, begin);
+      range.second = std::max(range.second, begin + stub.text.size());
+    }
+    auto local = [&](std::uint32_t id) {
+      return static_cast<std::uint32_t>(std::lower_bound(ids.begin(), ids.end(), id) - ids.begin());
+    };
+
+    Trace batch;
+    Lent lent(shared, batch);
+    batch.messages.resize(ids.size());
+    base::for_each_index(
+        ids.size(), threads,
+        [&](std::size_t k) {
+          Message& m = batch.messages[k];
+          const MessageStub& stub = stubs_[ids[k]];
+          m.id = static_cast<std::uint32_t>(k);
+          m.input = stub.input;
+          m.record = record_of(stub, batch.inputs[stub.input].format);
+          m.sip = sip::Message::parse(m.record.parts);
+        },
+        512);
+    batch.calls.resize(last - first);
+    for (std::size_t c = first; c < last; ++c) {
+      const CallStub& stub = calls_[c];
+      Call& call = batch.calls[c - first];
+      call.id = static_cast<std::uint32_t>(c - first);
+      for (std::uint32_t k = 0; k < stub.messages; ++k) {
+        std::uint32_t id = local(call_messages_[stub.first_message + k]);
+        call.messages.push_back(id);
+        batch.messages[id].call = call.id;
+      }
+      call.events.assign(call_events_.begin() + stub.first_event,
+                         call_events_.begin() + stub.first_event + stub.events);
+      call.call_id = !call.messages.empty() ? batch.messages[call.messages.front()].sip.call_id()
+                                            : sip::trim(batch.events[call.events.front()].event.field("SIP-Call-ID"));
+    }
+    base::for_each_index(
+        batch.calls.size(), threads, [&](std::size_t i) { work_out_call(batch, batch.calls[i]); }, 64);
+    link_hops(batch, threads);
+    evidence.add(batch);
+    linked_messages_ += batch.hop_events.size();
+    use(batch);
+    lent.give_back();
+
+    // Give back the input this batch read. The calls still to come read
+    // little of it (their messages lie mostly further on), and a page read
+    // again is mapped again from the file's cache at small cost.
+    for (std::uint32_t i = 0; i < shared.inputs.size(); ++i) {
+      if (touched[i].first < touched[i].second) {
+        shared.inputs[i].data->release(touched[i].first, touched[i].second - touched[i].first);
+      }
+    }
+  }
+  shared.clocks = evidence.estimates(shared.inputs);
+}
+
+}  // namespace sipsleuth::model

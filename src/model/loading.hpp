@@ -1,0 +1,41 @@
+// Steps of reading inputs into a trace that load() and load_batched() share.
+// Internal to the model layer.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "formats/record.hpp"
+#include "io/input.hpp"
+#include "model/trace.hpp"
+
+namespace sipsleuth::model::loading {
+
+// Shifts every time a result holds (messages, events, flows) by `micros`.
+void shift_times(formats::ReadResult& result, std::int64_t micros);
+
+// The --offset given for an input, by its name as given or its file name.
+std::optional<std::int64_t> offset_for(const std::map<std::string, std::int64_t>& offsets, const std::string& name);
+
+// Records what became of each input, in input order.
+class InputRegistry {
+ public:
+  // An input that is not a trace becomes an error (or a note, when found in a
+  // directory) and gets no id. A trace gets an InputInfo, numbered in order,
+  // taking `result`'s capture counters, flows, rebuilt text and findings
+  // (shifted by `offset`), and a finding when it holds no SIP. `found`: the
+  // messages and records its reader found; `messages`: those kept.
+  std::optional<std::uint32_t> add(Trace& trace, const io::Input& input, formats::Format format,
+                                   formats::ReadResult& result, std::size_t found, std::uint64_t messages,
+                                   std::optional<std::int64_t> offset);
+  // A directory none of whose files was a trace is an error.
+  void add_directory_errors(Trace& trace) const;
+
+ private:
+  std::map<std::string, std::pair<int, int>> per_directory_;  // origin -> (traces, skipped)
+};
+
+}  // namespace sipsleuth::model::loading
