@@ -269,6 +269,10 @@ class BatchedTrace::Reading {
       }
     }
     if (options_.progress) options_.progress->total_bytes = total;
+    // Room for a stub per 500 bytes, more than logs and captures of SIP
+    // hold: growing would briefly need the old and the new vector at once.
+    // Pages of room never written take no memory.
+    out_.stubs_.reserve(std::min<std::uint64_t>(total / 500, limit_));
   }
 
   void read_log_piece(Piece& piece) {

@@ -7,8 +7,8 @@
 // grouped and put in order as load() puts them. for_each_batch() then builds
 // the calls in that order, a batch at a time, reading their messages again
 // from the (memory-mapped) input, and gives each batch to the caller before
-// dropping it. Pages of the input behind the batches are given back to the
-// OS. Every call comes out exactly as load() would have built it.
+// dropping it and giving the pages it read back to the OS. Every call comes
+// out exactly as load() would have built it.
 #pragma once
 
 #include <cstdint>
