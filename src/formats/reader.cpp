@@ -114,14 +114,15 @@ std::vector<std::size_t> record_boundaries(std::string_view data, Format format,
   return cuts;
 }
 
+void rebase(Location& location, std::size_t offset, std::uint32_t lines_before) {
+  location.offset += offset;
+  if (location.line) location.line += lines_before;
+}
+
 void rebase(ReadResult& result, std::size_t offset, std::uint32_t lines_before) {
-  auto move = [&](Location& l) {
-    l.offset += offset;
-    if (l.line) l.line += lines_before;
-  };
-  for (auto& m : result.messages) move(m.location);
-  for (auto& e : result.events) move(e.location);
-  for (auto& f : result.findings) move(f.location);
+  for (auto& m : result.messages) rebase(m.location, offset, lines_before);
+  for (auto& e : result.events) rebase(e.location, offset, lines_before);
+  for (auto& f : result.findings) rebase(f.location, offset, lines_before);
 }
 
 }  // namespace sipsleuth::formats

@@ -65,7 +65,9 @@ std::uint32_t line_at(std::string_view data, std::size_t offset);
 // TCP streams span the whole capture) give {0}.
 std::vector<std::size_t> record_boundaries(std::string_view data, Format format, std::size_t parts);
 
-// Moves every location of `result` by a piece's position in the input.
+// Moves every location of `result`, or one location, by a piece's position
+// in the input.
 void rebase(ReadResult& result, std::size_t offset, std::uint32_t lines_before);
+void rebase(Location& location, std::size_t offset, std::uint32_t lines_before);
 
 }  // namespace sipsleuth::formats

@@ -1,7 +1,6 @@
 #include "model/batches.hpp"
 
 #include <algorithm>
-#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -9,6 +8,7 @@
 #include "base/parallel.hpp"
 #include "formats/reader.hpp"
 #include "formats/sniff.hpp"
+#include "model/call_ids.hpp"
 #include "model/hops.hpp"
 #include "model/loading.hpp"
 #include "sip/text.hpp"
@@ -78,64 +78,6 @@ void make_stubs(std::vector<formats::SipRecord>& records, std::uint32_t input, f
   });
   for (auto& list : chunk_findings) std::move(list.begin(), list.end(), std::back_inserter(findings));
 }
-
-// Call-IDs to call numbers, in the order calls are first met. Each Call-ID
-// is copied once, so the input's pages need not stay for the comparison.
-class CallIds {
- public:
-  std::uint32_t find_or_add(std::string_view call_id, std::size_t hash) {
-    if (used_ * 2 >= slots_.size()) grow();
-    std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
-      if (slots_[i] == kNoId) {
-        slots_[i] = static_cast<std::uint32_t>(ids_.size());
-        hashes_[i] = hash;
-        ids_.push_back(store(call_id));
-        ++used_;
-        return slots_[i];
-      }
-      if (hashes_[i] == hash && ids_[slots_[i]] == call_id) return slots_[i];
-    }
-  }
-  std::size_t size() const { return ids_.size(); }
-
- private:
-  std::string_view store(std::string_view text) {
-    constexpr std::size_t kBlock = std::size_t{1} << 20;
-    if (blocks_.empty() || left_ < text.size()) {
-      std::size_t size = std::max(kBlock, text.size());
-      blocks_.push_back(std::make_unique<char[]>(size));
-      next_ = blocks_.back().get();
-      left_ = size;
-    }
-    std::copy(text.begin(), text.end(), next_);
-    std::string_view stored(next_, text.size());
-    next_ += text.size();
-    left_ -= text.size();
-    return stored;
-  }
-  void grow() {
-    std::vector<std::uint32_t> slots(std::max<std::size_t>(1024, slots_.size() * 2), kNoId);
-    std::vector<std::size_t> hashes(slots.size(), 0);
-    std::size_t mask = slots.size() - 1;
-    for (std::size_t k = 0; k < slots_.size(); ++k) {
-      if (slots_[k] == kNoId) continue;
-      std::size_t i = hashes_[k] & mask;
-      while (slots[i] != kNoId) i = (i + 1) & mask;
-      slots[i] = slots_[k];
-      hashes[i] = hashes_[k];
-    }
-    slots_.swap(slots);
-    hashes_.swap(hashes);
-  }
-  std::vector<std::uint32_t> slots_;
-  std::vector<std::size_t> hashes_;
-  std::size_t used_ = 0;
-  std::vector<std::string_view> ids_;
-  std::vector<std::unique_ptr<char[]>> blocks_;
-  char* next_ = nullptr;
-  std::size_t left_ = 0;
-};
 
 std::int64_t time_key(const formats::Timestamp& t) { return t.valid ? t.micros : INT64_MAX; }
 
@@ -297,12 +239,8 @@ class BatchedTrace::Reading {
     job.found += piece.stubs.size() + piece.result.events.size();
     if (piece.begin > 0) {
       formats::rebase(piece.result, piece.begin, job.lines_before);
-      auto move = [&](Location& l) {
-        l.offset += piece.begin;
-        if (l.line) l.line += job.lines_before;
-      };
-      for (auto& p : piece.stubs) move(p.stub.location);
-      for (auto& f : piece.findings) move(f.location);
+      for (auto& p : piece.stubs) formats::rebase(p.stub.location, piece.begin, job.lines_before);
+      for (auto& f : piece.findings) formats::rebase(f.location, piece.begin, job.lines_before);
     }
     job.lines_before += piece.lines;
     if (job.offset) loading::shift_times(piece.result, *job.offset);
@@ -338,7 +276,7 @@ class BatchedTrace::Reading {
       if (p.call_id.empty()) {
         ++trace_.messages_without_call_id;
       } else {
-        p.stub.call = call_ids_.find_or_add(p.call_id, p.hash);
+        p.stub.call = call_ids_.find_or_add(p.call_id, p.hash).first;
       }
       if (p.kept) {
         p.stub.kept = static_cast<std::uint32_t>(out_.kept_.size());
@@ -390,10 +328,11 @@ class BatchedTrace::Reading {
     std::vector<std::uint32_t> event_call(trace_.events.size(), kNoId);
     for (std::uint32_t id : event_order) {
       std::string_view call_id = sip::trim(trace_.events[id].event.field("SIP-Call-ID"));
-      if (!call_id.empty()) event_call[id] = call_ids_.find_or_add(call_id, std::hash<std::string_view>{}(call_id));
+      if (!call_id.empty())
+        event_call[id] = call_ids_.find_or_add(call_id, std::hash<std::string_view>{}(call_id)).first;
     }
     const std::size_t count = call_ids_.size();
-    call_ids_ = CallIds{};
+    call_ids_ = CallIdIndex(0, true);
 
     // Counting sort of messages and events by call.
     std::vector<CallStub> calls(count);
@@ -480,7 +419,7 @@ class BatchedTrace::Reading {
   std::vector<Job> jobs_;
   std::vector<Piece> pieces_;
   loading::InputRegistry registry_;
-  CallIds call_ids_;
+  CallIdIndex call_ids_{0, true};          // copies: each piece's pages are given back once read
   std::vector<Finding> message_findings_;  // after every reader's, as build_calls() adds them
   bool over_limit_ = false;
 };

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "base/parallel.hpp"
+#include "model/call_ids.hpp"
 #include "model/hops.hpp"
 #include "model/trace.hpp"
 #include "sip/sdp.hpp"
@@ -357,52 +358,6 @@ void align_clocks(Trace& trace, unsigned threads) {
 
 namespace {
 
-// Call-IDs to call indexes: open addressing over hashes computed beforehand
-// (on every core), so the one serial pass over the timeline only probes.
-class CallIdTable {
- public:
-  explicit CallIdTable(std::size_t expected) {
-    std::size_t size = 16;
-    while (size < expected * 2) size <<= 1;
-    slots_.assign(size, kNoId);
-    hashes_.assign(size, 0);
-  }
-  // The call for `call_id`, made with `make()` when it is new.
-  template <typename Make>
-  std::uint32_t find_or_add(std::string_view call_id, std::size_t hash, const std::vector<Call>& calls, Make&& make) {
-    if (used_ * 2 >= slots_.size()) grow();
-    std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
-      if (slots_[i] == kNoId) {
-        slots_[i] = make();
-        hashes_[i] = hash;
-        ++used_;
-        return slots_[i];
-      }
-      if (hashes_[i] == hash && calls[slots_[i]].call_id == call_id) return slots_[i];
-    }
-  }
-
- private:
-  void grow() {
-    std::vector<std::uint32_t> old_slots(slots_.size() * 2, kNoId);
-    std::vector<std::size_t> old_hashes(slots_.size() * 2, 0);
-    old_slots.swap(slots_);
-    old_hashes.swap(hashes_);
-    std::size_t mask = slots_.size() - 1;
-    for (std::size_t k = 0; k < old_slots.size(); ++k) {
-      if (old_slots[k] == kNoId) continue;
-      std::size_t i = old_hashes[k] & mask;
-      while (slots_[i] != kNoId) i = (i + 1) & mask;
-      slots_[i] = old_slots[k];
-      hashes_[i] = old_hashes[k];
-    }
-  }
-  std::vector<std::uint32_t> slots_;
-  std::vector<std::size_t> hashes_;
-  std::size_t used_ = 0;
-};
-
 void group_calls(Trace& trace, unsigned threads) {
   // One timeline across inputs; untimed messages (raw text) keep their order, last.
   std::vector<std::uint32_t> order(trace.messages.size());
@@ -420,13 +375,11 @@ void group_calls(Trace& trace, unsigned threads) {
       trace.messages.size(), threads,
       [&](std::size_t i) { hashes[i] = std::hash<std::string_view>{}(trace.messages[i].sip.call_id()); }, 4096);
   std::vector<Call> calls;
-  CallIdTable table(trace.messages.size() / 4 + trace.events.size() / 4 + 16);
+  CallIdIndex table(trace.messages.size() / 4 + trace.events.size() / 4 + 16, false);
   auto call_index = [&](std::string_view call_id, std::size_t hash) {
-    return table.find_or_add(call_id, hash, calls, [&] {
-      calls.emplace_back();
-      calls.back().call_id = call_id;
-      return static_cast<std::uint32_t>(calls.size() - 1);
-    });
+    auto [index, added] = table.find_or_add(call_id, hash);
+    if (added) calls.emplace_back().call_id = call_id;
+    return index;
   };
   for (std::uint32_t id : order) {
     Message& m = trace.messages[id];
