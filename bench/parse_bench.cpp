@@ -55,41 +55,39 @@ void BM_HeaderIndex(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
-void BM_GroupIntoCalls(benchmark::State& state) {
+// Builds the calls of a generated client log of state.range(0) messages
+// with `build` (which returns how many calls it built), checking the count
+// before timing.
+template <typename Build>
+void run_call_builder(benchmark::State& state, Build build) {
   std::string log = client_log(static_cast<int>(state.range(0)));
-  auto load = [&] {
+  auto built = [&] {
     io::OpenedInputs opened;
     opened.inputs.push_back(io::Input{"bench", io::make_owned_buffer(log), false, false, "bench"});
-    return model::load(std::move(opened));
+    return build(std::move(opened));
   };
-  if (load().calls.size() != static_cast<std::size_t>(state.range(0) / 4)) {
+  if (built() != static_cast<std::size_t>(state.range(0) / 4)) {
     state.SkipWithError("wrong number of calls");
     return;
   }
-  for (auto _ : state) benchmark::DoNotOptimize(load());
+  for (auto _ : state) benchmark::DoNotOptimize(built());
   state.SetBytesProcessed(static_cast<std::int64_t>(log.size()) * state.iterations());
   state.SetItemsProcessed(state.range(0) * state.iterations());
+}
+
+void BM_GroupIntoCalls(benchmark::State& state) {
+  run_call_builder(state, [](io::OpenedInputs opened) { return model::load(std::move(opened)).calls.size(); });
 }
 
 // What `calls` does: stubs in a first pass, then every call built 512 at a
 // time from its messages read again.
 void BM_CallsInBatches(benchmark::State& state) {
-  std::string log = client_log(static_cast<int>(state.range(0)));
-  auto build = [&] {
-    io::OpenedInputs opened;
-    opened.inputs.push_back(io::Input{"bench", io::make_owned_buffer(log), false, false, "bench"});
+  run_call_builder(state, [](io::OpenedInputs opened) {
     model::BatchedTrace batched = model::load_batched(std::move(opened));
     std::size_t calls = 0;
     batched.for_each_batch(512, [&](const model::Trace& batch) { calls += batch.calls.size(); });
     return calls;
-  };
-  if (build() != static_cast<std::size_t>(state.range(0) / 4)) {
-    state.SkipWithError("wrong number of calls");
-    return;
-  }
-  for (auto _ : state) benchmark::DoNotOptimize(build());
-  state.SetBytesProcessed(static_cast<std::int64_t>(log.size()) * state.iterations());
-  state.SetItemsProcessed(state.range(0) * state.iterations());
+  });
 }
 
 // A From value as Lync writes it, parsed the way the model reads it:
