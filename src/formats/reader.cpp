@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "base/bytes.hpp"
 #include "formats/sniff.hpp"
 #include "sip/text.hpp"
 
@@ -56,7 +57,7 @@ void frame_deferred(SipRecord& record) {
 
 std::uint32_t line_at(std::string_view data, std::size_t offset) {
   offset = std::min(offset, data.size());
-  return static_cast<std::uint32_t>(std::count(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(offset), '\n') + 1);
+  return static_cast<std::uint32_t>(base::count_newlines(data.substr(0, offset)) + 1);
 }
 
 ReadResult read_any(std::string_view data, Format format, const ReadOptions& options) {

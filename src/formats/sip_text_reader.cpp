@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "base/bytes.hpp"
 #include "formats/reader.hpp"
 #include "sip/message.hpp"
 #include "sip/text.hpp"
@@ -76,14 +77,12 @@ ReadResult read_sip_text(std::string_view data) {
     frame_delimited_message(data.substr(pos, end - pos), record);
     record.original = record.raw;
     result.messages.push_back(std::move(record));
-    line += static_cast<std::uint32_t>(std::count(data.begin() + static_cast<std::ptrdiff_t>(pos),
-                                                  data.begin() + static_cast<std::ptrdiff_t>(end), '\n'));
+    line += static_cast<std::uint32_t>(base::count_newlines(data.substr(pos, end - pos)));
     pos = end;
     if (pos < data.size()) {
       std::size_t next = next_start_line(data, pos);
       if (next != std::string_view::npos && next != pos) {
-        line += static_cast<std::uint32_t>(std::count(data.begin() + static_cast<std::ptrdiff_t>(pos),
-                                                      data.begin() + static_cast<std::ptrdiff_t>(next), '\n'));
+        line += static_cast<std::uint32_t>(base::count_newlines(data.substr(pos, next - pos)));
       }
       pos = next;
     }

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "base/bytes.hpp"
 #include "base/parallel.hpp"
 #include "formats/reader.hpp"
 #include "formats/sniff.hpp"
@@ -220,7 +221,7 @@ class BatchedTrace::Reading {
   void read_log_piece(Piece& piece) {
     const Job& job = jobs_[piece.job];
     std::string_view bytes = job.input->data->bytes().substr(piece.begin, piece.end - piece.begin);
-    if (!piece.last) piece.lines = static_cast<std::uint32_t>(std::count(bytes.begin(), bytes.end(), '\n'));
+    if (!piece.last) piece.lines = static_cast<std::uint32_t>(base::count_newlines(bytes));
     if (job.format == formats::Format::unknown) {
       if (options_.progress) options_.progress->read_bytes += bytes.size();
       return;

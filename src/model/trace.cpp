@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "base/bytes.hpp"
 #include "base/parallel.hpp"
 #include "formats/reader.hpp"
 #include "formats/sniff.hpp"
@@ -94,7 +95,7 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
     const ReadJob& job = jobs[piece.job];
     std::string_view bytes = job.input->data->bytes().substr(piece.begin, piece.end - piece.begin);
     if (piece.end < job.input->data->bytes().size()) {  // another piece of this input follows
-      piece.lines = static_cast<std::uint32_t>(std::count(bytes.begin(), bytes.end(), '\n'));
+      piece.lines = static_cast<std::uint32_t>(base::count_newlines(bytes));
     }
     if (job.format == formats::Format::unknown) {
       if (options.progress) options.progress->read_bytes += bytes.size();

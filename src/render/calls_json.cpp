@@ -149,6 +149,10 @@ Json summary_json(const model::Trace& trace, const model::Trace::Counts& counts)
 
 void write_call_lines(std::ostream& out, const model::Trace& trace, const std::vector<std::uint32_t>* only) {
   std::size_t count = only ? only->size() : trace.calls.size();
+  // Lines go out a megabyte at a time: a stream writes a text of over a
+  // kilobyte, as most calls' lines are, with a system call of its own.
+  constexpr std::size_t kWriteBytes = std::size_t{1} << 20;
+  std::string pending;
   base::make_in_order(
       count, 16384, 256,
       [&](std::size_t i) {
@@ -157,7 +161,14 @@ void write_call_lines(std::ostream& out, const model::Trace& trace, const std::v
         line.push_back('\n');
         return line;
       },
-      [&](std::size_t, const std::string& line) { out << line; });
+      [&](std::size_t, const std::string& line) {
+        pending += line;
+        if (pending.size() >= kWriteBytes) {
+          out << pending;
+          pending.clear();
+        }
+      });
+  out << pending;
 }
 
 void write_summary_line(std::ostream& out, const model::Trace& trace, const model::Trace::Counts& counts) {

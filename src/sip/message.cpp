@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "base/bytes.hpp"
 #include "sip/text.hpp"
 
 namespace sipsleuth::sip {
@@ -220,7 +221,7 @@ Message Message::parse(const MessageParts& parts) {
 
   const std::string_view block = parts.header_block;
   // One allocation of the right size: every header is one line, folding aside.
-  m.headers_.reserve(static_cast<std::size_t>(std::count(block.begin(), block.end(), '\n')) + 1);
+  m.headers_.reserve(base::count_newlines(block) + 1);
   auto offset_of = [&](std::string_view part) { return static_cast<std::size_t>(part.data() - block.data()); };
   LineCursor lines(block);
   std::string_view line;
