@@ -27,6 +27,7 @@
 #include "model/batches.hpp"
 #include "model/trace.hpp"
 #include "analysis/search.hpp"
+#include "cli/write_behind.hpp"
 #include "render/decoded.hpp"
 #include "render/ladder.hpp"
 #include "render/original.hpp"
@@ -306,15 +307,20 @@ int run_calls(const Options& options, std::ostream& out, std::ostream& err) {
   model::BatchedTrace& batched = load_batched(options);
   int status = report_problems(batched.shared, options, err);
   render::CallsTable table;
-  batched.for_each_batch(kCallsPerBatch, [&](const model::Trace& batch) {
-    if (options.json) render::write_call_lines(out, batch);
-    else table.add(batch);
-  });
-  model::Trace::Counts counts{batched.call_count(), batched.message_count(), batched.linked_messages()};
-  if (options.json) {
-    render::write_summary_line(out, batched.shared, counts);
-  } else if (counts.calls > 0) {
-    table.write(out, render::detect_style(options.no_color, options.show_secrets));
+  model::Trace::Counts counts{batched.call_count(), batched.message_count(), 0};
+  {
+    WriteBehind behind(out);
+    std::ostream written_behind(&behind);
+    batched.for_each_batch(kCallsPerBatch, [&](const model::Trace& batch) {
+      if (options.json) render::write_call_lines(written_behind, batch);
+      else table.add(batch);
+    });
+    counts.linked_messages = batched.linked_messages();
+    if (options.json) {
+      render::write_summary_line(written_behind, batched.shared, counts);
+    } else if (counts.calls > 0) {
+      table.write(written_behind, render::detect_style(options.no_color, options.show_secrets));
+    }
   }
   report_clocks(batched.shared, counts.linked_messages, options, err);
   if (counts.calls == 0) {
