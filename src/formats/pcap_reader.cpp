@@ -117,17 +117,26 @@ class CaptureDecoder {
       : result_(result),
         required_text_(options.required_text),
         defer_framing_(options.defer_framing),
-        tcp_(result, [this](const StreamKey& key, std::string_view text, const TcpSegment& seg,
-                            std::vector<sip::ParseIssue> issues, std::vector<std::uint32_t> packets) {
-          flows_.mark_tcp_signalling(seg.source, seg.destination);
-          if (!wanted(text)) {
-            ++result_.capture.sip_packets;
-            return;
-          }
-          emit(result_.intern(key.source), result_.intern(key.destination), Transport::tcp, text, seg.time,
-               seg.location, std::move(issues));
-          result_.messages.back().packets = std::move(packets);
-        }) {}
+        tcp_(
+            result,
+            [this](const StreamKey& key, std::string_view text, const TcpSegment& seg,
+                   std::vector<sip::ParseIssue> issues, std::vector<std::uint32_t> packets,
+                   std::vector<std::string_view> pieces) {
+              flows_.mark_tcp_signalling(seg.source, seg.destination);
+              if (!wanted(text)) {
+                ++result_.capture.sip_packets;
+                return;
+              }
+              emit(result_.intern(key.source), result_.intern(key.destination), Transport::tcp, text, seg.time,
+                   seg.location, std::move(issues));
+              SipRecord& record = result_.messages.back();
+              record.packets = std::move(packets);
+              if (!pieces.empty()) {
+                record.raw = {};  // `text` is the reassembler's, gone after this call
+                record.pieces = std::move(pieces);
+              }
+            },
+            options.pieces_not_copies && options.defer_framing) {}
 
   void link(int dlt, const unsigned char* data, std::size_t length, const Packet& packet) {
     packet_ = packet;

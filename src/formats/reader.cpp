@@ -55,6 +55,13 @@ void frame_deferred(SipRecord& record) {
   if (record.parts.start_line.empty() && !record.raw.empty()) frame_delimited_message(record.raw, record);
 }
 
+void join_pieces(SipRecord& record, std::string& storage) {
+  if (!record.raw.empty() || record.pieces.empty()) return;
+  storage.clear();
+  for (std::string_view piece : record.pieces) storage += piece;
+  record.raw = storage;
+}
+
 std::uint32_t line_at(std::string_view data, std::size_t offset) {
   offset = std::min(offset, data.size());
   return static_cast<std::uint32_t>(base::count_newlines(data.substr(0, offset)) + 1);

@@ -39,6 +39,11 @@ struct ReadOptions {
   // 4,096 packets and at the end, instead of keeping them all in its result:
   // a whole-trace summary keeps only a small part of each.
   std::function<void(std::vector<SipRecord>& messages)> deliver;
+  // With defer_framing: a message rebuilt from several TCP segments is not
+  // copied when every segment lies in the input; its record has `pieces`
+  // instead of `raw` (see SipRecord::pieces). A whole-trace summary reads
+  // it again later rather than keep a copy of every such message.
+  bool pieces_not_copies = false;
 };
 
 ReadResult read_pcap(std::string_view data, const ReadOptions& options = {});
@@ -54,6 +59,10 @@ void frame_delimited_message(std::string_view text, SipRecord& record);
 // Frames a record a capture read with ReadOptions::defer_framing; does
 // nothing to a record already framed.
 void frame_deferred(SipRecord& record);
+
+// Joins the pieces of a record read with ReadOptions::pieces_not_copies into
+// `storage` and points `raw` at it; does nothing to a record with `raw`.
+void join_pieces(SipRecord& record, std::string& storage);
 
 // Line number of `offset` within `data`, counting from 1. Readers track line
 // numbers as they go; this is for the rare places that do not.

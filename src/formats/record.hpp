@@ -42,6 +42,10 @@ struct SipRecord {
   // or the packets that carried it (captures; empty means location.packet).
   std::string_view original;
   std::vector<std::uint32_t> packets;
+  // A capture read with ReadOptions::pieces_not_copies: a message rebuilt
+  // from several TCP segments that all lie in the input has no `raw` but
+  // these views of the input, in order; join_pieces() rebuilds it.
+  std::vector<std::string_view> pieces;
 };
 
 // A server diagnostic or trace record tied to a call (TF_DIAG, TF_COMPONENT...).

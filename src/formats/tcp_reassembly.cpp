@@ -1,5 +1,7 @@
 #include "formats/tcp_reassembly.hpp"
 
+#include <algorithm>
+
 #include "sip/message.hpp"
 #include "sip/text.hpp"
 
@@ -74,6 +76,7 @@ void TcpReassembler::add(const StreamKey& key, const TcpSegment& segment) {
                             "TCP stream " + key.source + " -> " + key.destination +
                                 " lost data before this packet; the stream resumes after the gap");
         s.buffer.clear();
+        s.appends.clear();
         s.consumed = 0;
         s.next_seq = s.pending.begin()->first;
         if (s.kind == Kind::sip) s.kind = Kind::undecided;
@@ -104,30 +107,39 @@ void TcpReassembler::add(const StreamKey& key, const TcpSegment& segment) {
 }
 
 void TcpReassembler::emit(const StreamKey& key, Stream& s, std::string_view text, const TcpSegment& segment,
-                          std::vector<sip::ParseIssue> issues) {
+                          std::vector<sip::ParseIssue> issues, std::vector<std::string_view> pieces) {
   std::vector<std::uint32_t> packets = std::move(s.packets);
   s.packets.clear();
   if (!packets.empty()) s.packets.push_back(packets.back());
-  sink_(key, text, segment, std::move(issues), std::move(packets));
+  sink_(key, text, segment, std::move(issues), std::move(packets), std::move(pieces));
+}
+
+void TcpReassembler::emit_buffered(const StreamKey& key, Stream& s, std::size_t begin, std::size_t size,
+                                   const TcpSegment& segment, std::vector<sip::ParseIssue> issues) {
+  std::vector<std::string_view> pieces;
+  std::string_view text = keep(s, begin, size, pieces);
+  emit(key, s, text, segment, std::move(issues), std::move(pieces));
 }
 
 void TcpReassembler::append(const StreamKey& key, Stream& s, std::string_view bytes, const TcpSegment& segment) {
   s.next_seq += static_cast<std::uint32_t>(bytes.size());
   if (s.kind == Kind::other) return;
   if (s.packets.empty() || s.packets.back() != segment.location.packet) s.packets.push_back(segment.location.packet);
-  s.appended_at = s.buffer.size();
-  s.appended_input = {};
+  Appended& appended = s.appends.emplace_back();
+  appended.at = s.buffer.size();
+  appended.size = bytes.size();
   const char* payload = segment.payload.data();
   if (!segment.payload_in_input.empty() && bytes.data() >= payload &&
       bytes.data() + bytes.size() <= payload + segment.payload.size()) {
-    s.appended_input = segment.payload_in_input.substr(static_cast<std::size_t>(bytes.data() - payload), bytes.size());
+    appended.in_input = segment.payload_in_input.substr(static_cast<std::size_t>(bytes.data() - payload), bytes.size());
   }
   s.buffer.append(bytes);
   if (s.kind == Kind::undecided) {
     std::string_view view = std::string_view(s.buffer).substr(s.consumed);
     std::size_t skip = skip_crlf(view);
     view.remove_prefix(skip);
-    if (view.size() >= 4 && view.substr(0, 4) == "GET " && sip::ifind(view.substr(0, 2048), "Upgrade: websocket") != std::string_view::npos) {
+    if (view.size() >= 4 && view.substr(0, 4) == "GET " &&
+        sip::ifind(view.substr(0, 2048), "Upgrade: websocket") != std::string_view::npos) {
       s.websocket_upgrade_seen = true;
     }
     if (s.websocket_upgrade_seen || (view.substr(0, 12) == "HTTP/1.1 101")) {
@@ -148,6 +160,7 @@ void TcpReassembler::append(const StreamKey& key, Stream& s, std::string_view by
         if (s.undecided_bytes > kUndecidedLimit) {
           s.kind = Kind::other;
           s.buffer.clear();
+          s.appends.clear();
           s.consumed = 0;
           return;
         }
@@ -181,9 +194,9 @@ void TcpReassembler::extract(const StreamKey& key, Stream& s, const TcpSegment& 
         s.consumed = s.buffer.size();
         s.kind = Kind::undecided;
       } else if (at_end) {
-        std::vector<sip::ParseIssue> issues{{"pcap.tcp_message_incomplete",
-                                             "the TCP stream ended inside the SIP headers", 0}};
-        emit(key, s, keep(s, s.consumed, view.size()), segment, std::move(issues));
+        std::vector<sip::ParseIssue> issues{
+            {"pcap.tcp_message_incomplete", "the TCP stream ended inside the SIP headers", 0}};
+        emit_buffered(key, s, s.consumed, view.size(), segment, std::move(issues));
         s.consumed = s.buffer.size();
       }
       break;
@@ -205,14 +218,14 @@ void TcpReassembler::extract(const StreamKey& key, Stream& s, const TcpSegment& 
                           "Content-Length " + std::to_string(length) + " is longer than the body (" +
                               std::to_string(view.size() - body_begin) + " bytes) when the TCP stream ended",
                           body_begin});
-        emit(key, s, keep(s, s.consumed, view.size()), segment, std::move(issues));
+        emit_buffered(key, s, s.consumed, view.size(), segment, std::move(issues));
         s.consumed = s.buffer.size();
       }
       break;
     }
     std::size_t total = body_begin + static_cast<std::size_t>(length);
     // What follows should be the next message; if not, the stream lost sync.
-    emit(key, s, keep(s, s.consumed, total), segment, std::move(issues));
+    emit_buffered(key, s, s.consumed, total, segment, std::move(issues));
     s.consumed += total;
     std::string_view next = std::string_view(s.buffer).substr(s.consumed);
     std::size_t next_skip = skip_crlf(next);
@@ -254,10 +267,12 @@ void TcpReassembler::extract_websocket(const StreamKey& key, Stream& s, const Tc
     std::size_t mask_at = header;
     if (masked) header += 4;
     if (length > kMaxMessageBytes) {
-      result_.add_finding("pcap.websocket_frame_too_large", Severity::warning, segment.location,
-                          "WebSocket frame in " + key.source + " -> " + key.destination + " is too large; stream skipped");
+      result_.add_finding(
+          "pcap.websocket_frame_too_large", Severity::warning, segment.location,
+          "WebSocket frame in " + key.source + " -> " + key.destination + " is too large; stream skipped");
       s.kind = Kind::other;
       s.buffer.clear();
+      s.appends.clear();
       s.consumed = 0;
       return;
     }
@@ -274,12 +289,32 @@ void TcpReassembler::extract_websocket(const StreamKey& key, Stream& s, const Tc
   compact(s);
 }
 
-std::string_view TcpReassembler::keep(const Stream& s, std::size_t begin, std::size_t size) {
+std::string_view TcpReassembler::keep(const Stream& s, std::size_t begin, std::size_t size,
+                                      std::vector<std::string_view>& pieces) {
   std::string_view text = std::string_view(s.buffer).substr(begin, size);
-  if (!s.appended_input.empty() && begin >= s.appended_at &&
-      begin - s.appended_at + size <= s.appended_input.size()) {
-    std::string_view in_input = s.appended_input.substr(begin - s.appended_at, size);
-    if (in_input == text) return in_input;
+  auto first = std::upper_bound(s.appends.begin(), s.appends.end(), begin,
+                                [](std::size_t offset, const Appended& a) { return offset < a.at; });
+  if (first != s.appends.begin() && !text.empty()) {
+    --first;
+    // The bookkeeping is checked against the bytes: a slip in it costs a
+    // copy, never a wrong message.
+    if (begin + size <= first->at + first->size && !first->in_input.empty()) {
+      std::string_view in_input = first->in_input.substr(begin - first->at, size);
+      if (in_input == text) return in_input;
+    }
+    if (pieces_not_copies_) {
+      std::size_t covered = 0;
+      for (auto a = first; a != s.appends.end() && covered < size; ++a) {
+        std::size_t from = begin + covered;
+        if (a->in_input.empty() || a->at > from || from >= a->at + a->size) break;
+        std::string_view piece = a->in_input.substr(from - a->at, size - covered);
+        if (piece != text.substr(covered, piece.size())) break;
+        pieces.push_back(piece);
+        covered += piece.size();
+      }
+      if (covered == size) return text;
+      pieces.clear();
+    }
   }
   return result_.own(std::string(text));
 }
@@ -287,11 +322,20 @@ std::string_view TcpReassembler::keep(const Stream& s, std::size_t begin, std::s
 void TcpReassembler::compact(Stream& s) {
   if (s.consumed > 0 && s.consumed * 2 >= s.buffer.size()) {
     s.buffer.erase(0, s.consumed);
-    if (s.appended_at >= s.consumed) {
-      s.appended_at -= s.consumed;
-    } else {
-      s.appended_input = {};
+    // Appends wholly consumed go; the one the cut falls in keeps its tail.
+    std::size_t kept = 0;
+    for (Appended a : s.appends) {
+      if (a.at + a.size <= s.consumed) continue;
+      if (a.at < s.consumed) {
+        std::size_t cut = s.consumed - a.at;
+        if (!a.in_input.empty()) a.in_input.remove_prefix(cut);
+        a.size -= cut;
+        a.at = s.consumed;
+      }
+      a.at -= s.consumed;
+      s.appends[kept++] = a;
     }
+    s.appends.resize(kept);
     s.consumed = 0;
   }
 }

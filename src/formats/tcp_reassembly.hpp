@@ -42,16 +42,25 @@ class TcpReassembler {
  public:
   // Called for every complete SIP message; `text` lives as long as the ReadResult.
   // `packets`: the capture's packet numbers of the segments that carried the message.
+  // `pieces`: with `pieces_not_copies`, a message rebuilt from several
+  // segments that all lie in the input is not copied: `pieces` are where its
+  // bytes lie there, in order, and `text` lives only during the call.
   using Sink = std::function<void(const StreamKey&, std::string_view text, const TcpSegment& completing,
-                                  std::vector<sip::ParseIssue> issues, std::vector<std::uint32_t> packets)>;
+                                  std::vector<sip::ParseIssue> issues, std::vector<std::uint32_t> packets,
+                                  std::vector<std::string_view> pieces)>;
 
-  TcpReassembler(ReadResult& result, Sink sink) : result_(result), sink_(std::move(sink)) {}
+  TcpReassembler(ReadResult& result, Sink sink, bool pieces_not_copies = false)
+      : result_(result), sink_(std::move(sink)), pieces_not_copies_(pieces_not_copies) {}
   void add(const StreamKey& key, const TcpSegment& segment);
   // Emits what is left in every stream at the end of the capture.
   void finish();
 
  private:
   enum class Kind : std::uint8_t { undecided, sip, websocket, other };
+  struct Appended {
+    std::size_t at = 0, size = 0;  // in the stream's buffer
+    std::string_view in_input;
+  };
   struct Stream {
     Kind kind = Kind::undecided;
     bool have_seq = false;
@@ -64,21 +73,26 @@ class TcpReassembler {
     TcpSegment last;
     bool websocket_upgrade_seen = false;
     std::vector<std::uint32_t> packets;  // segments since the last message boundary
-    // The bytes of the last append, also found in the input, and where they
-    // start in `buffer`: a message inside them is taken from the input rather
-    // than copied (most messages fit in one segment).
-    std::string_view appended_input;
-    std::size_t appended_at = 0;
+    // Each append to `buffer` since the last compaction, and where its bytes
+    // lie in the input (empty when they do not: held out of order, or
+    // rebuilt from IP fragments). A message inside one append is taken from
+    // the input rather than copied; most messages fit in one segment.
+    std::vector<Appended> appends;
   };
 
   // The message at buffer[begin, begin + size): a view into the input when
-  // it lies there whole, else a copy kept by the ReadResult.
-  std::string_view keep(const Stream& s, std::size_t begin, std::size_t size);
+  // it lies there whole; else, with pieces_not_copies_ and every byte in the
+  // input, a view into `buffer` and the `pieces` of the input; else a copy
+  // kept by the ReadResult.
+  std::string_view keep(const Stream& s, std::size_t begin, std::size_t size, std::vector<std::string_view>& pieces);
 
   // Hands one message to the sink with the packets that carried it; the
   // segment it ended in may also carry the start of the next one.
   void emit(const StreamKey& key, Stream& s, std::string_view text, const TcpSegment& segment,
-            std::vector<sip::ParseIssue> issues);
+            std::vector<sip::ParseIssue> issues, std::vector<std::string_view> pieces = {});
+  // keep() and emit() of buffer[begin, begin + size).
+  void emit_buffered(const StreamKey& key, Stream& s, std::size_t begin, std::size_t size, const TcpSegment& segment,
+                     std::vector<sip::ParseIssue> issues);
 
   void append(const StreamKey& key, Stream& s, std::string_view bytes, const TcpSegment& segment);
   void extract(const StreamKey& key, Stream& s, const TcpSegment& segment, bool at_end);
@@ -87,6 +101,7 @@ class TcpReassembler {
 
   ReadResult& result_;
   Sink sink_;
+  bool pieces_not_copies_ = false;
   std::unordered_map<StreamKey, Stream, StreamKeyHash> streams_;
 };
 

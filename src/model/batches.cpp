@@ -4,6 +4,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 
 #include "base/bytes.hpp"
 #include "base/parallel.hpp"
@@ -26,9 +27,15 @@ constexpr std::size_t kPieceBytes = std::size_t{4} << 20;
 // and finds its call.
 struct PendingStub {
   MessageStub stub;
-  std::string_view call_id;  // into the input or the reader's rebuilt text, still mapped
+  std::string_view call_id;  // into the input, the reader's rebuilt text or `joined`
+  std::string_view source, destination;
   std::size_t hash = 0;
-  std::optional<formats::SipRecord> kept;
+  std::optional<formats::SipRecord> kept;  // a record kept whole
+  // A capture's: kept only when there are any.
+  std::vector<std::uint32_t> packets;
+  std::vector<sip::ParseIssue> framing_issues;
+  std::vector<std::string_view> pieces;
+  std::string joined;  // the message joined from `pieces`; not moved until the stub is taken
 };
 
 // Frames and checks `records` (a log piece's, or a capture's latest) on every
@@ -41,16 +48,17 @@ void make_stubs(std::vector<formats::SipRecord>& records, std::uint32_t input, f
   base::for_each_chunk(chunks, threads, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
     Message m;
     for (std::size_t i = begin; i < end; ++i) {
+      PendingStub& pending = stubs[i];
       m.id = static_cast<std::uint32_t>(i);
       m.input = input;
       m.record = std::move(records[i]);
+      formats::join_pieces(m.record, pending.joined);
       // A capture's message as read, before framing trims it: framed again
       // from this, it comes out the same.
       std::string_view unframed = m.record.parts.start_line.empty() ? m.record.raw : std::string_view{};
       formats::frame_deferred(m.record);
       m.sip = sip::Message::parse(m.record.parts);
       check_message(m, chunk_findings[chunk]);
-      PendingStub& pending = stubs[i];
       MessageStub& s = pending.stub;
       const formats::SipRecord& r = m.record;
       s.location = r.location;
@@ -60,17 +68,18 @@ void make_stubs(std::vector<formats::SipRecord>& records, std::uint32_t input, f
       s.transport = r.transport;
       bool log = format == formats::Format::client_log || format == formats::Format::server_log;
       if (log && !r.original.empty()) {
+        s.again = MessageStub::Again::log_record;
         s.text = r.original;  // the reader gives everything else again
       } else if (format == formats::Format::pcap && !unframed.empty()) {
-        s.text = unframed;
-        s.source = r.source;  // interned by the reader: they outlive the batch
-        s.destination = r.destination;
-        if (!r.packets.empty() || !r.framing_issues.empty()) {
-          pending.kept.emplace();
-          pending.kept->packets = r.packets;
-          pending.kept->framing_issues = r.framing_issues;
-        }
+        s.again = MessageStub::Again::capture;
+        pending.source = r.source;
+        pending.destination = r.destination;
+        if (r.pieces.empty()) s.text = unframed;
+        pending.pieces = std::move(m.record.pieces);
+        pending.packets = std::move(m.record.packets);
+        pending.framing_issues = r.framing_issues;
       } else {
+        s.again = MessageStub::Again::kept;
         pending.kept = r;  // SIP text: kept whole, it is small
       }
       pending.call_id = m.sip.call_id();
@@ -215,7 +224,10 @@ class BatchedTrace::Reading {
     // Room for a stub per 500 bytes, more than logs and captures of SIP
     // hold: growing would briefly need the old and the new vector at once.
     // Pages of room never written take no memory.
-    out_.stubs_.reserve(std::min<std::uint64_t>(total / 500, limit_));
+    std::size_t expected = std::min<std::uint64_t>(total / 500, limit_);
+    out_.stubs_.reserve(expected);
+    out_.extras_.reserve(expected);  // a capture over TCP has extras for every message
+    out_.packet_pool_.reserve(expected);
   }
 
   void read_log_piece(Piece& piece) {
@@ -274,6 +286,8 @@ class BatchedTrace::Reading {
     for (std::size_t i = 0; i < taken; ++i) {
       PendingStub& p = stubs[i];
       if (job.offset && p.stub.time.valid) p.stub.time.micros += *job.offset;
+      p.stub.source = address_id(p.source);
+      p.stub.destination = address_id(p.destination);
       if (p.call_id.empty()) {
         ++trace_.messages_without_call_id;
       } else {
@@ -282,9 +296,29 @@ class BatchedTrace::Reading {
       if (p.kept) {
         p.stub.kept = static_cast<std::uint32_t>(out_.kept_.size());
         out_.kept_.push_back(std::move(*p.kept));
+      } else if (!p.packets.empty() || !p.pieces.empty() || !p.framing_issues.empty()) {
+        p.stub.kept = static_cast<std::uint32_t>(out_.extras_.size());
+        CaptureExtras& extras = out_.extras_.emplace_back();
+        extras.first_packet = static_cast<std::uint32_t>(out_.packet_pool_.size());
+        extras.packets = static_cast<std::uint32_t>(p.packets.size());
+        out_.packet_pool_.insert(out_.packet_pool_.end(), p.packets.begin(), p.packets.end());
+        extras.first_piece = static_cast<std::uint32_t>(out_.piece_pool_.size());
+        extras.pieces = static_cast<std::uint32_t>(p.pieces.size());
+        out_.piece_pool_.insert(out_.piece_pool_.end(), p.pieces.begin(), p.pieces.end());
+        if (!p.framing_issues.empty()) {
+          extras.issues = static_cast<std::uint32_t>(out_.kept_.size());
+          out_.kept_.emplace_back().framing_issues = std::move(p.framing_issues);
+        }
       }
       out_.stubs_.push_back(p.stub);
     }
+  }
+
+  std::uint32_t address_id(std::string_view address) {
+    if (address.empty()) return kNoId;
+    auto [it, added] = address_ids_.try_emplace(address, static_cast<std::uint32_t>(out_.addresses_.size()));
+    if (added) out_.addresses_.push_back(address);
+    return it->second;
   }
 
   // A capture is read in one pass (TCP streams span all of it); the messages
@@ -295,6 +329,7 @@ class BatchedTrace::Reading {
     formats::ReadOptions read_options;
     read_options.progress = options_.progress ? &options_.progress->read_bytes : nullptr;
     read_options.defer_framing = true;
+    read_options.pieces_not_copies = true;
     read_options.read_past = [&](std::size_t offset, std::size_t length) { job.input->data->release(offset, length); };
     std::vector<PendingStub> stubs;
     std::vector<Finding> findings;
@@ -421,6 +456,7 @@ class BatchedTrace::Reading {
   std::vector<Piece> pieces_;
   loading::InputRegistry registry_;
   CallIdIndex call_ids_{0, true};          // copies: each piece's pages are given back once read
+  std::unordered_map<std::string_view, std::uint32_t> address_ids_;
   std::vector<Finding> message_findings_;  // after every reader's, as build_calls() adds them
   bool over_limit_ = false;
 };
@@ -435,24 +471,35 @@ BatchedTrace load_batched(io::OpenedInputs opened, const LoadOptions& options) {
   return out;
 }
 
-formats::SipRecord BatchedTrace::record_of(const MessageStub& stub, formats::Format format) const {
+formats::SipRecord BatchedTrace::record_of(const MessageStub& stub, formats::Format format,
+                                           std::string& storage) const {
   formats::SipRecord record;
-  if (stub.text.empty()) {
-    record = kept_[stub.kept];
-  } else if (format == formats::Format::pcap) {
-    record.raw = stub.text;
-    record.source = stub.source;
-    record.destination = stub.destination;
-    if (stub.kept != kNoId) {
-      record.packets = kept_[stub.kept].packets;
-      record.framing_issues = kept_[stub.kept].framing_issues;
+  switch (stub.again) {
+    case MessageStub::Again::kept:
+      record = kept_[stub.kept];
+      break;
+    case MessageStub::Again::capture:
+      record.raw = stub.text;
+      if (stub.source != kNoId) record.source = addresses_[stub.source];
+      if (stub.destination != kNoId) record.destination = addresses_[stub.destination];
+      if (stub.kept != kNoId) {
+        const CaptureExtras& extras = extras_[stub.kept];
+        auto packets = packet_pool_.begin() + extras.first_packet;
+        record.packets.assign(packets, packets + extras.packets);
+        auto pieces = piece_pool_.begin() + extras.first_piece;
+        record.pieces.assign(pieces, pieces + extras.pieces);
+        if (extras.issues != kNoId) record.framing_issues = kept_[extras.issues].framing_issues;
+      }
+      formats::join_pieces(record, storage);
+      formats::frame_deferred(record);
+      break;
+    case MessageStub::Again::log_record: {
+      // The reader reads the record again on its own: a record reads the same
+      // wherever the text around it is cut, as the pieces of a large log do.
+      formats::ReadResult again = formats::read_any(stub.text, format);
+      if (!again.messages.empty()) record = std::move(again.messages.front());
+      break;
     }
-    formats::frame_deferred(record);
-  } else {
-    // The reader reads the record again on its own: a record reads the same
-    // wherever the text around it is cut, as the pieces of a large log do.
-    formats::ReadResult again = formats::read_any(stub.text, format);
-    if (!again.messages.empty()) record = std::move(again.messages.front());
   }
   record.location = stub.location;
   record.time = stub.time;
@@ -478,16 +525,23 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
     }
     std::sort(ids.begin(), ids.end());  // as load() numbers them, so ties in time fall the same way
     std::vector<std::pair<std::size_t, std::size_t>> touched(shared.inputs.size(), {SIZE_MAX, 0});
+    auto touch = [&](std::uint32_t input, std::string_view text) {
+      std::string_view bytes = shared.inputs[input].data->bytes();
+      if (text.empty() || text.data() < bytes.data() || text.data() >= bytes.data() + bytes.size()) {
+        return;  // rebuilt text, not the input's
+      }
+      auto begin = static_cast<std::size_t>(text.data() - bytes.data());
+      auto& range = touched[input];
+      range.first = std::min(range.first, begin);
+      range.second = std::max(range.second, begin + text.size());
+    };
     for (std::uint32_t id : ids) {
       const MessageStub& stub = stubs_[id];
-      std::string_view bytes = shared.inputs[stub.input].data->bytes();
-      if (stub.text.empty() || stub.text.data() < bytes.data() || stub.text.data() >= bytes.data() + bytes.size()) {
-        continue;  // rebuilt text, not the input's
+      touch(stub.input, stub.text);
+      if (stub.again == MessageStub::Again::capture && stub.kept != kNoId) {
+        const CaptureExtras& extras = extras_[stub.kept];
+        for (std::uint32_t p = 0; p < extras.pieces; ++p) touch(stub.input, piece_pool_[extras.first_piece + p]);
       }
-      auto begin = static_cast<std::size_t>(stub.text.data() - bytes.data());
-      auto& range = touched[stub.input];
-      range.first = std::min(range.first, begin);
-      range.second = std::max(range.second, begin + stub.text.size());
     }
     auto local = [&](std::uint32_t id) {
       return static_cast<std::uint32_t>(std::lower_bound(ids.begin(), ids.end(), id) - ids.begin());
@@ -496,6 +550,7 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
     Trace batch;
     Lent lent(shared, batch);
     batch.messages.resize(ids.size());
+    std::vector<std::string> joined(ids.size());  // messages rebuilt from pieces; not moved while the batch lives
     base::for_each_index(
         ids.size(), threads,
         [&](std::size_t k) {
@@ -503,7 +558,7 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
           const MessageStub& stub = stubs_[ids[k]];
           m.id = static_cast<std::uint32_t>(k);
           m.input = stub.input;
-          m.record = record_of(stub, batch.inputs[stub.input].format);
+          m.record = record_of(stub, batch.inputs[stub.input].format, joined[k]);
           m.sip = sip::Message::parse(m.record.parts);
         },
         512);

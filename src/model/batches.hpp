@@ -22,17 +22,26 @@ namespace sipsleuth::model {
 
 // What is kept of one message between reading it and building its call.
 struct MessageStub {
+  // How the message is read again.
+  enum class Again : std::uint8_t {
+    kept,        // kept whole (SIP text, small): `kept` indexes BatchedTrace's kept records
+    log_record,  // `text` is the whole record (SipRecord::original), which the reader reads again
+    capture,     // `text` is the message (SipRecord::raw), framed again; `kept` indexes its
+                 // capture extras, if any: packets, framing issues, pieces of a message rebuilt
+                 // from several TCP segments (then `text` is empty)
+  };
   formats::Location location;
   formats::Timestamp time;  // --offset applied
-  std::string_view source, destination;
-  // Logs: the whole record (SipRecord::original), which the reader reads
-  // again. Captures: the message's text (SipRecord::raw), framed again.
   std::string_view text;
   std::uint32_t input = 0;
   std::uint32_t call = kNoId;  // index into the calls as first met; kNoId without a Call-ID
-  std::uint32_t kept = kNoId;  // into BatchedTrace's kept records, for what `text` cannot give again
+  std::uint32_t kept = kNoId;
+  // A capture's addresses, in BatchedTrace's list of them: a capture has a
+  // few and millions of messages.
+  std::uint32_t source = kNoId, destination = kNoId;
   formats::Direction direction = formats::Direction::unknown;
   formats::Transport transport = formats::Transport::unknown;
+  Again again = Again::kept;
 };
 
 class BatchedTrace {
@@ -62,10 +71,22 @@ class BatchedTrace {
     std::uint32_t first_message = 0, messages = 0;  // a range of call_messages_
     std::uint32_t first_event = 0, events = 0;      // a range of call_events_
   };
-  formats::SipRecord record_of(const MessageStub& stub, formats::Format format) const;
+  // What a capture's message needs besides its text, in pools rather than
+  // a record each: a capture over TCP has millions of them.
+  struct CaptureExtras {
+    std::uint32_t first_packet = 0, packets = 0;  // in packet_pool_
+    std::uint32_t first_piece = 0, pieces = 0;    // in piece_pool_
+    std::uint32_t issues = kNoId;                 // in kept_: a record holding only its framing issues
+  };
+  // The message read again; `storage` holds a capture's message joined from its pieces.
+  formats::SipRecord record_of(const MessageStub& stub, formats::Format format, std::string& storage) const;
 
-  std::vector<MessageStub> stubs_;            // in the order load() numbers messages
-  std::vector<formats::SipRecord> kept_;      // records (or their packets and issues) not read again
+  std::vector<MessageStub> stubs_;        // in the order load() numbers messages
+  std::vector<formats::SipRecord> kept_;  // records, or framing issues, not read again
+  std::vector<CaptureExtras> extras_;
+  std::vector<std::uint32_t> packet_pool_;
+  std::vector<std::string_view> piece_pool_;  // views of the input
+  std::vector<std::string_view> addresses_;   // interned by the readers: they outlive the batches
   std::vector<std::uint32_t> call_messages_;  // each call's messages in time order
   std::vector<std::uint32_t> call_events_;    // each call's events in time order
   std::vector<CallStub> calls_;               // in call order

@@ -1,8 +1,13 @@
 #include <gtest/gtest.h>
 
+#include <map>
+#include <random>
+
 #include "formats/reader.hpp"
 #include "model/batches.hpp"
 #include "support/helpers.hpp"
+#include "support/pcap_writer.hpp"
+#include "support/scenario.hpp"
 
 namespace sipsleuth::model {
 namespace {
@@ -349,6 +354,80 @@ TEST(Batches, EveryCallIsBuiltAsLoadBuildsIt) {
   }
   // Hop links and clock estimates need the server logs of one call together.
   expect_batches_match_load({"tests/fixtures/hops"}, 2, 2);
+}
+
+// Generated calls of every outcome sent over TCP, one connection each way,
+// in segments of 30-500 bytes that ignore where messages end; some segments
+// are sent twice and some pairs arrive swapped.
+std::string calls_over_tcp(unsigned seed) {
+  testing::ScenarioGenerator generator(seed);
+  const testing::GeneratedLogs logs = generator.generate(2);
+  formats::ReadResult log = formats::read_any(logs.client_log, formats::Format::client_log);
+  const testing::PcapWriter::Endpoint client{"10.1.0.5", 50123}, server{"10.2.0.9", 5061};
+  struct Stream {
+    std::string pending;
+    std::uint32_t seq = 1000;
+  };
+  std::map<bool, Stream> streams;  // by "sent by the client"
+  testing::PcapWriter w;
+  std::mt19937 random(seed);
+  auto pick = [&](int low, int high) { return std::uniform_int_distribution<int>(low, high)(random); };
+  double time = 1'700'000'000;
+  auto flush = [&](bool sent, bool all) {
+    Stream& s = streams[sent];
+    std::vector<std::pair<std::uint32_t, std::string>> segments;
+    for (;;) {
+      std::size_t size = static_cast<std::size_t>(pick(30, 500));
+      if (s.pending.size() < size && !(all && !s.pending.empty())) break;
+      size = std::min(size, s.pending.size());
+      segments.emplace_back(s.seq, s.pending.substr(0, size));
+      s.pending.erase(0, size);
+      s.seq += static_cast<std::uint32_t>(size);
+    }
+    for (std::size_t i = 0; i + 1 < segments.size(); ++i) {
+      if (pick(0, 9) == 0) std::swap(segments[i], segments[i + 1]);
+    }
+    for (const auto& [seq, bytes] : segments) {
+      int copies = pick(0, 9) == 0 ? 2 : 1;
+      for (int c = 0; c < copies; ++c) {
+        w.tcp(time += 0.001, sent ? client : server, sent ? server : client, seq, testing::PcapWriter::kAck, bytes);
+      }
+    }
+  };
+  for (const auto& record : log.messages) {
+    bool sent = record.direction == formats::Direction::sent;
+    // A log's record drops the empty line of a message without a body.
+    std::string_view headers = record.parts.header_block;
+    while (!headers.empty() && (headers.back() == '\n' || headers.back() == '\r')) headers.remove_suffix(1);
+    streams[sent].pending += std::string(record.parts.start_line) + "\r\n" + std::string(headers) + "\r\n\r\n" +
+                             std::string(record.parts.body);
+    flush(sent, false);
+  }
+  flush(true, true);
+  flush(false, true);
+  return w.bytes();
+}
+
+TEST(Batches, MessagesOverSeveralTcpSegmentsAreBuiltAsLoadBuildsThem) {
+  testing::TempDir dir;
+  std::string capture = calls_over_tcp(11);
+  std::string path = dir.file("calls-over-tcp.pcap", capture);
+  formats::ReadOptions options;
+  options.defer_framing = true;
+  options.pieces_not_copies = true;
+  formats::ReadResult read = formats::read_pcap(capture, options);
+  std::size_t in_pieces = 0;
+  for (const auto& record : read.messages) in_pieces += !record.pieces.empty();
+  EXPECT_TRUE(read.findings.empty()) << read.findings.front().code;
+  ASSERT_GT(in_pieces, 20u) << "the capture should hold messages over several segments";
+  ASSERT_LT(in_pieces, read.messages.size()) << "and messages within one";
+  Trace whole = load(io::open_inputs({path}));
+  EXPECT_GE(whole.calls.size(), 22u);
+  for (unsigned threads : {1u, 3u}) {
+    for (std::size_t per_batch : {std::size_t{1}, std::size_t{5}, std::size_t{1000}}) {
+      expect_batches_match_load({path}, threads, per_batch);
+    }
+  }
 }
 
 TEST(Batches, TooManyMessagesIsTheSameErrorAsLoad) {

@@ -122,6 +122,60 @@ TEST(Pcap, RetransmittedAndReorderedSegmentsAreCountedOnce) {
   EXPECT_EQ(r.capture.tcp_retransmitted_bytes, a.size());
 }
 
+// For a whole-trace summary, a message over several segments is given as
+// the places of the input it lies in rather than copied: across a
+// retransmission that overlaps new bytes, and where one segment ends one
+// message and starts the next. Bytes held out of order are copies, and so
+// is the message they end up in.
+TEST(Pcap, MessagesOverSeveralSegmentsCanBeGivenAsPiecesOfTheInput) {
+  const std::string first = message("INVITE sip:b@x SIP/2.0", "p1", std::string(300, 'a'));
+  const std::string second = message("BYE sip:b@x SIP/2.0", "p2");
+  const std::string third = message("ACK sip:b@x SIP/2.0", "p3");
+  const std::string reordered = message("CANCEL sip:b@x SIP/2.0", "p4");
+  const std::string stream = first + second + third + reordered;
+  const std::size_t f = first.size(), fs = f + second.size(), fst = fs + third.size();
+  PcapWriter w;
+  auto send = [&](double time, std::size_t begin, std::size_t end) {
+    w.tcp(time, kA, kB, 1 + static_cast<std::uint32_t>(begin), PcapWriter::kAck, stream.substr(begin, end - begin));
+  };
+  send(1, 0, 100);
+  send(2, 100, 250);
+  send(3, 200, f + 20);  // 50 bytes again, then new ones
+  send(4, f + 20, fs + 10);
+  send(5, fs + 10, fst);
+  send(6, fst + 10, stream.size());  // early
+  send(7, fst, fst + 10);
+  const std::string& file = w.bytes();
+  auto in_file = [&](std::string_view text) {
+    return text.data() >= file.data() && text.data() + text.size() <= file.data() + file.size();
+  };
+
+  ReadOptions options;
+  options.defer_framing = true;
+  options.pieces_not_copies = true;
+  ReadResult r = read_pcap(file, options);
+  ASSERT_EQ(r.messages.size(), 4u);
+  const std::vector<std::string> expected = {first, second, third, reordered};
+  const std::vector<std::size_t> pieces = {3, 2, 2, 0};
+  for (std::size_t i = 0; i < 4; ++i) {
+    SipRecord& record = r.messages[i];
+    ASSERT_EQ(record.pieces.size(), pieces[i]) << i;
+    for (std::string_view piece : record.pieces) EXPECT_TRUE(in_file(piece)) << i;
+    EXPECT_EQ(record.raw.empty(), pieces[i] > 0) << i;
+    std::string storage;
+    join_pieces(record, storage);
+    EXPECT_EQ(record.raw, expected[i]) << i;
+  }
+  EXPECT_FALSE(in_file(r.messages[3].raw));
+
+  ReadResult copied = read_pcap(file);
+  ASSERT_EQ(copied.messages.size(), 4u);
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_TRUE(copied.messages[i].pieces.empty());
+    EXPECT_EQ(copied.messages[i].parts.start_line, sip::split_message(expected[i], nullptr).parts.start_line);
+  }
+}
+
 TEST(Pcap, HttpOnTheSipPortIsNotSip) {
   PcapWriter w;
   w.tcp(1, kA, kB, 1, PcapWriter::kAck, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
