@@ -184,8 +184,9 @@ LoadedTrace* g_loaded = nullptr;
 
 bool g_progress_allowed = false;  // stderr is a terminal of a process that exits after the command
 
-// While inputs of 100 MB or more load, redraws one line on stderr four times
-// a second (see render::progress_line), and clears it when loading is done.
+// While inputs of 100 MB or more load, or their calls are built a batch at a
+// time, redraws one line on stderr four times a second (see
+// render::progress_line), and clears it when done.
 class ProgressDisplay {
  public:
   static constexpr std::uint64_t kMinimumBytes = 100'000'000;
@@ -212,6 +213,8 @@ class ProgressDisplay {
       snapshot.total_bytes = progress_.total_bytes;
       snapshot.read_bytes = progress_.read_bytes;
       snapshot.messages = progress_.messages;
+      snapshot.calls = progress_.calls;
+      snapshot.calls_built = progress_.calls_built;
       snapshot.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
       std::string line = render::progress_line(snapshot, std::max<std::size_t>(20, render::terminal_width()) - 1);
       std::fprintf(stderr, "\r%s\x1b[K", line.c_str());
@@ -229,19 +232,21 @@ class ProgressDisplay {
   std::thread thread_;  // last: starts once everything it uses is ready
 };
 
+bool progress_shown(const Options& options) { return g_progress_allowed && !options.quiet; }
+
 // Reads the inputs with `read` (model::load or model::load_batched), with a
 // progress display while it runs, and notes --offset names no input has.
 template <typename Read>
-auto read_inputs(const Options& options, std::vector<std::string> required_text, Read&& read) {
+auto read_inputs(const Options& options, std::vector<std::string> required_text, model::LoadProgress& progress,
+                 Read&& read) {
   model::LoadOptions load_options;
   load_options.required_text = std::move(required_text);
   load_options.align_clocks = options.align_clocks;
   for (const auto& text : options.offsets) {
     if (auto parsed = parse_offset(text)) load_options.clock_offsets[parsed->first] = parsed->second;
   }
-  model::LoadProgress progress;
   std::optional<ProgressDisplay> display;
-  if (g_progress_allowed && !options.quiet) {
+  if (progress_shown(options)) {
     load_options.progress = &progress;
     display.emplace(progress);
   }
@@ -263,16 +268,18 @@ void note_unused_offsets(const std::map<std::string, std::int64_t>& offsets, mod
 }
 
 model::Trace& load(const Options& options, std::vector<std::string> required_text = {}) {
-  auto [trace, offsets] = read_inputs(options, std::move(required_text), [](io::OpenedInputs opened, const model::LoadOptions& o) {
-    return model::load(std::move(opened), o);
-  });
+  model::LoadProgress progress;
+  auto [trace, offsets] = read_inputs(options, std::move(required_text), progress,
+                                      [](io::OpenedInputs opened, const model::LoadOptions& o) {
+                                        return model::load(std::move(opened), o);
+                                      });
   note_unused_offsets(offsets, trace);
   g_loaded->trace = std::make_unique<model::Trace>(std::move(trace));
   return *g_loaded->trace;
 }
 
-model::BatchedTrace& load_batched(const Options& options) {
-  auto [batched, offsets] = read_inputs(options, {}, [](io::OpenedInputs opened, const model::LoadOptions& o) {
+model::BatchedTrace& load_batched(const Options& options, model::LoadProgress& progress) {
+  auto [batched, offsets] = read_inputs(options, {}, progress, [](io::OpenedInputs opened, const model::LoadOptions& o) {
     return model::load_batched(std::move(opened), o);
   });
   note_unused_offsets(offsets, batched.shared);
@@ -304,17 +311,26 @@ int run_calls(const Options& options, std::ostream& out, std::ostream& err) {
   }
   // Every call in bounded memory; problems with the input are known before
   // the first call, the clock offsets only after the last.
-  model::BatchedTrace& batched = load_batched(options);
+  model::LoadProgress progress;
+  model::BatchedTrace& batched = load_batched(options, progress);
   int status = report_problems(batched.shared, options, err);
   render::CallsTable table;
   model::Trace::Counts counts{batched.call_count(), batched.message_count(), 0};
   {
+    // Not while JSON lines go to this same terminal: the progress line
+    // would break into them. A table is written once the display is gone.
+    std::optional<ProgressDisplay> display;
+    if (progress_shown(options) && !(options.json && isatty(STDOUT_FILENO))) display.emplace(progress);
     WriteBehind behind(out);
     std::ostream written_behind(&behind);
-    batched.for_each_batch(kCallsPerBatch, [&](const model::Trace& batch) {
-      if (options.json) render::write_call_lines(written_behind, batch);
-      else table.add(batch);
-    });
+    batched.for_each_batch(
+        kCallsPerBatch,
+        [&](const model::Trace& batch) {
+          if (options.json) render::write_call_lines(written_behind, batch);
+          else table.add(batch);
+        },
+        0, display ? &progress : nullptr);
+    display.reset();
     counts.linked_messages = batched.linked_messages();
     if (options.json) {
       render::write_summary_line(written_behind, batched.shared, counts);

@@ -509,8 +509,13 @@ formats::SipRecord BatchedTrace::record_of(const MessageStub& stub, formats::For
 }
 
 void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::function<void(const Trace& batch)>& use,
-                                  unsigned threads) {
+                                  unsigned threads, LoadProgress* progress) {
   if (threads == 0) threads = base::core_count();
+  if (progress) {
+    progress->calls = calls_.size();
+    progress->calls_built = 0;
+    progress->stage = LoadProgress::Stage::building;
+  }
   calls_per_batch = std::max<std::size_t>(1, calls_per_batch);
   ClockEvidence evidence;
   linked_messages_ = 0;
@@ -584,6 +589,7 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
     linked_messages_ += batch.hop_events.size();
     use(batch);
     lent.give_back();
+    if (progress) progress->calls_built += last - first;
 
     // Give back the input this batch read. The calls still to come read
     // little of it (their messages lie mostly further on), and a page read
@@ -595,6 +601,7 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
     }
   }
   shared.clocks = evidence.estimates(shared.inputs);
+  if (progress) progress->stage = LoadProgress::Stage::done;
 }
 
 }  // namespace sipsleuth::model

@@ -60,9 +60,9 @@ class BatchedTrace {
   // is a Trace holding those calls (numbered from 0 in the batch) and their
   // messages, with the shared inputs, events and flows lent to it for the
   // call. Fills shared.clocks once every batch is done. `threads` 0 means
-  // one per core.
+  // one per core. `progress`, if given, counts the calls built.
   void for_each_batch(std::size_t calls_per_batch, const std::function<void(const Trace& batch)>& use,
-                      unsigned threads = 0);
+                      unsigned threads = 0, LoadProgress* progress = nullptr);
 
  private:
   friend BatchedTrace load_batched(io::OpenedInputs opened, const LoadOptions& options);

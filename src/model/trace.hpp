@@ -199,6 +199,9 @@ struct LoadProgress {
   formats::ReadProgress read_bytes{0};
   std::atomic<Stage> stage{Stage::reading};
   std::atomic<std::uint64_t> messages{0};  // known once reading is done
+  // Calls built a batch at a time (BatchedTrace::for_each_batch).
+  std::atomic<std::uint64_t> calls{0};
+  std::atomic<std::uint64_t> calls_built{0};
 };
 
 struct LoadOptions {

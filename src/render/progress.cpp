@@ -41,18 +41,21 @@ std::string human_bytes(std::uint64_t bytes) {
 }
 
 std::string progress_line(const ProgressSnapshot& s, std::size_t width) {
-  if (s.building) {
+  if (s.building && s.calls == 0) {
     return fmt::format("building calls from {} messages ({} elapsed)", thousands(s.messages),
                        duration(s.elapsed_seconds));
   }
-  std::uint64_t done = std::min(s.read_bytes, s.total_bytes);
-  double fraction = s.total_bytes ? static_cast<double>(done) / static_cast<double>(s.total_bytes) : 0.0;
-  std::string text = fmt::format("reading {} of {}  {:3.0f}%", human_bytes(done), human_bytes(s.total_bytes),
-                                 fraction * 100.0);
+  std::uint64_t total = s.building ? s.calls : s.total_bytes;
+  std::uint64_t done = std::min(s.building ? s.calls_built : s.read_bytes, total);
+  double fraction = total ? static_cast<double>(done) / static_cast<double>(total) : 0.0;
+  std::string text =
+      s.building ? fmt::format("building calls {} of {}  {:3.0f}%", thousands(done), thousands(total), fraction * 100.0)
+                 : fmt::format("reading {} of {}  {:3.0f}%", human_bytes(done), human_bytes(total), fraction * 100.0);
   if (s.elapsed_seconds > 0.2 && done > 0) {
     double rate = static_cast<double>(done) / s.elapsed_seconds;
-    text += fmt::format("  {}/s  ETA {}", human_bytes(static_cast<std::uint64_t>(rate)),
-                        duration(static_cast<double>(s.total_bytes - done) / rate));
+    std::string speed = s.building ? fmt::format("{}/s", thousands(static_cast<std::uint64_t>(rate)))
+                                   : fmt::format("{}/s", human_bytes(static_cast<std::uint64_t>(rate)));
+    text += fmt::format("  {}  ETA {}", speed, duration(static_cast<double>(total - done) / rate));
   }
   // The bar takes what the text leaves, up to 30 columns.
   constexpr std::size_t kMaxBar = 30;

@@ -13,7 +13,11 @@ struct ProgressSnapshot {
   std::uint64_t total_bytes = 0;
   std::uint64_t read_bytes = 0;
   std::uint64_t messages = 0;  // known once reading is done
-  double elapsed_seconds = 0;  // since reading started
+  // Calls built a batch at a time (`calls` on large inputs): how many there
+  // are and how many are done; 0 calls while building them all at once.
+  std::uint64_t calls = 0;
+  std::uint64_t calls_built = 0;
+  double elapsed_seconds = 0;  // since this stage started
 };
 
 // Sizes as people read them: "812 B", "4.2 MB", "1.03 GB" (powers of 1000, like `ls -h --si`).

@@ -36,6 +36,18 @@ TEST(Progress, BuildingCountsMessages) {
   EXPECT_EQ(progress_line(s, 80), "building calls from 1,234,567 messages (1m15s elapsed)");
 }
 
+TEST(Progress, BuildingInBatchesCountsCalls) {
+  ProgressSnapshot s;
+  s.building = true;
+  s.messages = 1234567;
+  s.calls = 200'000;
+  s.calls_built = 50'000;
+  s.elapsed_seconds = 2.0;
+  EXPECT_EQ(progress_line(s, 200),
+            "[########......................]  building calls 50,000 of 200,000   25%  25,000/s  ETA 6s");
+  EXPECT_EQ(progress_line(s, 40), "building calls 50,000 of 200,000   25%");
+}
+
 TEST(Progress, SizesInSiUnits) {
   EXPECT_EQ(human_bytes(999), "999 B");
   EXPECT_EQ(human_bytes(4'200'000), "4.20 MB");
