@@ -42,30 +42,21 @@ bool is_sip_version(std::string_view s) {
          parse_uint(v.substr(dot + 1));
 }
 
-std::optional<std::uint64_t> content_length_in(std::string_view header_block, std::vector<ParseIssue>* issues,
-                                               std::size_t block_offset) {
-  LineCursor lines(header_block);
-  std::string_view line;
-  std::size_t line_start = 0;
-  while (lines.next(line)) {
-    std::size_t colon = line.find(':');
-    if (colon != std::string_view::npos) {
-      std::string_view name = trim(line.substr(0, colon));
-      HeaderId id = header_id(name);
-      if (id == HeaderId::content_length) {
-        std::string_view value = trim(line.substr(colon + 1));
-        auto parsed = parse_uint(value);
-        if (!parsed && issues) {
-          issues->push_back({"sip.content_length_invalid",
-                             "Content-Length value \"" + std::string(value.substr(0, 40)) + "\" is not a number",
-                             block_offset + line_start});
-        }
-        return parsed;
-      }
-    }
-    line_start = lines.position();
+// The Content-Length of one header line (folded ones included, as a header
+// block's lines were always read), or nothing when the line is another header.
+std::optional<std::optional<std::uint64_t>> content_length_on(std::string_view line, std::vector<ParseIssue>* issues,
+                                                              std::size_t line_offset) {
+  std::size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  if (header_id(trim(line.substr(0, colon))) != HeaderId::content_length) return std::nullopt;
+  std::string_view value = trim(line.substr(colon + 1));
+  auto parsed = parse_uint(value);
+  if (!parsed && issues) {
+    issues->push_back({"sip.content_length_invalid",
+                       "Content-Length value \"" + std::string(value.substr(0, 40)) + "\" is not a number",
+                       line_offset});
   }
-  return std::nullopt;
+  return parsed;
 }
 
 }  // namespace
@@ -117,6 +108,13 @@ SplitResult split_message(std::string_view text, std::vector<ParseIssue>* issues
   std::size_t headers_end = text.size();
   std::size_t body_begin = text.size();
   bool terminated = false;
+  // The first Content-Length line, found on the way through the headers;
+  // what is wrong with it is told after what is wrong with the block.
+  std::optional<std::optional<std::uint64_t>> content_length;
+  std::vector<ParseIssue> length_issues;
+  auto note_content_length = [&](std::size_t line_begin) {
+    if (!content_length) content_length = content_length_on(line, issues ? &length_issues : nullptr, line_begin);
+  };
   while (true) {
     std::size_t line_begin = lines.position();
     if (!lines.next(line)) break;
@@ -126,7 +124,10 @@ SplitResult split_message(std::string_view text, std::vector<ParseIssue>* issues
       terminated = true;
       break;
     }
-    if (is_space(line.front())) continue;  // folded continuation
+    if (is_space(line.front())) {  // folded continuation
+      note_content_length(line_begin);
+      continue;
+    }
     if (!looks_like_header_line(line)) {
       headers_end = line_begin;
       body_begin = line_begin;
@@ -138,13 +139,15 @@ SplitResult split_message(std::string_view text, std::vector<ParseIssue>* issues
       }
       break;
     }
+    note_content_length(line_begin);
   }
   if (!terminated) {
     headers_end = text.size();
     body_begin = text.size();
   }
   result.parts.header_block = text.substr(headers_begin, headers_end - headers_begin);
-  result.content_length = content_length_in(result.parts.header_block, issues, headers_begin);
+  if (content_length) result.content_length = *content_length;
+  if (issues) issues->insert(issues->end(), length_issues.begin(), length_issues.end());
   std::size_t available = text.size() - body_begin;
   if (result.content_length) {
     std::uint64_t wanted = *result.content_length;

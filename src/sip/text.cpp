@@ -6,21 +6,6 @@
 
 namespace sipsleuth::sip {
 
-std::string_view trim(std::string_view s) {
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (to_lower(a[i]) != to_lower(b[i])) return false;
-  }
-  return true;
-}
-
 bool istarts_with(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
 }
@@ -64,20 +49,6 @@ std::optional<std::uint64_t> parse_number(std::string_view s) {
     value = value * 16 + static_cast<std::uint64_t>(digit);
   }
   return value;
-}
-
-bool LineCursor::next(std::string_view& line) {
-  if (pos_ >= text_.size()) return false;
-  std::size_t end = text_.find('\n', pos_);
-  std::size_t next = end == std::string_view::npos ? text_.size() : end + 1;
-  if (end == std::string_view::npos) end = text_.size();
-  std::size_t stop = end;
-  if (stop > pos_ && text_[stop - 1] == '\r') --stop;
-  line = text_.substr(pos_, stop - pos_);
-  begin_ = pos_;
-  ++number_;
-  pos_ = next;
-  return true;
 }
 
 bool ListCursor::next(std::string_view& item) {

@@ -13,8 +13,25 @@ constexpr bool is_space(char c) { return c == ' ' || c == '\t'; }
 constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
 constexpr char to_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
-std::string_view trim(std::string_view s);  // spaces, tabs, CR and LF on both sides
-bool iequals(std::string_view a, std::string_view b);
+// The helpers below run on every line and header of every message: they
+// are inline so that the parsers' loops carry no call for each.
+
+// Spaces, tabs, CR and LF on both sides.
+inline std::string_view trim(std::string_view s) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+inline bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (to_lower(a[i]) != to_lower(b[i])) return false;
+  }
+  return true;
+}
+
 bool istarts_with(std::string_view s, std::string_view prefix);
 std::size_t ifind(std::string_view haystack, std::string_view needle, std::size_t from = 0);
 std::string to_lower_copy(std::string_view s);
@@ -30,7 +47,19 @@ std::optional<std::uint64_t> parse_number(std::string_view s);
 class LineCursor {
  public:
   explicit LineCursor(std::string_view text) : text_(text) {}
-  bool next(std::string_view& line);
+  bool next(std::string_view& line) {
+    if (pos_ >= text_.size()) return false;
+    std::size_t end = text_.find('\n', pos_);
+    std::size_t next = end == std::string_view::npos ? text_.size() : end + 1;
+    if (end == std::string_view::npos) end = text_.size();
+    std::size_t stop = end;
+    if (stop > pos_ && text_[stop - 1] == '\r') --stop;
+    line = text_.substr(pos_, stop - pos_);
+    begin_ = pos_;
+    ++number_;
+    pos_ = next;
+    return true;
+  }
   std::size_t position() const { return pos_; }        // offset of the next line
   std::size_t line_begin() const { return begin_; }    // offset of the line last returned
   std::uint32_t line_number() const { return number_; }  // 1-based, of the line last returned
