@@ -508,6 +508,32 @@ formats::SipRecord BatchedTrace::record_of(const MessageStub& stub, formats::For
   return record;
 }
 
+std::vector<BatchedTrace::Extent> BatchedTrace::input_extents(std::size_t first_call, std::size_t last_call) const {
+  std::vector<Extent> extents(shared.inputs.size(), {SIZE_MAX, 0});
+  auto touch = [&](std::uint32_t input, std::string_view text) {
+    std::string_view bytes = shared.inputs[input].data->bytes();
+    if (text.empty() || text.data() < bytes.data() || text.data() >= bytes.data() + bytes.size()) {
+      return;  // rebuilt text, not the input's
+    }
+    auto begin = static_cast<std::size_t>(text.data() - bytes.data());
+    Extent& extent = extents[input];
+    extent.first = std::min(extent.first, begin);
+    extent.second = std::max(extent.second, begin + text.size());
+  };
+  for (std::size_t c = first_call; c < last_call; ++c) {
+    const CallStub& call = calls_[c];
+    for (std::uint32_t k = 0; k < call.messages; ++k) {
+      const MessageStub& stub = stubs_[call_messages_[call.first_message + k]];
+      touch(stub.input, stub.text);
+      if (stub.again == MessageStub::Again::capture && stub.kept != kNoId) {
+        const CaptureExtras& extras = extras_[stub.kept];
+        for (std::uint32_t p = 0; p < extras.pieces; ++p) touch(stub.input, piece_pool_[extras.first_piece + p]);
+      }
+    }
+  }
+  return extents;
+}
+
 void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::function<void(const Trace& batch)>& use,
                                   unsigned threads, LoadProgress* progress) {
   if (threads == 0) threads = base::core_count();
@@ -519,6 +545,8 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
   calls_per_batch = std::max<std::size_t>(1, calls_per_batch);
   ClockEvidence evidence;
   linked_messages_ = 0;
+  std::vector<Extent> touched = input_extents(0, std::min(calls_.size(), calls_per_batch));
+  std::vector<std::size_t> given_back(shared.inputs.size(), 0);  // each input's bytes below this are done with
 
   for (std::size_t first = 0; first < calls_.size(); first += calls_per_batch) {
     std::size_t last = std::min(calls_.size(), first + calls_per_batch);
@@ -529,25 +557,8 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
                  call_messages_.begin() + call.first_message + call.messages);
     }
     std::sort(ids.begin(), ids.end());  // as load() numbers them, so ties in time fall the same way
-    std::vector<std::pair<std::size_t, std::size_t>> touched(shared.inputs.size(), {SIZE_MAX, 0});
-    auto touch = [&](std::uint32_t input, std::string_view text) {
-      std::string_view bytes = shared.inputs[input].data->bytes();
-      if (text.empty() || text.data() < bytes.data() || text.data() >= bytes.data() + bytes.size()) {
-        return;  // rebuilt text, not the input's
-      }
-      auto begin = static_cast<std::size_t>(text.data() - bytes.data());
-      auto& range = touched[input];
-      range.first = std::min(range.first, begin);
-      range.second = std::max(range.second, begin + text.size());
-    };
-    for (std::uint32_t id : ids) {
-      const MessageStub& stub = stubs_[id];
-      touch(stub.input, stub.text);
-      if (stub.again == MessageStub::Again::capture && stub.kept != kNoId) {
-        const CaptureExtras& extras = extras_[stub.kept];
-        for (std::uint32_t p = 0; p < extras.pieces; ++p) touch(stub.input, piece_pool_[extras.first_piece + p]);
-      }
-    }
+    std::size_t next_last = std::min(calls_.size(), last + calls_per_batch);
+    std::vector<Extent> next = input_extents(last, next_last);
     auto local = [&](std::uint32_t id) {
       return static_cast<std::uint32_t>(std::lower_bound(ids.begin(), ids.end(), id) - ids.begin());
     };
@@ -591,14 +602,22 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
     lent.give_back();
     if (progress) progress->calls_built += last - first;
 
-    // Give back the input this batch read. The calls still to come read
-    // little of it (their messages lie mostly further on), and a page read
-    // again is mapped again from the file's cache at small cost.
+    // Give back the input read by this batch that the next one will not
+    // read: calls come in order of start, so later batches seldom reach
+    // below where the next one starts, and giving back what it reads would
+    // only have it mapped again. What this batch read below what was given
+    // back before is given back again.
     for (std::uint32_t i = 0; i < shared.inputs.size(); ++i) {
-      if (touched[i].first < touched[i].second) {
-        shared.inputs[i].data->release(touched[i].first, touched[i].second - touched[i].first);
+      const io::Buffer& data = *shared.inputs[i].data;
+      auto [low, high] = touched[i];
+      if (low < high && low < given_back[i]) data.release(low, std::min(high, given_back[i]) - low);
+      std::size_t until = next[i].first < next[i].second ? next[i].first : std::max(high, given_back[i]);
+      if (until > given_back[i]) {
+        data.release(given_back[i], until - given_back[i]);
+        given_back[i] = until;
       }
     }
+    touched = std::move(next);
   }
   shared.clocks = evidence.estimates(shared.inputs);
   if (progress) progress->stage = LoadProgress::Stage::done;

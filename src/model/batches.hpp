@@ -78,6 +78,9 @@ class BatchedTrace {
     std::uint32_t first_piece = 0, pieces = 0;    // in piece_pool_
     std::uint32_t issues = kNoId;                 // in kept_: a record holding only its framing issues
   };
+  // Per input, the bytes [first, second) that calls [first_call, last_call) read again.
+  using Extent = std::pair<std::size_t, std::size_t>;
+  std::vector<Extent> input_extents(std::size_t first_call, std::size_t last_call) const;
   // The message read again; `storage` holds a capture's message joined from its pieces.
   formats::SipRecord record_of(const MessageStub& stub, formats::Format format, std::string& storage) const;
 
