@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <exception>
 #include <mutex>
@@ -74,6 +75,73 @@ void for_each_index(std::size_t count, unsigned threads, Body&& body, std::size_
   for_each_chunk(chunking(count, threads, min_chunk), threads, [&](std::size_t, std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) body(i);
   });
+}
+
+// Work on `threads` threads of its own while the caller's thread takes the
+// results in order: work(i) for each i of [0, count), claimed in order and
+// at most `ahead` past the item being taken, and take(i) on the caller's
+// thread, in index order, as soon as work(i) is done. Taking thus overlaps
+// the work instead of waiting for it. The first exception either throws is
+// rethrown here once every thread has stopped.
+template <typename Work, typename Take>
+void work_then_take_in_order(std::size_t count, unsigned threads, std::size_t ahead, Work&& work, Take&& take) {
+  if (count == 0) return;
+  ahead = std::max<std::size_t>(1, ahead);
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::size_t next = 0, taken = 0;  // the next item to claim; items before `taken` are taken
+  std::vector<char> done(count, 0);
+  std::exception_ptr failure;
+  bool stopped = false;
+  auto fail = [&](std::unique_lock<std::mutex>& lock) {
+    if (!lock.owns_lock()) lock.lock();
+    if (!failure) failure = std::current_exception();
+    stopped = true;
+    changed.notify_all();
+  };
+  auto worker = [&] {
+    std::unique_lock lock(mutex);
+    for (;;) {
+      changed.wait(lock, [&] { return stopped || next == count || next < taken + ahead; });
+      if (stopped || next == count) return;
+      std::size_t i = next++;
+      lock.unlock();
+      try {
+        work(i);
+      } catch (...) {
+        fail(lock);
+        return;
+      }
+      lock.lock();
+      done[i] = 1;
+      changed.notify_all();
+    }
+  };
+  std::vector<std::thread> pool;
+  pool.reserve(std::max(1u, threads));
+  for (unsigned t = 0; t < std::max(1u, threads); ++t) pool.emplace_back(worker);
+  for (std::size_t i = 0; i < count; ++i) {
+    std::unique_lock lock(mutex);
+    changed.wait(lock, [&] { return stopped || done[i] != 0; });
+    if (stopped) break;
+    lock.unlock();
+    try {
+      take(i);
+    } catch (...) {
+      fail(lock);
+      break;
+    }
+    lock.lock();
+    taken = i + 1;
+    changed.notify_all();
+  }
+  {
+    std::lock_guard lock(mutex);
+    stopped = true;  // workers waiting for room stop; after the last item they have stopped anyway
+  }
+  changed.notify_all();
+  for (auto& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
 }
 
 // Output made on every core but written in order: `make(i)` gives item i's

@@ -18,8 +18,8 @@
 namespace sipsleuth::model {
 namespace {
 
-// Log pieces read at once, per thread, and their size: enough to keep every
-// core busy while holding only a few megabytes of records.
+// Log pieces read ahead of the one being taken, per thread, and their size:
+// enough to keep every core busy while holding only a few megabytes of records.
 constexpr std::size_t kPiecesPerThread = 2;
 constexpr std::size_t kPieceBytes = std::size_t{4} << 20;
 
@@ -143,21 +143,20 @@ class BatchedTrace::Reading {
         ++i;
         continue;
       }
+      // A run of log pieces: read on every core while this thread takes
+      // them in order, with a few read ahead.
       std::size_t end = i;
-      while (end < pieces_.size() && end - i < threads_ * kPiecesPerThread &&
-             jobs_[pieces_[end].job].format != formats::Format::pcap) {
-        ++end;
-      }
-      base::for_each_chunk(base::Chunking{end - i, 1}, threads_,
-                           [&](std::size_t k, std::size_t, std::size_t) { read_log_piece(pieces_[i + k]); });
-      for (std::size_t k = i; k < end; ++k) {
-        Piece& piece = pieces_[k];
-        Job& of = jobs_[piece.job];
-        bool last = piece.last;
-        take(of, piece);
-        of.input->data->release(piece.begin, piece.end - piece.begin);
-        if (last) finish(of);
-      }
+      while (end < pieces_.size() && jobs_[pieces_[end].job].format != formats::Format::pcap) ++end;
+      base::work_then_take_in_order(
+          end - i, threads_, threads_ * kPiecesPerThread, [&](std::size_t k) { read_log_piece(pieces_[i + k]); },
+          [&](std::size_t k) {
+            Piece& piece = pieces_[i + k];
+            Job& of = jobs_[piece.job];
+            bool last = piece.last;
+            take(of, piece);
+            of.input->data->release(piece.begin, piece.end - piece.begin);
+            if (last) finish(of);
+          });
       i = end;
     }
     registry_.add_directory_errors(trace_);

@@ -1,10 +1,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <stdexcept>
+#include <vector>
 #include <random>
 #include <string>
 
 #include "base/bytes.hpp"
+#include "base/parallel.hpp"
 
 namespace sipsleuth::base {
 namespace {
@@ -49,6 +53,54 @@ TEST(CountNewlines, MatchesCountingOneByOneAtEveryAlignment) {
       EXPECT_EQ(count_newlines(part), counted_one_by_one(part)) << begin << " " << length;
     }
   }
+}
+
+// Taken in order, each after its work, and never more than `ahead` items
+// worked on past the one being taken.
+TEST(WorkThenTakeInOrder, TakesEveryItemInOrderAfterItsWork) {
+  for (unsigned threads : {1u, 2u, 5u}) {
+    for (std::size_t ahead : {std::size_t{1}, std::size_t{3}, std::size_t{100}}) {
+      const std::size_t count = 200;
+      std::vector<std::atomic<int>> worked(count);
+      std::atomic<std::size_t> claimed{0};
+      std::vector<std::size_t> taken;
+      std::size_t most_ahead = 0;
+      work_then_take_in_order(
+          count, threads, ahead,
+          [&](std::size_t i) {
+            ++claimed;
+            worked[i] = 1;
+          },
+          [&](std::size_t i) {
+            EXPECT_EQ(worked[i], 1) << i;
+            most_ahead = std::max(most_ahead, claimed.load() - i);
+            taken.push_back(i);
+          });
+      ASSERT_EQ(taken.size(), count);
+      for (std::size_t i = 0; i < count; ++i) EXPECT_EQ(taken[i], i);
+      EXPECT_LE(most_ahead, ahead) << threads << " threads";
+    }
+  }
+}
+
+TEST(WorkThenTakeInOrder, AnExceptionInWorkOrTakeComesOutOnceEverythingStopped) {
+  EXPECT_THROW(work_then_take_in_order(
+                   1000, 2, 4,
+                   [](std::size_t i) {
+                     if (i == 37) throw std::runtime_error("work");
+                   },
+                   [](std::size_t) {}),
+               std::runtime_error);
+  std::size_t taken = 0;
+  EXPECT_THROW(work_then_take_in_order(
+                   1000, 2, 4, [](std::size_t) {},
+                   [&](std::size_t i) {
+                     if (i == 10) throw std::logic_error("take");
+                     ++taken;
+                   }),
+               std::logic_error);
+  EXPECT_EQ(taken, 10u);
+  work_then_take_in_order(0, 2, 4, [](std::size_t) { FAIL(); }, [](std::size_t) { FAIL(); });
 }
 
 }  // namespace
