@@ -7,7 +7,9 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
+#include <deque>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -143,6 +145,79 @@ void work_then_take_in_order(std::size_t count, unsigned threads, std::size_t ah
   for (auto& t : pool) t.join();
   if (failure) std::rethrow_exception(failure);
 }
+
+// Items handed to a thread of its own, which uses them one at a time in the
+// order given while the giver goes on; at most `queued` wait. The first
+// exception `use` throws is rethrown by the next give() or drain(), and the
+// items after it are dropped. Destruction waits for every item given.
+template <typename Item>
+class HandOff {
+ public:
+  HandOff(std::size_t queued, std::function<void(Item&)> use)
+      : queued_(std::max<std::size_t>(1, queued)), use_(std::move(use)), thread_([this] { use_until_stopped(); }) {}
+  ~HandOff() {
+    {
+      std::lock_guard lock(mutex_);
+      stopped_ = true;
+    }
+    changed_.notify_all();
+    thread_.join();
+  }
+  HandOff(const HandOff&) = delete;
+  HandOff& operator=(const HandOff&) = delete;
+
+  void give(Item item) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return failure_ || queue_.size() < queued_; });
+    if (failure_) std::rethrow_exception(failure_);
+    queue_.push_back(std::move(item));
+    lock.unlock();
+    changed_.notify_all();
+  }
+
+  // Returns once every item given so far is used.
+  void drain() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return failure_ || (queue_.empty() && !using_); });
+    if (failure_) std::rethrow_exception(failure_);
+  }
+
+ private:
+  void use_until_stopped() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      changed_.wait(lock, [&] { return stopped_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopped, and everything used
+      Item item = std::move(queue_.front());
+      queue_.pop_front();
+      using_ = true;
+      lock.unlock();
+      changed_.notify_all();  // room in the queue
+      std::exception_ptr failed;
+      if (!failure_) {  // only this thread sets it
+        try {
+          use_(item);
+        } catch (...) {
+          failed = std::current_exception();
+        }
+      }
+      lock.lock();
+      if (failed) failure_ = failed;
+      using_ = false;
+      changed_.notify_all();
+    }
+  }
+
+  const std::size_t queued_;
+  std::function<void(Item&)> use_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<Item> queue_;
+  bool using_ = false;
+  bool stopped_ = false;
+  std::exception_ptr failure_;
+  std::thread thread_;  // last: starts once everything it uses is ready
+};
 
 // Output made on every core but written in order: `make(i)` gives item i's
 // text, `batch` items at a time, and `write(i, text)` receives them in index

@@ -3,14 +3,12 @@
 // leaving a core idle while the kernel copies them.
 #pragma once
 
-#include <condition_variable>
 #include <cstddef>
-#include <deque>
-#include <mutex>
 #include <ostream>
 #include <streambuf>
 #include <string>
-#include <thread>
+
+#include "base/parallel.hpp"
 
 namespace sipsleuth::cli {
 
@@ -21,8 +19,6 @@ class WriteBehind : public std::streambuf {
   explicit WriteBehind(std::ostream& target, std::size_t chunk_bytes = std::size_t{1} << 20,
                        std::size_t queued_chunks = 4);
   ~WriteBehind() override;  // writes what is left and flushes the target
-  WriteBehind(const WriteBehind&) = delete;
-  WriteBehind& operator=(const WriteBehind&) = delete;
 
  protected:
   int_type overflow(int_type c) override;
@@ -31,18 +27,11 @@ class WriteBehind : public std::streambuf {
 
  private:
   void hand_over();
-  void write_until_stopped();
 
   std::ostream& target_;
   const std::size_t chunk_bytes_;
-  const std::size_t queued_chunks_;
   std::string filling_;
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::deque<std::string> queue_;
-  bool writing_ = false;  // a chunk is out of the queue, being written
-  bool stopped_ = false;
-  std::thread thread_;  // last: starts once everything it uses is ready
+  base::HandOff<std::string> writer_;  // last: its thread writes to target_
 };
 
 }  // namespace sipsleuth::cli

@@ -320,25 +320,44 @@ class BatchedTrace::Reading {
     return it->second;
   }
 
-  // A capture is read in one pass (TCP streams span all of it); the messages
-  // it hands over every few thousand packets are made into stubs on every
-  // core while it waits.
+  // A capture is read in one pass (TCP streams span all of it), on one
+  // core; the messages it hands over every few thousand packets are made
+  // into stubs on the others meanwhile. The input it has read past is given
+  // back once the messages before are made into stubs, not while they still
+  // read it: they would map it again.
   void read_capture(Job& job) {
+    struct Delivery {
+      std::vector<formats::SipRecord> records;
+      std::size_t read_past = 0, length = 0;  // or the input read past
+    };
     std::string_view bytes = job.input->data->bytes();
+    std::vector<PendingStub> stubs;
+    std::vector<Finding> findings;
+    unsigned stub_threads = std::max(1u, threads_ - 1);
+    base::HandOff<Delivery> stub_maker(4, [&](Delivery& delivery) {
+      if (delivery.length > 0) job.input->data->release(delivery.read_past, delivery.length);
+      if (delivery.records.empty()) return;
+      make_stubs(delivery.records, job.id, job.format, stub_threads, stubs, findings);
+      take_stubs(job, stubs, findings);
+      stubs.clear();
+      findings.clear();
+    });
     formats::ReadOptions read_options;
     read_options.progress = options_.progress ? &options_.progress->read_bytes : nullptr;
     read_options.defer_framing = true;
     read_options.pieces_not_copies = true;
-    read_options.read_past = [&](std::size_t offset, std::size_t length) { job.input->data->release(offset, length); };
-    std::vector<PendingStub> stubs;
-    std::vector<Finding> findings;
-    read_options.deliver = [&](std::vector<formats::SipRecord>& records) {
-      make_stubs(records, job.id, job.format, threads_, stubs, findings);
-      take_stubs(job, stubs, findings);
-      stubs.clear();
-      findings.clear();
+    read_options.read_past = [&](std::size_t offset, std::size_t length) {
+      stub_maker.give(Delivery{{}, offset, length});
     };
-    job.result = formats::read_pcap(bytes, read_options);
+    read_options.deliver = [&](std::vector<formats::SipRecord>& records) {
+      Delivery delivery;
+      delivery.records.swap(records);
+      records.reserve(delivery.records.size());  // the reader fills it again
+      stub_maker.give(std::move(delivery));
+    };
+    formats::ReadResult result = formats::read_pcap(bytes, read_options);
+    stub_maker.drain();
+    job.result = std::move(result);
     job.found = job.result.capture.sip_packets;
   }
 

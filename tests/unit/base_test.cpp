@@ -103,5 +103,35 @@ TEST(WorkThenTakeInOrder, AnExceptionInWorkOrTakeComesOutOnceEverythingStopped) 
   work_then_take_in_order(0, 2, 4, [](std::size_t) { FAIL(); }, [](std::size_t) { FAIL(); });
 }
 
+TEST(HandOff, ItemsAreUsedInTheOrderGivenAndDrainWaitsForThem) {
+  std::vector<int> used;
+  {
+    HandOff<int> hand_off(2, [&](int& item) { used.push_back(item); });
+    for (int i = 0; i < 100; ++i) hand_off.give(i);
+    hand_off.drain();
+    EXPECT_EQ(used.size(), 100u);
+    for (int i = 100; i < 150; ++i) hand_off.give(i);
+  }  // destruction waits for the rest
+  ASSERT_EQ(used.size(), 150u);
+  for (int i = 0; i < 150; ++i) EXPECT_EQ(used[static_cast<std::size_t>(i)], i);
+}
+
+TEST(HandOff, AFailureIsRethrownToTheGiverAndLaterItemsAreDropped) {
+  std::vector<int> used;
+  HandOff<int> hand_off(1, [&](int& item) {
+    if (item == 3) throw std::runtime_error("use");
+    used.push_back(item);
+  });
+  bool thrown = false;
+  try {
+    for (int i = 0; i < 50; ++i) hand_off.give(i);
+    hand_off.drain();
+  } catch (const std::runtime_error&) {
+    thrown = true;
+  }
+  EXPECT_TRUE(thrown);
+  EXPECT_EQ(used, (std::vector<int>{0, 1, 2}));
+}
+
 }  // namespace
 }  // namespace sipsleuth::base
