@@ -14,6 +14,9 @@ bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 std::optional<ClientPrefix> parse_client_prefix(std::string_view line) {
   std::size_t i = 0;
   while (i < line.size() && sip::is_space(line[i])) ++i;
+  // Most lines are SIP text: turned away here at a glance, as the date's
+  // parser would turn them away ("MM/DD/YYYY|hh:mm:ss.mmm", 23 characters).
+  if (line.size() < i + 23 || !sip::is_digit(line[i]) || line[i + 2] != '/') return std::nullopt;
   std::size_t consumed = 0;
   auto time = parse_us_datetime(line.substr(i), '|', consumed);
   if (!time) return std::nullopt;

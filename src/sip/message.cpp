@@ -48,7 +48,9 @@ std::optional<std::optional<std::uint64_t>> content_length_on(std::string_view l
                                                               std::size_t line_offset) {
   std::size_t colon = line.find(':');
   if (colon == std::string_view::npos) return std::nullopt;
-  if (header_id(trim(line.substr(0, colon))) != HeaderId::content_length) return std::nullopt;
+  std::string_view name = trim(line.substr(0, colon));
+  // Only "Content-Length" and its compact "l" can be it: most names are not looked up.
+  if ((name.size() != 14 && name.size() != 1) || header_id(name) != HeaderId::content_length) return std::nullopt;
   std::string_view value = trim(line.substr(colon + 1));
   auto parsed = parse_uint(value);
   if (!parsed && issues) {
