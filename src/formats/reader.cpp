@@ -109,13 +109,15 @@ std::size_t next_record_start(std::string_view data, Format format, std::size_t 
 
 }  // namespace
 
-std::vector<std::size_t> record_boundaries(std::string_view data, Format format, std::size_t parts) {
+std::vector<std::size_t> record_boundaries(std::string_view data, Format format, std::size_t parts,
+                                           const std::function<void(std::size_t, std::size_t)>& probed) {
   std::vector<std::size_t> cuts{0};
   if (parts < 2 || (format != Format::client_log && format != Format::server_log)) return cuts;
   for (std::size_t i = 1; i < parts; ++i) {
     std::size_t target = data.size() / parts * i;
     if (target <= cuts.back()) continue;
     std::size_t at = next_record_start(data, format, target);
+    if (probed) probed(target, (at == std::string_view::npos ? data.size() : at) - target);
     if (at == std::string_view::npos) break;
     if (at > cuts.back()) cuts.push_back(at);
   }

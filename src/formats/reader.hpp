@@ -71,8 +71,11 @@ std::uint32_t line_at(std::string_view data, std::size_t offset);
 // Where a large text log can be cut into `parts` pieces that read on their
 // own: offsets of record starts (client log packet markers, server log
 // record headers), ascending, the first 0. Formats that cannot be cut (pcap:
-// TCP streams span the whole capture) give {0}.
-std::vector<std::size_t> record_boundaries(std::string_view data, Format format, std::size_t parts);
+// TCP streams span the whole capture) give {0}. `probed`, if set, is told
+// each range read to find a cut, so that the caller can give its pages back.
+std::vector<std::size_t> record_boundaries(
+    std::string_view data, Format format, std::size_t parts,
+    const std::function<void(std::size_t offset, std::size_t length)>& probed = {});
 
 // Moves every location of `result`, or one location, by a piece's position
 // in the input.

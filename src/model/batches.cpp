@@ -209,7 +209,7 @@ class BatchedTrace::Reading {
       }
       std::size_t piece_bytes = std::min(kPieceBytes, options_.piece_bytes);
       std::size_t parts = bytes.size() / std::max<std::size_t>(1, piece_bytes);
-      std::vector<std::size_t> cuts = formats::record_boundaries(bytes, job.format, parts);
+      std::vector<std::size_t> cuts = loading::cuts_given_back(*job.input, job.format, parts);
       for (std::size_t c = 0; c < cuts.size(); ++c) {
         Piece piece;
         piece.job = j;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "formats/reader.hpp"
 #include "formats/sniff.hpp"
 
 namespace sipsleuth::model::loading {
@@ -23,6 +24,15 @@ std::optional<std::int64_t> offset_for(const std::map<std::string, std::int64_t>
     if (auto it = offsets.find(name.substr(slash + 1)); it != offsets.end()) return it->second;
   }
   return std::nullopt;
+}
+
+std::vector<std::size_t> cuts_given_back(const io::Input& input, formats::Format format, std::size_t parts) {
+  constexpr std::size_t kFolio = std::size_t{2} << 20;
+  std::string_view bytes = input.data->bytes();
+  return formats::record_boundaries(bytes, format, parts, [&](std::size_t offset, std::size_t length) {
+    std::size_t begin = offset - std::min(offset, kFolio);
+    input.data->release(begin, std::min(bytes.size(), offset + length + kFolio) - begin);
+  });
 }
 
 std::optional<std::uint32_t> InputRegistry::add(Trace& trace, const io::Input& input, formats::Format format,

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "formats/record.hpp"
 #include "io/input.hpp"
@@ -19,6 +20,13 @@ void shift_times(formats::ReadResult& result, std::int64_t micros);
 
 // The --offset given for an input, by its name as given or its file name.
 std::optional<std::int64_t> offset_for(const std::map<std::string, std::int64_t>& offsets, const std::string& name);
+
+// Where a log can be cut into `parts` pieces (formats::record_boundaries),
+// for a reading that gives each piece's pages back once read: finding a cut
+// reads a little, but the kernel may map a whole folio of the page cache
+// about it, up to 2 MB (5 GB over the cuts of a 10 GB log read from disk);
+// that is given back at once.
+std::vector<std::size_t> cuts_given_back(const io::Input& input, formats::Format format, std::size_t parts);
 
 // Records what became of each input, in input order.
 class InputRegistry {

@@ -80,7 +80,10 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
     std::size_t parts = !options.required_text.empty() ? by_size
                         : threads > 1                  ? std::min<std::size_t>(threads * 4, by_size)
                                                        : 1;
-    std::vector<std::size_t> cuts = formats::record_boundaries(bytes, jobs[i].format, parts);
+    // A search gives its pieces back as it reads them: the cuts' too.
+    std::vector<std::size_t> cuts = !options.required_text.empty()
+                                        ? loading::cuts_given_back(*jobs[i].input, jobs[i].format, parts)
+                                        : formats::record_boundaries(bytes, jobs[i].format, parts);
     for (std::size_t c = 0; c < cuts.size(); ++c) {
       Piece piece;
       piece.job = i;

@@ -256,6 +256,23 @@ TEST(Model, RecordBoundariesAreRecordStarts) {
   EXPECT_EQ(formats::record_boundaries("abc", formats::Format::pcap, 4), std::vector<std::size_t>{0});
 }
 
+// Whoever gives pages back as it reads is told where finding each cut read:
+// from the point aimed at up to the cut.
+TEST(Model, RecordBoundariesTellWhatFindingThemRead) {
+  std::string log = testing::read_file("tests/fixtures/hops/fe1.log");
+  std::vector<std::pair<std::size_t, std::size_t>> probed;
+  auto cuts = formats::record_boundaries(log, formats::Format::server_log, 10,
+                                         [&](std::size_t offset, std::size_t length) { probed.push_back({offset, length}); });
+  EXPECT_EQ(cuts, formats::record_boundaries(log, formats::Format::server_log, 10));
+  ASSERT_GE(probed.size(), cuts.size() - 1);
+  for (std::size_t c = 1; c < cuts.size(); ++c) {
+    bool told = std::any_of(probed.begin(), probed.end(), [&](const auto& range) {
+      return range.first <= cuts[c] && range.first + range.second == cuts[c];
+    });
+    EXPECT_TRUE(told) << cuts[c];
+  }
+}
+
 
 // A trace built a batch of calls at a time must hold, call for call, what
 // load() builds: the same calls in the same order, the same messages read
