@@ -95,11 +95,21 @@ void work_then_take_in_order(std::size_t count, unsigned threads, std::size_t ah
   std::vector<char> done(count, 0);
   std::exception_ptr failure;
   bool stopped = false;
-  auto fail = [&](std::unique_lock<std::mutex>& lock) {
-    if (!lock.owns_lock()) lock.lock();
-    if (!failure) failure = std::current_exception();
-    stopped = true;
-    changed.notify_all();
+  // Runs step(i) with the lock released and takes it again; false when the
+  // step threw, which stops everything.
+  auto unlocked = [&](std::unique_lock<std::mutex>& lock, auto& step, std::size_t i) {
+    lock.unlock();
+    try {
+      step(i);
+    } catch (...) {
+      lock.lock();
+      if (!failure) failure = std::current_exception();
+      stopped = true;
+      changed.notify_all();
+      return false;
+    }
+    lock.lock();
+    return true;
   };
   auto worker = [&] {
     std::unique_lock lock(mutex);
@@ -107,14 +117,7 @@ void work_then_take_in_order(std::size_t count, unsigned threads, std::size_t ah
       changed.wait(lock, [&] { return stopped || next == count || next < taken + ahead; });
       if (stopped || next == count) return;
       std::size_t i = next++;
-      lock.unlock();
-      try {
-        work(i);
-      } catch (...) {
-        fail(lock);
-        return;
-      }
-      lock.lock();
+      if (!unlocked(lock, work, i)) return;
       done[i] = 1;
       changed.notify_all();
     }
@@ -125,15 +128,7 @@ void work_then_take_in_order(std::size_t count, unsigned threads, std::size_t ah
   for (std::size_t i = 0; i < count; ++i) {
     std::unique_lock lock(mutex);
     changed.wait(lock, [&] { return stopped || done[i] != 0; });
-    if (stopped) break;
-    lock.unlock();
-    try {
-      take(i);
-    } catch (...) {
-      fail(lock);
-      break;
-    }
-    lock.lock();
+    if (stopped || !unlocked(lock, take, i)) break;
     taken = i + 1;
     changed.notify_all();
   }
