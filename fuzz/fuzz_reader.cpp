@@ -2,17 +2,42 @@
 // SIPSLEUTH_FUZZ_READER) and parses every message it finds.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "formats/reader.hpp"
 #include "sip/message.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace sipsleuth;
   std::string_view bytes(reinterpret_cast<const char*>(data), size);
-  auto result = sipsleuth::formats::SIPSLEUTH_FUZZ_READER(bytes);
+  auto result = formats::SIPSLEUTH_FUZZ_READER(bytes);
   for (const auto& record : result.messages) {
-    auto message = sipsleuth::sip::Message::parse(record.parts);
+    auto message = sip::Message::parse(record.parts);
     (void)message.cseq_number();
   }
+#ifdef SIPSLEUTH_FUZZ_CAPTURE
+  // Read as `calls` reads it in batches (messages handed over as they come,
+  // TCP messages as pieces of the input, framed later), a capture must give
+  // the same messages as read whole.
+  formats::ReadOptions options;
+  options.defer_framing = true;
+  options.pieces_not_copies = true;
+  std::vector<formats::SipRecord> delivered;
+  options.deliver = [&](std::vector<formats::SipRecord>& records) {
+    for (auto& record : records) delivered.push_back(std::move(record));
+  };
+  auto handed_over = formats::read_pcap(bytes, options);
+  if (delivered.size() != result.messages.size()) __builtin_trap();
+  std::vector<std::string> joined(delivered.size());
+  for (std::size_t i = 0; i < delivered.size(); ++i) {
+    formats::join_pieces(delivered[i], joined[i]);
+    formats::frame_deferred(delivered[i]);
+    const auto& a = delivered[i].parts;
+    const auto& b = result.messages[i].parts;
+    if (a.start_line != b.start_line || a.header_block != b.header_block || a.body != b.body) __builtin_trap();
+  }
+#endif
   return 0;
 }
