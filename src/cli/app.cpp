@@ -293,6 +293,14 @@ model::BatchedTrace& load_batched(const Options& options, model::LoadProgress& p
 // long with 10 MB more.
 constexpr std::size_t kCallsPerBatch = 512;
 
+// The exit status of `calls` once its calls are written: finding none is
+// told (in JSON, the summary line says it) and means nothing matched.
+int calls_status(std::uint64_t calls, int status, const Options& options, std::ostream& err) {
+  if (calls > 0) return status;
+  if (!options.json) err << "sipsleuth: no calls found in the inputs\n";
+  return status == kDone ? kNothingMatched : status;
+}
+
 int run_calls(const Options& options, std::ostream& out, std::ostream& err) {
   if (options.align_clocks || options.in_memory) {
     model::Trace& trace = load(options);
@@ -303,11 +311,7 @@ int run_calls(const Options& options, std::ostream& out, std::ostream& err) {
       render::Style style = render::detect_style(options.no_color, options.show_secrets);
       if (!trace.calls.empty()) render::write_calls_table(out, trace, style);
     }
-    if (trace.calls.empty()) {
-      if (!options.json) err << "sipsleuth: no calls found in the inputs\n";
-      return status == kDone ? kNothingMatched : status;
-    }
-    return status;
+    return calls_status(trace.calls.size(), status, options, err);
   }
   // Every call in bounded memory; problems with the input are known before
   // the first call, the clock offsets only after the last.
@@ -339,11 +343,7 @@ int run_calls(const Options& options, std::ostream& out, std::ostream& err) {
     }
   }
   report_clocks(batched.shared, counts.linked_messages, options, err);
-  if (counts.calls == 0) {
-    if (!options.json) err << "sipsleuth: no calls found in the inputs\n";
-    return status == kDone ? kNothingMatched : status;
-  }
-  return status;
+  return calls_status(counts.calls, status, options, err);
 }
 
 // Commands about calls named by Call-ID read only the records that hold one
