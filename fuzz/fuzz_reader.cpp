@@ -16,6 +16,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const auto& record : result.messages) {
     auto message = sip::Message::parse(record.parts);
     (void)message.cseq_number();
+    // `calls` groups messages by the Call-ID found without indexing every header.
+    if (sip::first_header_value(record.parts.header_block, sip::HeaderId::call_id) != message.call_id()) {
+      __builtin_trap();
+    }
   }
 #ifdef SIPSLEUTH_FUZZ_CAPTURE
   // Read as `calls` reads it in batches (messages handed over as they come,

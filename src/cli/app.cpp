@@ -313,11 +313,12 @@ int run_calls(const Options& options, std::ostream& out, std::ostream& err) {
     }
     return calls_status(trace.calls.size(), status, options, err);
   }
-  // Every call in bounded memory; problems with the input are known before
-  // the first call, the clock offsets only after the last.
+  // Every call in bounded memory. Problems with the messages are known once
+  // every call is built (each message is checked then), as are the clock
+  // offsets: a table is written after them, JSON lines before.
   model::LoadProgress progress;
   model::BatchedTrace& batched = load_batched(options, progress);
-  int status = report_problems(batched.shared, options, err);
+  int status = kDone;
   render::CallsTable table;
   model::Trace::Counts counts{batched.call_count(), batched.message_count(), 0};
   {
@@ -335,6 +336,7 @@ int run_calls(const Options& options, std::ostream& out, std::ostream& err) {
         },
         0, display ? &progress : nullptr);
     display.reset();
+    status = report_problems(batched.shared, options, err);
     counts.linked_messages = batched.linked_messages();
     if (options.json) {
       render::write_summary_line(written_behind, batched.shared, counts);

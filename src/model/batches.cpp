@@ -38,8 +38,11 @@ struct PendingStub {
   std::string joined;  // the message joined from `pieces`; not moved until the stub is taken
 };
 
-// Frames and checks `records` (a log piece's, or a capture's latest) on every
-// core, keeping a stub of each; their findings are numbered from 0.
+// Frames `records` (a log piece's, or a capture's latest) on every core,
+// keeping a stub of each. A message's Call-ID is all that grouping needs: the
+// message is parsed and checked when its call is built (for_each_batch), once.
+// One without a Call-ID is never read again: it is parsed and checked here,
+// its findings numbered from 0.
 void make_stubs(std::vector<formats::SipRecord>& records, std::uint32_t input, formats::Format format, unsigned threads,
                 std::vector<PendingStub>& stubs, std::vector<Finding>& findings) {
   stubs.resize(records.size());
@@ -56,9 +59,15 @@ void make_stubs(std::vector<formats::SipRecord>& records, std::uint32_t input, f
       // A capture's message as read, before framing trims it: framed again
       // from this, it comes out the same.
       std::string_view unframed = m.record.parts.start_line.empty() ? m.record.raw : std::string_view{};
+      // What the reader found: framing the message again finds the rest again.
+      bool capture = format == formats::Format::pcap && !unframed.empty();
+      if (capture) pending.framing_issues = m.record.framing_issues;
       formats::frame_deferred(m.record);
-      m.sip = sip::Message::parse(m.record.parts);
-      check_message(m, chunk_findings[chunk]);
+      pending.call_id = sip::first_header_value(m.record.parts.header_block, sip::HeaderId::call_id);
+      if (pending.call_id.empty()) {
+        m.sip = sip::Message::parse(m.record.parts);
+        check_message(m, chunk_findings[chunk]);
+      }
       MessageStub& s = pending.stub;
       const formats::SipRecord& r = m.record;
       s.location = r.location;
@@ -70,19 +79,17 @@ void make_stubs(std::vector<formats::SipRecord>& records, std::uint32_t input, f
       if (log && !r.original.empty()) {
         s.again = MessageStub::Again::log_record;
         s.text = r.original;  // the reader gives everything else again
-      } else if (format == formats::Format::pcap && !unframed.empty()) {
+      } else if (capture) {
         s.again = MessageStub::Again::capture;
         pending.source = r.source;
         pending.destination = r.destination;
         if (r.pieces.empty()) s.text = unframed;
         pending.pieces = std::move(m.record.pieces);
         pending.packets = std::move(m.record.packets);
-        pending.framing_issues = r.framing_issues;
       } else {
         s.again = MessageStub::Again::kept;
         pending.kept = r;  // SIP text: kept whole, it is small
       }
-      pending.call_id = m.sip.call_id();
       pending.hash = std::hash<std::string_view>{}(pending.call_id);
     }
   });
@@ -165,7 +172,7 @@ class BatchedTrace::Reading {
                                                    " SIP messages, the most one run holds; messages after that are "
                                                    "not read: split the inputs or search them first"});
     }
-    std::move(message_findings_.begin(), message_findings_.end(), std::back_inserter(trace_.findings));
+    out_.message_findings_ = std::move(message_findings_);
     arrange_calls();
     trace_.flows.build(trace_.inputs);
   }
@@ -475,7 +482,7 @@ class BatchedTrace::Reading {
   loading::InputRegistry registry_;
   CallIdIndex call_ids_{0, true};          // copies: each piece's pages are given back once read
   std::unordered_map<std::string_view, std::uint32_t> address_ids_;
-  std::vector<Finding> message_findings_;  // after every reader's, as build_calls() adds them
+  std::vector<Finding> message_findings_;  // of messages without a Call-ID
   bool over_limit_ = false;
 };
 
@@ -585,17 +592,21 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
     Lent lent(shared, batch);
     batch.messages.resize(ids.size());
     std::vector<std::string> joined(ids.size());  // messages rebuilt from pieces; not moved while the batch lives
-    base::for_each_index(
-        ids.size(), threads,
-        [&](std::size_t k) {
-          Message& m = batch.messages[k];
-          const MessageStub& stub = stubs_[ids[k]];
-          m.id = static_cast<std::uint32_t>(k);
-          m.input = stub.input;
-          m.record = record_of(stub, batch.inputs[stub.input].format, joined[k]);
-          m.sip = sip::Message::parse(m.record.parts);
-        },
-        512);
+    base::Chunking chunks = base::chunking(ids.size(), threads, 512);
+    std::vector<std::vector<Finding>> chunk_findings(chunks.chunks());
+    base::for_each_chunk(chunks, threads, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+      for (std::size_t k = begin; k < end; ++k) {
+        Message& m = batch.messages[k];
+        const MessageStub& stub = stubs_[ids[k]];
+        m.id = ids[k];  // as load() numbers it, for its findings
+        m.input = stub.input;
+        m.record = record_of(stub, batch.inputs[stub.input].format, joined[k]);
+        m.sip = sip::Message::parse(m.record.parts);
+        check_message(m, chunk_findings[chunk]);
+        m.id = static_cast<std::uint32_t>(k);
+      }
+    });
+    for (auto& list : chunk_findings) std::move(list.begin(), list.end(), std::back_inserter(message_findings_));
     batch.calls.resize(last - first);
     for (std::size_t c = first; c < last; ++c) {
       const CallStub& stub = calls_[c];
@@ -638,6 +649,11 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
     touched = std::move(next);
   }
   shared.clocks = evidence.estimates(shared.inputs);
+  // After every reader's, in the order of their messages, as load() lists them.
+  std::stable_sort(message_findings_.begin(), message_findings_.end(),
+                   [](const Finding& a, const Finding& b) { return a.message < b.message; });
+  std::move(message_findings_.begin(), message_findings_.end(), std::back_inserter(shared.findings));
+  std::vector<Finding>().swap(message_findings_);
   if (progress) progress->stage = LoadProgress::Stage::done;
 }
 

@@ -46,9 +46,10 @@ struct MessageStub {
 
 class BatchedTrace {
  public:
-  // Inputs, events, findings, errors, notes, flows and
+  // Inputs, events, the readers' findings, errors, notes, flows and
   // messages_without_call_id, as load() gives them; no messages, no calls.
-  // Once for_each_batch() has run, also the clock estimates.
+  // Once for_each_batch() has run, also the findings about messages (each is
+  // checked as its call is built) and the clock estimates.
   Trace shared;
 
   std::size_t message_count() const { return stubs_.size(); }
@@ -59,8 +60,9 @@ class BatchedTrace {
   // Builds the calls in order, up to `calls_per_batch` at a time. Each batch
   // is a Trace holding those calls (numbered from 0 in the batch) and their
   // messages, with the shared inputs, events and flows lent to it for the
-  // call. Fills shared.clocks once every batch is done. `threads` 0 means
-  // one per core. `progress`, if given, counts the calls built.
+  // call. Once every batch is done, adds the findings about messages to
+  // shared.findings and fills shared.clocks: call it once. `threads` 0
+  // means one per core. `progress`, if given, counts the calls built.
   void for_each_batch(std::size_t calls_per_batch, const std::function<void(const Trace& batch)>& use,
                       unsigned threads = 0, LoadProgress* progress = nullptr);
 
@@ -93,6 +95,7 @@ class BatchedTrace {
   std::vector<std::uint32_t> call_messages_;  // each call's messages in time order
   std::vector<std::uint32_t> call_events_;    // each call's events in time order
   std::vector<CallStub> calls_;               // in call order
+  std::vector<Finding> message_findings_;     // until for_each_batch() has checked every message
   std::size_t linked_messages_ = 0;
 };
 

@@ -1,6 +1,7 @@
 #include "sip/message.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 
 #include "base/bytes.hpp"
@@ -59,6 +60,62 @@ std::optional<std::optional<std::uint64_t>> content_length_on(std::string_view l
                        line_offset});
   }
   return parsed;
+}
+
+// One line of a header block as Message::parse() reads it.
+struct HeaderLine {
+  enum class Kind { header, fold, no_colon, too_many, too_long };
+  Kind kind = Kind::header;
+  std::string_view line;         // without its line break
+  std::size_t begin = 0;         // the line's offset in the block
+  std::string_view name, value;  // a header's (or a too long one's), trimmed; an empty value points into the line
+};
+
+// Walks a header block's lines in order, giving each to `visit`; stops after
+// `too_many` or when `visit` returns false. Message::parse() indexes what it
+// is given, first_header_value() looks for one header in it: the one walk
+// keeps the two in step.
+template <typename Visit>
+void walk_header_lines(std::string_view block, Visit&& visit) {
+  LineCursor lines(block);
+  HeaderLine out;
+  std::size_t line_begin = 0;
+  std::size_t headers = 0;
+  auto offset_of = [&](std::string_view part) { return static_cast<std::size_t>(part.data() - block.data()); };
+  while (lines.next(out.line)) {
+    out.begin = line_begin;
+    line_begin = lines.position();
+    std::string_view line = out.line;
+    if (line.empty()) continue;
+    if (is_space(line.front())) {
+      out.kind = HeaderLine::Kind::fold;
+    } else if (std::size_t colon = line.find(':'); colon == std::string_view::npos) {
+      out.kind = HeaderLine::Kind::no_colon;
+    } else if (headers >= kMaxHeaders) {
+      out.kind = HeaderLine::Kind::too_many;
+      visit(static_cast<const HeaderLine&>(out));
+      return;
+    } else {
+      out.name = trim(line.substr(0, colon));
+      out.value = trim(line.substr(colon + 1));
+      // An empty value still points into the line so that folding can extend it.
+      if (out.value.empty()) out.value = line.substr(line.size());
+      bool too_long = out.name.size() > 0xffff || offset_of(out.value) + out.value.size() > 0xffffffffu;
+      out.kind = too_long ? HeaderLine::Kind::too_long : HeaderLine::Kind::header;
+      if (!too_long) ++headers;
+    }
+    if (!visit(static_cast<const HeaderLine&>(out))) return;
+  }
+}
+
+// A value that began at `value_offset` in `block`, extended over the folded
+// line `fold`; nothing when the extension is only white space.
+std::optional<std::string_view> extended_value(std::string_view block, std::size_t value_offset,
+                                               std::string_view fold) {
+  auto fold_end = static_cast<std::size_t>(fold.data() - block.data()) + fold.size();
+  std::string_view value = trim(block.substr(value_offset, fold_end - value_offset));
+  if (value.empty()) return std::nullopt;
+  return value;
 }
 
 }  // namespace
@@ -227,64 +284,83 @@ Message Message::parse(const MessageParts& parts) {
   const std::string_view block = parts.header_block;
   // One allocation of the right size: every header is one line, folding aside.
   m.headers_.reserve(base::count_newlines(block) + 1);
-  auto offset_of = [&](std::string_view part) { return static_cast<std::size_t>(part.data() - block.data()); };
-  LineCursor lines(block);
-  std::string_view line;
-  std::size_t line_begin = 0;
-  while (lines.next(line)) {
-    std::size_t this_begin = line_begin;
-    line_begin = lines.position();
-    if (line.empty()) continue;
-    if (is_space(line.front())) {
-      if (!m.headers_.empty()) {
-        // Extend the previous value over the folded line.
-        HeaderSlot& last = m.headers_.back();
-        std::string_view value = block.substr(last.value_offset, offset_of(line) + line.size() - last.value_offset);
-        value = trim(value);
-        if (!value.empty()) {
-          last.value_offset = static_cast<std::uint32_t>(offset_of(value));
-          last.value_length = static_cast<std::uint32_t>(value.size());
-        }
+  auto offset_of = [&](std::string_view part) { return static_cast<std::uint32_t>(part.data() - block.data()); };
+  walk_header_lines(block, [&](const HeaderLine& line) {
+    switch (line.kind) {
+      case HeaderLine::Kind::header: {
+        HeaderSlot h;
+        h.name_offset = offset_of(line.name);
+        h.name_length = static_cast<std::uint16_t>(line.name.size());
+        h.value_offset = offset_of(line.value);
+        h.value_length = static_cast<std::uint32_t>(line.value.size());
+        h.id = header_id(line.name);
+        auto& slot = m.first_[static_cast<std::size_t>(h.id)];
+        if (slot == kNone) slot = m.headers_.size() < kFarther ? static_cast<std::uint8_t>(m.headers_.size()) : kFarther;
+        m.headers_.push_back(h);
+        break;
       }
-      continue;
+      case HeaderLine::Kind::fold:
+        if (!m.headers_.empty()) {
+          HeaderSlot& last = m.headers_.back();
+          if (auto value = extended_value(block, last.value_offset, line.line)) {
+            last.value_offset = offset_of(*value);
+            last.value_length = static_cast<std::uint32_t>(value->size());
+          }
+        }
+        break;
+      case HeaderLine::Kind::no_colon:
+        m.issues_.push_back({"sip.header_no_colon",
+                             "header line has no colon: \"" + std::string(line.line.substr(0, 60)) + "\"", line.begin});
+        break;
+      case HeaderLine::Kind::too_many:
+        m.issues_.push_back({"sip.too_many_headers",
+                             "more than " + std::to_string(kMaxHeaders) + " headers; the rest are not indexed",
+                             line.begin});
+        break;
+      case HeaderLine::Kind::too_long:
+        m.issues_.push_back({"sip.header_too_long",
+                             "header \"" + std::string(line.name.substr(0, 60)) + "\" is too long to index",
+                             line.begin});
+        break;
     }
-    std::size_t colon = line.find(':');
-    if (colon == std::string_view::npos) {
-      m.issues_.push_back({"sip.header_no_colon",
-                           "header line has no colon: \"" + std::string(line.substr(0, 60)) + "\"", this_begin});
-      continue;
-    }
-    if (m.headers_.size() >= kMaxHeaders) {
-      m.issues_.push_back({"sip.too_many_headers",
-                           "more than " + std::to_string(kMaxHeaders) + " headers; the rest are not indexed",
-                           this_begin});
-      break;
-    }
-    std::string_view name = trim(line.substr(0, colon));
-    std::string_view value = trim(line.substr(colon + 1));
-    // An empty value still points into the line so that folding can extend it.
-    if (value.empty()) value = line.substr(line.size());
-    if (name.size() > 0xffff || offset_of(value) + value.size() > 0xffffffffu) {
-      m.issues_.push_back({"sip.header_too_long",
-                           "header \"" + std::string(name.substr(0, 60)) + "\" is too long to index", this_begin});
-      continue;
-    }
-    HeaderSlot h;
-    h.name_offset = static_cast<std::uint32_t>(offset_of(name));
-    h.name_length = static_cast<std::uint16_t>(name.size());
-    h.value_offset = static_cast<std::uint32_t>(offset_of(value));
-    h.value_length = static_cast<std::uint32_t>(value.size());
-    h.id = header_id(name);
-    auto& slot = m.first_[static_cast<std::size_t>(h.id)];
-    if (slot == kNone) slot = m.headers_.size() < kFarther ? static_cast<std::uint8_t>(m.headers_.size()) : kFarther;
-    m.headers_.push_back(h);
-  }
+    return true;
+  });
   std::string_view cseq = m.header(HeaderId::cseq);
   if (auto value = parse_uint(pop_word(cseq)); value && *value <= 0xffffffffu) {
     m.cseq_number_ = static_cast<std::uint32_t>(*value);
   }
   m.cseq_method_ = Span::of(pop_word(cseq), parts.header_block);
   return m;
+}
+
+std::string_view first_header_value(std::string_view header_block, HeaderId id) {
+  std::string_view found;
+  std::optional<std::size_t> found_at;
+  walk_header_lines(header_block, [&](const HeaderLine& line) {
+    switch (line.kind) {
+      case HeaderLine::Kind::header:
+        if (found_at) return false;  // the value is whole: nothing folds into it any more
+        // Most names cannot be it, whatever their letters: no lookup for them.
+        if (line.name.size() == canonical_header_name(id).size() || line.name.size() == 1) {
+          if (header_id(line.name) == id) {
+            found = line.value;
+            found_at = static_cast<std::size_t>(line.value.data() - header_block.data());
+          }
+        }
+        return true;
+      case HeaderLine::Kind::fold:  // it extends the last header indexed: the one found, once found
+        if (found_at) {
+          if (auto value = extended_value(header_block, *found_at, line.line)) {
+            found = *value;
+            found_at = static_cast<std::size_t>(value->data() - header_block.data());
+          }
+        }
+        return true;
+      default:
+        return true;
+    }
+  });
+  return found;
 }
 
 std::string_view Message::header(HeaderId id) const {

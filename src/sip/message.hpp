@@ -72,6 +72,11 @@ bool looks_like_start_line(std::string_view line);
 // damaged message is still read and reported instead of skipped.
 bool looks_like_damaged_request_line(std::string_view line);
 
+// The first value of header `id` in a header block, as
+// Message::parse(parts).header(id) gives it, without indexing the others:
+// enough to group a message into its call.
+std::string_view first_header_value(std::string_view header_block, HeaderId id);
+
 class Message {
  public:
   static Message parse(const MessageParts& parts);

@@ -56,6 +56,32 @@ TEST(SipMessage, FoldedHeaderValueSpansLines) {
   EXPECT_EQ(m.call_id(), "y");
 }
 
+// `calls` groups messages by the Call-ID found without indexing every
+// header: it must be the value the full parse finds, whatever the block holds.
+TEST(SipMessage, FirstHeaderValueIsTheValueTheParseIndexes) {
+  const std::vector<std::string> blocks = {
+      "Via: SIP/2.0/UDP h\r\nCall-ID: plain\r\nCSeq: 1 INVITE\r\n",
+      "i: compact\r\n",
+      "CALL-id :  spaced  \r\n",
+      "Call-ID: folded\r\n  over a line\r\n\tand another\r\nCSeq: 1 BYE\r\n",
+      "Call-ID: first\r\nCall-ID: second\r\n",
+      "Call-ID:\r\n  only-on-the-fold\r\n",
+      "Call-ID: kept\r\nno colon here\r\n  folds into the header before\r\n",
+      "  a fold before any header\r\nCall-ID: after\r\n",
+      "From: <sip:a@b>\r\nTo: <sip:c@d>\r\n",
+      "Call-Id: x\r\n   \r\nCSeq: 2 ACK\r\n",
+      "",
+  };
+  for (const auto& block : blocks) {
+    MessageParts parts{"INVITE sip:a@b SIP/2.0", block, {}};
+    EXPECT_EQ(first_header_value(block, HeaderId::call_id), Message::parse(parts).call_id()) << block;
+    EXPECT_EQ(first_header_value(block, HeaderId::cseq), Message::parse(parts).header(HeaderId::cseq)) << block;
+  }
+  EXPECT_EQ(first_header_value(blocks[3], HeaderId::call_id), "folded\r\n  over a line\r\n\tand another");
+  EXPECT_EQ(first_header_value(blocks[4], HeaderId::call_id), "first");
+  EXPECT_EQ(first_header_value(blocks[8], HeaderId::call_id), "");
+}
+
 TEST(SipMessage, RepeatedHeadersAreAllKept) {
   Message m = parse_text("INVITE sip:a@b SIP/2.0\nSupported: timer\nSupported: 100rel\nCall-ID: z\n\n");
   std::vector<std::string_view> values;
