@@ -135,6 +135,7 @@ ReadResult read_client_log(std::string_view data) {
       open->text_begin = static_cast<std::size_t>(prefix->text.data() - data.data());
     }
   }
+  result.line_breaks = lines.line_number() - (!data.empty() && data.back() != '\n' ? 1 : 0);
   if (open) {
     bool implicit = open->implicit;
     Location opened_at = open->opened_at;

@@ -62,6 +62,10 @@ void join_pieces(SipRecord& record, std::string& storage) {
   record.raw = storage;
 }
 
+std::uint64_t line_breaks(std::string_view bytes, const ReadResult* read) {
+  return read && read->line_breaks ? *read->line_breaks : base::count_newlines(bytes);
+}
+
 std::uint32_t line_at(std::string_view data, std::size_t offset) {
   offset = std::min(offset, data.size());
   return static_cast<std::uint32_t>(base::count_newlines(data.substr(0, offset)) + 1);

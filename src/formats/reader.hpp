@@ -80,6 +80,9 @@ std::vector<std::size_t> record_boundaries(
 // Moves every location of `result`, or one location, by a piece's position
 // in the input.
 void rebase(ReadResult& result, std::size_t offset, std::uint32_t lines_before);
+// The line breaks in `bytes`: as the reader counted them while reading
+// `read` from them, if it did, else counted.
+std::uint64_t line_breaks(std::string_view bytes, const ReadResult* read);
 void rebase(Location& location, std::size_t offset, std::uint32_t lines_before);
 
 }  // namespace sipsleuth::formats

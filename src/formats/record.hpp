@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -86,6 +87,9 @@ struct ReadResult {
   std::vector<LogEvent> events;
   std::vector<Finding> findings;
   CaptureStats capture;
+  // The line breaks in the input, for readers that walk every line (logs):
+  // counting them again would read a gigabyte once more.
+  std::optional<std::uint64_t> line_breaks;
   NetworkFlows flows;  // captures: TCP connection attempts and UDP flows of every kind
   // Text that had to be rebuilt (TCP reassembly, IP fragments); records may
   // point into these strings, which never move.

@@ -6,7 +6,6 @@
 #include <string>
 #include <unordered_map>
 
-#include "base/bytes.hpp"
 #include "base/parallel.hpp"
 #include "formats/reader.hpp"
 #include "formats/sniff.hpp"
@@ -239,7 +238,6 @@ class BatchedTrace::Reading {
   void read_log_piece(Piece& piece) {
     const Job& job = jobs_[piece.job];
     std::string_view bytes = job.input->data->bytes().substr(piece.begin, piece.end - piece.begin);
-    if (!piece.last) piece.lines = static_cast<std::uint32_t>(base::count_newlines(bytes));
     if (job.format == formats::Format::unknown) {
       if (options_.progress) options_.progress->read_bytes += bytes.size();
       return;
@@ -247,6 +245,7 @@ class BatchedTrace::Reading {
     formats::ReadOptions read_options;
     read_options.progress = options_.progress ? &options_.progress->read_bytes : nullptr;
     piece.result = formats::read_any(bytes, job.format, read_options);
+    if (!piece.last) piece.lines = static_cast<std::uint32_t>(formats::line_breaks(bytes, &piece.result));
     make_stubs(piece.result.messages, job.id, job.format, 1, piece.stubs, piece.findings);
     std::vector<formats::SipRecord>().swap(piece.result.messages);
   }

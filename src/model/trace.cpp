@@ -8,7 +8,6 @@
 #include <set>
 #include <thread>
 
-#include "base/bytes.hpp"
 #include "base/parallel.hpp"
 #include "formats/reader.hpp"
 #include "formats/sniff.hpp"
@@ -97,10 +96,12 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
     Piece& piece = pieces[i];
     const ReadJob& job = jobs[piece.job];
     std::string_view bytes = job.input->data->bytes().substr(piece.begin, piece.end - piece.begin);
-    if (piece.end < job.input->data->bytes().size()) {  // another piece of this input follows
-      piece.lines = static_cast<std::uint32_t>(base::count_newlines(bytes));
-    }
+    const bool followed = piece.end < job.input->data->bytes().size();  // by another piece of this input
+    auto count_lines = [&](const formats::ReadResult* read) {
+      if (followed) piece.lines = static_cast<std::uint32_t>(formats::line_breaks(bytes, read));
+    };
     if (job.format == formats::Format::unknown) {
+      count_lines(nullptr);
       if (options.progress) options.progress->read_bytes += bytes.size();
       return;
     }
@@ -108,6 +109,7 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
     // are checked against the calls, whatever their Call-IDs.
     if (!options.required_text.empty() && job.format != formats::Format::pcap &&
         !contains_any(bytes, options.required_text)) {
+      count_lines(nullptr);
       piece.found = 1;
       if (options.progress) options.progress->read_bytes += bytes.size();
       job.input->data->release(piece.begin, piece.end - piece.begin);
@@ -123,6 +125,7 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
       };
     }
     piece.result = formats::read_any(bytes, job.format, read_options);
+    count_lines(&piece.result);
     // A capture under a search keeps only matching messages but counts them all.
     piece.found = job.format == formats::Format::pcap ? piece.result.capture.sip_packets
                                                       : piece.result.messages.size() + piece.result.events.size();

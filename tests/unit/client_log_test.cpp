@@ -41,6 +41,15 @@ TEST(ClientLog, ReadsMessagesWithTimeDirectionAndAddresses) {
   EXPECT_TRUE(r.findings.empty());
 }
 
+// A large log is read in pieces, each placed by the line breaks before it:
+// the reader counts them as it walks the lines, with or without a last one.
+TEST(ClientLog, CountsTheLineBreaksItWalks) {
+  EXPECT_EQ(read_client_log(kTwoMessages).line_breaks, 15u);
+  EXPECT_EQ(read_client_log(kTwoMessages + "trailing text").line_breaks, 15u);
+  EXPECT_EQ(read_client_log("").line_breaks, 0u);
+  EXPECT_EQ(line_breaks(kTwoMessages, nullptr), 15u);
+}
+
 TEST(ClientLog, StartLineWithItsOwnPrefixAsBlogsShowIt) {
   ReadResult r = read_client_log(
       "12/10/2012|10:43:06.703 24F8:2648 INFO :: Sending Packet - 10.10.10.1:5061 (From Local Address: 10.98.2.1:51647) 2520 bytes:\n"

@@ -38,6 +38,11 @@ TEST(ServerLog, ProtocolRecordBecomesASipMessage) {
   EXPECT_TRUE(r.findings.empty());
 }
 
+TEST(ServerLog, CountsTheLineBreaksItWalks) {
+  EXPECT_EQ(read_server_log(kProtocolRecord).line_breaks, 13u);
+  EXPECT_EQ(read_server_log(kProtocolRecord + kProtocolRecord.substr(0, 20)).line_breaks, 13u);
+}
+
 TEST(ServerLog, MultiLineBody) {
   ReadResult r = read_server_log(
       "TL_INFO(TF_PROTOCOL) [fe1\\fe1]0C3C.0F78::03/15/2011-09:12:04.117.0001A2F3 (SIPStack,X:Y.cpp(1))$$begin_record\n"
