@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -16,14 +17,14 @@ void JsonWriter::separate() {
   }
   if (!first_.empty()) {
     if (!first_.back()) out_.push_back(',');
-    first_.back() = false;
+    first_.back() = 0;
   }
 }
 
 void JsonWriter::open(char bracket) {
   separate();
   out_.push_back(bracket);
-  first_.push_back(true);
+  first_.push_back(1);
 }
 
 void JsonWriter::close(char bracket) {
@@ -33,7 +34,15 @@ void JsonWriter::close(char bracket) {
 
 void JsonWriter::key(std::string_view name) {
   separate();
-  quoted(name);
+  // Keys are short literals that need no escaping: checked byte by byte,
+  // they go in whole.
+  if (std::all_of(name.begin(), name.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; })) {
+    out_.push_back('"');
+    out_.append(name);
+    out_.push_back('"');
+  } else {
+    quoted(name);
+  }
   out_.push_back(':');
   after_key_ = true;
 }
@@ -44,28 +53,34 @@ void JsonWriter::string(std::string_view text) {
 }
 
 void JsonWriter::quoted(std::string_view text) {
-  if (!sip::valid_utf8(text)) {
-    // Rare: let nlohmann replace the bad bytes, exactly as every other output does.
-    out_ += nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    return;
-  }
+  const std::size_t start = out_.size();
+  bool checked = false;  // whether the text is known to be valid UTF-8: asked only of text with bytes over 0x7f
   out_.push_back('"');
   // Runs that need no escaping (nearly all of every SIP value) go in whole.
   std::size_t run = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
-    // Eight bytes at a time while none is a control character, '"' or '\\'
-    // (bytes of 0x80 and above need nothing: the text is valid UTF-8).
+    // Eight bytes at a time while each is printable ASCII other than '"' and '\\'.
     while (i + 8 <= text.size()) {
       std::uint64_t word;
       std::memcpy(&word, text.data() + i, 8);
       constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
       auto has_zero = [&](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
       std::uint64_t control = (word - kOnes * 0x20) & ~word & kHigh;  // some byte < 0x20
-      if (control | has_zero(word ^ (kOnes * '"')) | has_zero(word ^ (kOnes * '\\'))) break;
+      if (control | (word & kHigh) | has_zero(word ^ (kOnes * '"')) | has_zero(word ^ (kOnes * '\\'))) break;
       i += 8;
     }
     if (i >= text.size()) break;
     auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {
+      if (!checked && !sip::valid_utf8(text)) {
+        // Rare: let nlohmann replace the bad bytes, exactly as every other output does.
+        out_.resize(start);
+        out_ += nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        return;
+      }
+      checked = true;
+      continue;  // bytes of valid UTF-8 need no escaping
+    }
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out_.append(text.data() + run, i - run);
     run = i + 1;

@@ -36,7 +36,7 @@ class JsonWriter {
   void close(char bracket);
 
   std::string& out_;
-  std::vector<bool> first_;  // per open container: nothing written in it yet
+  std::vector<std::uint8_t> first_;  // per open container: nothing written in it yet
   bool after_key_ = false;
 };
 

@@ -126,7 +126,9 @@ TEST(JsonWriter, WritesWhatNlohmannWrites) {
   const std::vector<std::string> strings = {
       "", "plain", "quote \" backslash \\ slash /", "\b\f\n\r\t", std::string("nul \0 here", 10), "\x01\x1f\x7f",
       "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x93\x9e", "bad \xff byte", "cut \xe2\x82", "overlong \xc0\xaf",
-      "surrogate \xed\xa0\x80", "too high \xf4\x90\x80\x80", "<script>&"};
+      "surrogate \xed\xa0\x80", "too high \xf4\x90\x80\x80", "<script>&",
+      // escapes written before a bad byte is met are not left behind
+      "\"quoted\"\ttab, then a long enough run \xff", "caf\xc3\xa9 \"quoted\" then cut \xe2\x82"};
   for (const auto& s : strings) {
     std::string ours;
     JsonWriter w(ours);
