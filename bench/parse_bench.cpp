@@ -33,7 +33,8 @@ void run_reader(benchmark::State& state, const std::string& data, Reader reader)
 }
 
 void BM_ClientLogSplit(benchmark::State& state) {
-  run_reader(state, client_log(static_cast<int>(state.range(0))), formats::read_client_log);
+  run_reader(state, client_log(static_cast<int>(state.range(0))),
+             [](std::string_view data) { return formats::read_client_log(data); });
 }
 void BM_ServerLogSplit(benchmark::State& state) {
   run_reader(state, server_log(static_cast<int>(state.range(0))), formats::read_server_log);

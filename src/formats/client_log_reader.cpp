@@ -61,7 +61,7 @@ struct OpenMessage {
 
 }  // namespace
 
-ReadResult read_client_log(std::string_view data) {
+ReadResult read_client_log(std::string_view data, bool defer_framing) {
   ReadResult result;
   result.format = Format::client_log;
   result.expect_messages(data.size(), 700);
@@ -88,7 +88,12 @@ ReadResult read_client_log(std::string_view data) {
       record.source = open->marker.remote;
       record.destination = open->marker.local;
     }
-    frame_delimited_message(data.substr(open->text_begin, end_offset - open->text_begin), record);
+    std::string_view text = data.substr(open->text_begin, end_offset - open->text_begin);
+    if (defer_framing) {
+      record.raw = text;
+    } else {
+      frame_delimited_message(text, record);
+    }
     record.original = data.substr(open->opened_at.offset, record_end - open->opened_at.offset);
     result.messages.push_back(std::move(record));
     open.reset();

@@ -14,7 +14,9 @@
 
 namespace sipsleuth::formats {
 
-ReadResult read_client_log(std::string_view data);
+// With `defer_framing`, each message is left unframed as a capture leaves
+// it (ReadOptions::defer_framing): `raw` is the text between its marker lines.
+ReadResult read_client_log(std::string_view data, bool defer_framing = false);
 ReadResult read_server_log(std::string_view data);
 ReadResult read_sip_text(std::string_view data);
 // Bytes of the input read so far, for a progress display on another thread.
@@ -28,8 +30,10 @@ struct ReadOptions {
   // strings (a search by Call-ID), without framing the others. Its flows are
   // all kept. The text readers keep everything; their caller filters.
   const std::vector<std::string>* required_text = nullptr;
-  // A capture leaves each message unframed (only `raw` set) for the caller
-  // to frame with frame_deferred() on every core; capture reading is serial.
+  // A capture or a client log leaves each message unframed (only `raw` set)
+  // for the caller to frame with frame_deferred(): on every core, as capture
+  // reading is serial; once, as a summary frames a log's message when it
+  // reads it again.
   bool defer_framing = false;
   // Called with ranges of the input a capture has been read past, so that a
   // search can give their pages back as it goes (io::Buffer::release); the

@@ -55,8 +55,8 @@ void make_stubs(std::vector<formats::SipRecord>& records, std::uint32_t input, f
       m.input = input;
       m.record = std::move(records[i]);
       formats::join_pieces(m.record, pending.joined);
-      // A capture's message as read, before framing trims it: framed again
-      // from this, it comes out the same.
+      // A capture's or a client log's message as read, before framing trims
+      // it: framed again from this, it comes out the same.
       std::string_view unframed = m.record.parts.start_line.empty() ? m.record.raw : std::string_view{};
       // What the reader found: framing the message again finds the rest again.
       bool capture = format == formats::Format::pcap && !unframed.empty();
@@ -75,7 +75,14 @@ void make_stubs(std::vector<formats::SipRecord>& records, std::uint32_t input, f
       s.direction = r.direction;
       s.transport = r.transport;
       bool log = format == formats::Format::client_log || format == formats::Format::server_log;
-      if (log && !r.original.empty()) {
+      if (format == formats::Format::client_log && !unframed.empty() && !r.original.empty() &&
+          r.original.size() < kNoId) {
+        s.again = MessageStub::Again::log_text;
+        s.text = unframed;
+        s.extra = static_cast<std::uint32_t>(r.original.size());
+        pending.source = r.source;
+        pending.destination = r.destination;
+      } else if (log && !r.original.empty()) {
         s.again = MessageStub::Again::log_record;
         s.text = r.original;  // the reader gives everything else again
       } else if (capture) {
@@ -244,6 +251,7 @@ class BatchedTrace::Reading {
     }
     formats::ReadOptions read_options;
     read_options.progress = options_.progress ? &options_.progress->read_bytes : nullptr;
+    read_options.defer_framing = true;  // make_stubs() frames a client log's messages
     piece.result = formats::read_any(bytes, job.format, read_options);
     if (!piece.last) piece.lines = static_cast<std::uint32_t>(formats::line_breaks(bytes, &piece.result));
     make_stubs(piece.result.messages, job.id, job.format, 1, piece.stubs, piece.findings);
@@ -299,10 +307,10 @@ class BatchedTrace::Reading {
         p.stub.call = call_ids_.find_or_add(p.call_id, p.hash).first;
       }
       if (p.kept) {
-        p.stub.kept = static_cast<std::uint32_t>(out_.kept_.size());
+        p.stub.extra = static_cast<std::uint32_t>(out_.kept_.size());
         out_.kept_.push_back(std::move(*p.kept));
       } else if (!p.packets.empty() || !p.pieces.empty() || !p.framing_issues.empty()) {
-        p.stub.kept = static_cast<std::uint32_t>(out_.extras_.size());
+        p.stub.extra = static_cast<std::uint32_t>(out_.extras_.size());
         CaptureExtras& extras = out_.extras_.emplace_back();
         extras.first_packet = static_cast<std::uint32_t>(out_.packet_pool_.size());
         extras.packets = static_cast<std::uint32_t>(p.packets.size());
@@ -495,19 +503,26 @@ BatchedTrace load_batched(io::OpenedInputs opened, const LoadOptions& options) {
   return out;
 }
 
-formats::SipRecord BatchedTrace::record_of(const MessageStub& stub, formats::Format format,
+formats::SipRecord BatchedTrace::record_of(const MessageStub& stub, const InputInfo& input,
                                            std::string& storage) const {
   formats::SipRecord record;
   switch (stub.again) {
     case MessageStub::Again::kept:
-      record = kept_[stub.kept];
+      record = kept_[stub.extra];
+      break;
+    case MessageStub::Again::log_text:
+      record.raw = stub.text;
+      record.original = input.data->bytes().substr(stub.location.offset, stub.extra);
+      if (stub.source != kNoId) record.source = addresses_[stub.source];
+      if (stub.destination != kNoId) record.destination = addresses_[stub.destination];
+      formats::frame_deferred(record);
       break;
     case MessageStub::Again::capture:
       record.raw = stub.text;
       if (stub.source != kNoId) record.source = addresses_[stub.source];
       if (stub.destination != kNoId) record.destination = addresses_[stub.destination];
-      if (stub.kept != kNoId) {
-        const CaptureExtras& extras = extras_[stub.kept];
+      if (stub.extra != kNoId) {
+        const CaptureExtras& extras = extras_[stub.extra];
         auto packets = packet_pool_.begin() + extras.first_packet;
         record.packets.assign(packets, packets + extras.packets);
         auto pieces = piece_pool_.begin() + extras.first_piece;
@@ -520,7 +535,7 @@ formats::SipRecord BatchedTrace::record_of(const MessageStub& stub, formats::For
     case MessageStub::Again::log_record: {
       // The reader reads the record again on its own: a record reads the same
       // wherever the text around it is cut, as the pieces of a large log do.
-      formats::ReadResult again = formats::read_any(stub.text, format);
+      formats::ReadResult again = formats::read_any(stub.text, input.format);
       if (!again.messages.empty()) record = std::move(again.messages.front());
       break;
     }
@@ -549,8 +564,8 @@ std::vector<BatchedTrace::Extent> BatchedTrace::input_extents(std::size_t first_
     for (std::uint32_t k = 0; k < call.messages; ++k) {
       const MessageStub& stub = stubs_[call_messages_[call.first_message + k]];
       touch(stub.input, stub.text);
-      if (stub.again == MessageStub::Again::capture && stub.kept != kNoId) {
-        const CaptureExtras& extras = extras_[stub.kept];
+      if (stub.again == MessageStub::Again::capture && stub.extra != kNoId) {
+        const CaptureExtras& extras = extras_[stub.extra];
         for (std::uint32_t p = 0; p < extras.pieces; ++p) touch(stub.input, piece_pool_[extras.first_piece + p]);
       }
     }
@@ -599,7 +614,7 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
         const MessageStub& stub = stubs_[ids[k]];
         m.id = ids[k];  // as load() numbers it, for its findings
         m.input = stub.input;
-        m.record = record_of(stub, batch.inputs[stub.input].format, joined[k]);
+        m.record = record_of(stub, batch.inputs[stub.input], joined[k]);
         m.sip = sip::Message::parse(m.record.parts);
         check_message(m, chunk_findings[chunk]);
         m.id = static_cast<std::uint32_t>(k);

@@ -24,9 +24,11 @@ namespace sipsleuth::model {
 struct MessageStub {
   // How the message is read again.
   enum class Again : std::uint8_t {
-    kept,        // kept whole (SIP text, small): `kept` indexes BatchedTrace's kept records
+    kept,        // kept whole (SIP text, small): `extra` indexes BatchedTrace's kept records
     log_record,  // `text` is the whole record (SipRecord::original), which the reader reads again
-    capture,     // `text` is the message (SipRecord::raw), framed again; `kept` indexes its
+    log_text,    // a client log's: `text` is the message as the reader cut it out, framed again;
+                 // the record (SipRecord::original) starts at `location` and is `extra` bytes long
+    capture,     // `text` is the message (SipRecord::raw), framed again; `extra` indexes its
                  // capture extras, if any: packets, framing issues, pieces of a message rebuilt
                  // from several TCP segments (then `text` is empty)
   };
@@ -35,9 +37,9 @@ struct MessageStub {
   std::string_view text;
   std::uint32_t input = 0;
   std::uint32_t call = kNoId;  // index into the calls as first met; kNoId without a Call-ID
-  std::uint32_t kept = kNoId;
-  // A capture's addresses, in BatchedTrace's list of them: a capture has a
-  // few and millions of messages.
+  std::uint32_t extra = kNoId;  // as `again` says
+  // A capture's or a client log's addresses, in BatchedTrace's list of
+  // them: an input has a few and millions of messages.
   std::uint32_t source = kNoId, destination = kNoId;
   formats::Direction direction = formats::Direction::unknown;
   formats::Transport transport = formats::Transport::unknown;
@@ -83,8 +85,9 @@ class BatchedTrace {
   // Per input, the bytes [first, second) that calls [first_call, last_call) read again.
   using Extent = std::pair<std::size_t, std::size_t>;
   std::vector<Extent> input_extents(std::size_t first_call, std::size_t last_call) const;
-  // The message read again; `storage` holds a capture's message joined from its pieces.
-  formats::SipRecord record_of(const MessageStub& stub, formats::Format format, std::string& storage) const;
+  // The message read again from `input`, the one it came from; `storage`
+  // holds a capture's message joined from its pieces.
+  formats::SipRecord record_of(const MessageStub& stub, const InputInfo& input, std::string& storage) const;
 
   std::vector<MessageStub> stubs_;        // in the order load() numbers messages
   std::vector<formats::SipRecord> kept_;  // records, or framing issues, not read again

@@ -118,7 +118,9 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
     formats::ReadOptions read_options;
     read_options.progress = options.progress ? &options.progress->read_bytes : nullptr;
     read_options.required_text = &options.required_text;
-    read_options.defer_framing = true;
+    // Captures only: a search keeps a log's message by its start line and
+    // headers, which framing finds.
+    read_options.defer_framing = job.format == formats::Format::pcap;
     if (!options.required_text.empty()) {
       read_options.read_past = [&](std::size_t offset, std::size_t length) {
         job.input->data->release(piece.begin + offset, length);
