@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -32,17 +31,17 @@ void JsonWriter::close(char bracket) {
   out_.push_back(bracket);
 }
 
-void JsonWriter::key(std::string_view name) {
+void JsonWriter::key(PlainKey name) {
   separate();
-  // Keys are short literals that need no escaping: checked byte by byte,
-  // they go in whole.
-  if (std::all_of(name.begin(), name.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; })) {
-    out_.push_back('"');
-    out_.append(name);
-    out_.push_back('"');
-  } else {
-    quoted(name);
-  }
+  out_.push_back('"');
+  out_.append(name.text());
+  out_.append("\":", 2);
+  after_key_ = true;
+}
+
+void JsonWriter::escaped_key(std::string_view name) {
+  separate();
+  quoted(name);
   out_.push_back(':');
   after_key_ = true;
 }

@@ -11,6 +11,22 @@
 
 namespace sipsleuth::render {
 
+// A key written as it is, checked when the program is compiled: keys are
+// literals of plain ASCII that need no escaping, and every call has dozens.
+class PlainKey {
+ public:
+  template <std::size_t N>
+  consteval PlainKey(const char (&name)[N]) : name_(name, N - 1) {  // NOLINT: literals convert
+    for (char c : name_) {
+      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') throw "a JSON key literal needs escaping";
+    }
+  }
+  std::string_view text() const { return name_; }
+
+ private:
+  std::string_view name_;
+};
+
 class JsonWriter {
  public:
   explicit JsonWriter(std::string& out) : out_(out) {}
@@ -19,7 +35,8 @@ class JsonWriter {
   void end_object() { close('}'); }
   void begin_array() { open('['); }
   void end_array() { close(']'); }
-  void key(std::string_view name);
+  void key(PlainKey name);
+  void escaped_key(std::string_view name);  // any text
 
   void string(std::string_view text);  // invalid UTF-8 becomes U+FFFD, as in nlohmann's "replace"
   void optional_string(std::string_view text) { text.empty() ? null() : string(text); }

@@ -133,7 +133,7 @@ TEST(JsonWriter, WritesWhatNlohmannWrites) {
     std::string ours;
     JsonWriter w(ours);
     w.begin_object();
-    w.key(s);
+    w.escaped_key(s);
     w.string(s);
     w.key("n");
     w.number(std::int64_t{-42});
