@@ -30,6 +30,7 @@ struct PendingStub {
   std::string_view source, destination;
   std::size_t hash = 0;
   std::optional<formats::SipRecord> kept;  // a record kept whole
+  std::optional<RecordViews> views;
   // A capture's: kept only when there are any.
   std::vector<std::uint32_t> packets;
   std::vector<sip::ParseIssue> framing_issues;
@@ -83,8 +84,10 @@ void make_stubs(std::vector<formats::SipRecord>& records, std::uint32_t input, f
         pending.source = r.source;
         pending.destination = r.destination;
       } else if (log && !r.original.empty()) {
-        s.again = MessageStub::Again::log_record;
-        s.text = r.original;  // the reader gives everything else again
+        s.text = r.original;
+        pending.views = RecordViews::of(r);
+        // Without its views, the reader gives everything else again.
+        s.again = pending.views ? MessageStub::Again::log_views : MessageStub::Again::log_record;
       } else if (capture) {
         s.again = MessageStub::Again::capture;
         pending.source = r.source;
@@ -309,6 +312,9 @@ class BatchedTrace::Reading {
       if (p.kept) {
         p.stub.extra = static_cast<std::uint32_t>(out_.kept_.size());
         out_.kept_.push_back(std::move(*p.kept));
+      } else if (p.views) {
+        p.stub.extra = static_cast<std::uint32_t>(out_.record_views_.size());
+        out_.record_views_.push_back(*p.views);
       } else if (!p.packets.empty() || !p.pieces.empty() || !p.framing_issues.empty()) {
         p.stub.extra = static_cast<std::uint32_t>(out_.extras_.size());
         CaptureExtras& extras = out_.extras_.emplace_back();
@@ -503,6 +509,49 @@ BatchedTrace load_batched(io::OpenedInputs opened, const LoadOptions& options) {
   return out;
 }
 
+std::optional<RecordViews> RecordViews::of(const formats::SipRecord& record) {
+  if (!record.framing_issues.empty() || !record.packets.empty() || !record.pieces.empty()) return std::nullopt;
+  const std::string_view text = record.original;
+  bool fits = true;
+  auto place = [&](std::string_view view) {
+    if (view.empty()) return Place{};
+    auto offset = static_cast<std::size_t>(view.data() - text.data());
+    // Compared as addresses: a view of other text may lie anywhere.
+    if (std::less<const char*>{}(view.data(), text.data()) || offset + view.size() > text.size() ||
+        offset + view.size() > UINT16_MAX) {
+      fits = false;
+      return Place{};
+    }
+    return Place{static_cast<std::uint16_t>(offset), static_cast<std::uint16_t>(view.size())};
+  };
+  RecordViews views;
+  views.start_line = place(record.parts.start_line);
+  views.header_block = place(record.parts.header_block);
+  views.body = place(record.parts.body);
+  views.raw = place(record.raw);
+  views.correlation_id = place(record.correlation_id);
+  views.instance_id = place(record.instance_id);
+  views.source = place(record.source);
+  views.destination = place(record.destination);
+  if (!fits) return std::nullopt;
+  return views;
+}
+
+formats::SipRecord RecordViews::rebuild(std::string_view original) const {
+  auto view = [&](Place p) { return original.substr(p.offset, p.length); };
+  formats::SipRecord record;
+  record.original = original;
+  record.parts.start_line = view(start_line);
+  record.parts.header_block = view(header_block);
+  record.parts.body = view(body);
+  record.raw = view(raw);
+  record.correlation_id = view(correlation_id);
+  record.instance_id = view(instance_id);
+  record.source = view(source);
+  record.destination = view(destination);
+  return record;
+}
+
 formats::SipRecord BatchedTrace::record_of(const MessageStub& stub, const InputInfo& input,
                                            std::string& storage) const {
   formats::SipRecord record;
@@ -531,6 +580,9 @@ formats::SipRecord BatchedTrace::record_of(const MessageStub& stub, const InputI
       }
       formats::join_pieces(record, storage);
       formats::frame_deferred(record);
+      break;
+    case MessageStub::Again::log_views:
+      record = record_views_[stub.extra].rebuild(stub.text);
       break;
     case MessageStub::Again::log_record: {
       // The reader reads the record again on its own: a record reads the same

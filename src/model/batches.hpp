@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -20,12 +21,29 @@
 
 namespace sipsleuth::model {
 
+// Where a log record's views lie in its text (SipRecord::original), so that
+// the record is rebuilt without the reader: reading a server log's record
+// again costs more than parsing its message. 16 bits each: a record of over
+// 64 KB is read again instead.
+struct RecordViews {
+  struct Place {
+    std::uint16_t offset = 0, length = 0;
+  };
+  Place start_line, header_block, body, raw, correlation_id, instance_id, source, destination;
+
+  // Nothing when a view of `record` lies outside its text or too far in, or
+  // the record has more than views (framing issues, packets).
+  static std::optional<RecordViews> of(const formats::SipRecord& record);
+  formats::SipRecord rebuild(std::string_view original) const;
+};
+
 // What is kept of one message between reading it and building its call.
 struct MessageStub {
   // How the message is read again.
   enum class Again : std::uint8_t {
     kept,        // kept whole (SIP text, small): `extra` indexes BatchedTrace's kept records
     log_record,  // `text` is the whole record (SipRecord::original), which the reader reads again
+    log_views,   // `text` is the whole record; `extra` indexes where its views lie in it
     log_text,    // a client log's: `text` is the message as the reader cut it out, framed again;
                  // the record (SipRecord::original) starts at `location` and is `extra` bytes long
     capture,     // `text` is the message (SipRecord::raw), framed again; `extra` indexes its
@@ -92,6 +110,7 @@ class BatchedTrace {
   std::vector<MessageStub> stubs_;        // in the order load() numbers messages
   std::vector<formats::SipRecord> kept_;  // records, or framing issues, not read again
   std::vector<CaptureExtras> extras_;
+  std::vector<RecordViews> record_views_;
   std::vector<std::uint32_t> packet_pool_;
   std::vector<std::string_view> piece_pool_;  // views of the input
   std::vector<std::string_view> addresses_;   // interned by the readers: they outlive the batches

@@ -450,6 +450,43 @@ TEST(Batches, MessagesOverSeveralTcpSegmentsAreBuiltAsLoadBuildsThem) {
   }
 }
 
+// A server log's record is rebuilt from where its views lie in its text;
+// one that cannot be (a view elsewhere, or too far in) is read again.
+TEST(Batches, RecordViewsRebuildTheRecordOrSayTheyCannot) {
+  std::string text = "TL_INFO(TF_PROTOCOL) [fe01]::03/05/2024 $$begin_record\nPeer: 10.1.2.3:5061\n"
+                     "Start-Line: BYE sip:a@b SIP/2.0\nCall-ID: x\nMessage-Body: -\n$$end_record\n";
+  formats::SipRecord record;
+  std::string_view original = text;
+  auto at = [&](std::string_view part) { return original.substr(original.find(part), part.size()); };
+  record.original = original;
+  record.parts.start_line = at("BYE sip:a@b SIP/2.0");
+  record.parts.header_block = at("Call-ID: x\n");
+  record.raw = original.substr(0, original.find("$$end_record"));
+  record.source = at("10.1.2.3:5061");
+  record.destination = at("fe01");
+  auto views = RecordViews::of(record);
+  ASSERT_TRUE(views);
+  formats::SipRecord rebuilt = views->rebuild(original);
+  EXPECT_EQ(rebuilt.parts.start_line, record.parts.start_line);
+  EXPECT_EQ(rebuilt.parts.header_block, record.parts.header_block);
+  EXPECT_EQ(rebuilt.parts.body, "");
+  EXPECT_EQ(rebuilt.raw, record.raw);
+  EXPECT_EQ(rebuilt.source, "10.1.2.3:5061");
+  EXPECT_EQ(rebuilt.destination, "fe01");
+  EXPECT_EQ(rebuilt.original.data(), original.data());
+
+  std::string elsewhere = "10.9.9.9:5060";
+  record.destination = elsewhere;
+  EXPECT_FALSE(RecordViews::of(record));
+  std::string long_record = text + std::string(70'000, 'x');
+  formats::SipRecord far;
+  far.original = long_record;
+  far.parts.start_line = far.original.substr(0, 10);
+  EXPECT_TRUE(RecordViews::of(far));
+  far.parts.body = far.original.substr(long_record.size() - 10);
+  EXPECT_FALSE(RecordViews::of(far)) << "a view past 64 KB";
+}
+
 TEST(Batches, TooManyMessagesIsTheSameErrorAsLoad) {
   LoadOptions options;
   options.max_messages = 5;
