@@ -21,6 +21,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       __builtin_trap();
     }
   }
+#ifdef SIPSLEUTH_FUZZ_CLIENT_LOG
+  // `calls` reads a client log's messages unframed and frames them later:
+  // they must come out as the reader frames them.
+  auto unframed = formats::read_client_log(bytes, true);
+  if (unframed.messages.size() != result.messages.size()) __builtin_trap();
+  for (std::size_t i = 0; i < unframed.messages.size(); ++i) {
+    formats::SipRecord& later = unframed.messages[i];
+    formats::frame_deferred(later);
+    const formats::SipRecord& now = result.messages[i];
+    if (later.parts.start_line != now.parts.start_line || later.parts.header_block != now.parts.header_block ||
+        later.parts.body != now.parts.body || later.raw != now.raw || later.original != now.original ||
+        later.framing_issues.size() != now.framing_issues.size()) {
+      __builtin_trap();
+    }
+  }
+#endif
 #ifdef SIPSLEUTH_FUZZ_CAPTURE
   // Read as `calls` reads it in batches (messages handed over as they come,
   // TCP messages as pieces of the input, framed later), a capture must give
