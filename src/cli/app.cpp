@@ -100,6 +100,10 @@ std::string_view severity_word(formats::Severity s) {
   return "note";
 }
 
+// The exit status when a command found nothing to show: input errors, if
+// any, still say more.
+int nothing_matched(int status) { return status == kDone ? kNothingMatched : status; }
+
 // Problems go to stderr: every unreadable input, and the findings about the
 // input (a few of each kind, then a count) so a flood of one problem does not
 // hide the others.
@@ -298,7 +302,7 @@ constexpr std::size_t kCallsPerBatch = 512;
 int calls_status(std::uint64_t calls, int status, const Options& options, std::ostream& err) {
   if (calls > 0) return status;
   if (!options.json) err << "sipsleuth: no calls found in the inputs\n";
-  return status == kDone ? kNothingMatched : status;
+  return nothing_matched(status);
 }
 
 int run_calls(const Options& options, std::ostream& out, std::ostream& err) {
@@ -366,7 +370,7 @@ int run_show(const Options& options, std::ostream& out, std::ostream& err) {
   model::Trace& trace = load(options, scan_for(options, {options.call}));
   int status = report_problems_and_clocks(trace, options, err);
   auto id = find_one_call(trace, options.call, err);
-  if (!id) return status == kDone ? kNothingMatched : status;
+  if (!id) return nothing_matched(status);
   const model::Call& call = trace.calls[*id];
   if (options.json) {
     render::write_show_json(out, trace, call, options.show_secrets, options.raw);
@@ -382,14 +386,14 @@ int run_diagnose(const Options& options, std::ostream& out, std::ostream& err) {
   std::vector<std::uint32_t> calls;
   if (!options.call.empty()) {
     auto id = find_one_call(trace, options.call, err);
-    if (!id) return status == kDone ? kNothingMatched : status;
+    if (!id) return nothing_matched(status);
     calls.assign(1, *id);
   } else {
     for (const auto& call : trace.calls) calls.push_back(call.id);
   }
   if (calls.empty()) {
     err << "sipsleuth: no calls found in the inputs\n";
-    return status == kDone ? kNothingMatched : status;
+    return nothing_matched(status);
   }
   if (options.json) render::write_diagnose_json(out, trace, calls);
   else render::write_diagnose(out, trace, calls, render::detect_style(options.no_color, options.show_secrets));
@@ -464,7 +468,7 @@ int run_flow(const Options& options, std::ostream& out, std::ostream& err) {
   model::Trace& trace = load(options, scan_for(options, options.calls));
   int status = report_problems_and_clocks(trace, options, err);
   auto calls = select_calls(trace, options, false, err);
-  if (!calls) return status == kDone ? kNothingMatched : status;
+  if (!calls) return nothing_matched(status);
   render::Ladder ladder = render::layout_ladder(trace, *calls, render::LadderOptions{ladder_columns(options), !options.raw});
   int written = with_output(options, out, err, [&](std::ostream& sink) {
     if (options.format == "svg") {
@@ -493,7 +497,7 @@ int run_report(const Options& options, std::ostream& out, std::ostream& err) {
   model::Trace& trace = load(options, scan_for(options, options.calls));
   int status = report_problems_and_clocks(trace, options, err);
   auto calls = select_calls(trace, options, true, err);
-  if (!calls) return status == kDone ? kNothingMatched : status;
+  if (!calls) return nothing_matched(status);
   render::ReportOptions report{ladder_columns(options), options.show_secrets};
   int written = with_output(options, out, err,
                             [&](std::ostream& sink) { render::write_report_html(sink, trace, *calls, report); });
@@ -561,7 +565,7 @@ int run_search(Options& options, std::ostream& out, std::ostream& err) {
   }
   if (matched.empty()) {
     if (!options.json) err << "sipsleuth: no call matches\n";
-    return status == kDone ? kNothingMatched : status;
+    return nothing_matched(status);
   }
   return status;
 }

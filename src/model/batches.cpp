@@ -562,14 +562,10 @@ formats::SipRecord BatchedTrace::record_of(const MessageStub& stub, const InputI
     case MessageStub::Again::log_text:
       record.raw = stub.text;
       record.original = input.data->bytes().substr(stub.location.offset, stub.extra);
-      if (stub.source != kNoId) record.source = addresses_[stub.source];
-      if (stub.destination != kNoId) record.destination = addresses_[stub.destination];
       formats::frame_deferred(record);
       break;
     case MessageStub::Again::capture:
       record.raw = stub.text;
-      if (stub.source != kNoId) record.source = addresses_[stub.source];
-      if (stub.destination != kNoId) record.destination = addresses_[stub.destination];
       if (stub.extra != kNoId) {
         const CaptureExtras& extras = extras_[stub.extra];
         auto packets = packet_pool_.begin() + extras.first_packet;
@@ -592,6 +588,9 @@ formats::SipRecord BatchedTrace::record_of(const MessageStub& stub, const InputI
       break;
     }
   }
+  // Numbered addresses are a capture's or a client log's; other records keep theirs.
+  if (stub.source != kNoId) record.source = addresses_[stub.source];
+  if (stub.destination != kNoId) record.destination = addresses_[stub.destination];
   record.location = stub.location;
   record.time = stub.time;
   record.direction = stub.direction;
