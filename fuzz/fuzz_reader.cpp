@@ -13,6 +13,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace sipsleuth;
   std::string_view bytes(reinterpret_cast<const char*>(data), size);
   auto result = formats::SIPSLEUTH_FUZZ_READER(bytes);
+  // `calls` finds the Call-ID of a message it has not framed yet.
+  auto same_call_id_unframed = [](std::string_view text) {
+    sip::SplitResult split = sip::split_message(text, nullptr);
+    return sip::first_header_value_in_message(text, sip::HeaderId::call_id) ==
+           sip::first_header_value(split.parts.header_block, sip::HeaderId::call_id);
+  };
+  if (!same_call_id_unframed(bytes)) __builtin_trap();
   for (const auto& record : result.messages) {
     auto message = sip::Message::parse(record.parts);
     (void)message.cseq_number();
@@ -20,6 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (sip::first_header_value(record.parts.header_block, sip::HeaderId::call_id) != message.call_id()) {
       __builtin_trap();
     }
+    if (!same_call_id_unframed(record.raw)) __builtin_trap();
   }
 #ifdef SIPSLEUTH_FUZZ_CLIENT_LOG
   // `calls` reads a client log's messages unframed and frames them later:

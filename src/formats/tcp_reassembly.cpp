@@ -30,16 +30,20 @@ std::size_t find_start_line(std::string_view s) {
   return std::string_view::npos;
 }
 
+// The end of the headers at the first "\r\n\r\n" or "\n\n", whichever comes
+// first. Found line by line: a search for each pattern would stop at every
+// CR, and look for "\n\n" through every message buffered after this one.
 std::size_t header_end(std::string_view s, std::size_t& body_begin) {
-  std::size_t crlf = s.find("\r\n\r\n");
-  std::size_t lf = s.find("\n\n");
-  if (crlf != std::string_view::npos && (lf == std::string_view::npos || crlf < lf)) {
-    body_begin = crlf + 4;
-    return crlf + 2;
-  }
-  if (lf != std::string_view::npos) {
-    body_begin = lf + 2;
-    return lf + 1;
+  for (std::size_t newline = s.find('\n'); newline != std::string_view::npos; newline = s.find('\n', newline + 1)) {
+    if (newline + 1 < s.size() && s[newline + 1] == '\n') {
+      body_begin = newline + 2;
+      return newline + 1;
+    }
+    if (newline > 0 && s[newline - 1] == '\r' && newline + 2 < s.size() && s[newline + 1] == '\r' &&
+        s[newline + 2] == '\n') {
+      body_begin = newline + 3;
+      return newline + 1;
+    }
   }
   return std::string_view::npos;
 }

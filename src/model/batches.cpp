@@ -38,11 +38,12 @@ struct PendingStub {
   std::string joined;  // the message joined from `pieces`; not moved until the stub is taken
 };
 
-// Frames `records` (a log piece's, or a capture's latest) on every core,
-// keeping a stub of each. A message's Call-ID is all that grouping needs: the
-// message is parsed and checked when its call is built (for_each_batch), once.
-// One without a Call-ID is never read again: it is parsed and checked here,
-// its findings numbered from 0.
+// Makes `records` (a log piece's, or a capture's latest) into stubs on every
+// core. A message's Call-ID is all that grouping needs: the message is
+// framed, parsed and checked when its call is built (for_each_batch), once;
+// one that is framed then anyway (a client log's, a capture's) is not framed
+// here. One without a Call-ID is never read again: it is framed, parsed and
+// checked here, its findings numbered from 0.
 void make_stubs(std::vector<formats::SipRecord>& records, std::uint32_t input, formats::Format format, unsigned threads,
                 std::vector<PendingStub>& stubs, std::vector<Finding>& findings) {
   stubs.resize(records.size());
@@ -62,9 +63,16 @@ void make_stubs(std::vector<formats::SipRecord>& records, std::uint32_t input, f
       // What the reader found: framing the message again finds the rest again.
       bool capture = format == formats::Format::pcap && !unframed.empty();
       if (capture) pending.framing_issues = m.record.framing_issues;
-      formats::frame_deferred(m.record);
-      pending.call_id = sip::first_header_value(m.record.parts.header_block, sip::HeaderId::call_id);
+      bool log_text = format == formats::Format::client_log && !unframed.empty() && !m.record.original.empty() &&
+                      m.record.original.size() < kNoId;
+      if (log_text || capture) {
+        pending.call_id = sip::first_header_value_in_message(unframed, sip::HeaderId::call_id);
+      } else {
+        formats::frame_deferred(m.record);
+        pending.call_id = sip::first_header_value(m.record.parts.header_block, sip::HeaderId::call_id);
+      }
       if (pending.call_id.empty()) {
+        formats::frame_deferred(m.record);
         m.sip = sip::Message::parse(m.record.parts);
         check_message(m, chunk_findings[chunk]);
       }
@@ -76,8 +84,7 @@ void make_stubs(std::vector<formats::SipRecord>& records, std::uint32_t input, f
       s.direction = r.direction;
       s.transport = r.transport;
       bool log = format == formats::Format::client_log || format == formats::Format::server_log;
-      if (format == formats::Format::client_log && !unframed.empty() && !r.original.empty() &&
-          r.original.size() < kNoId) {
+      if (log_text) {
         s.again = MessageStub::Again::log_text;
         s.text = unframed;
         s.extra = static_cast<std::uint32_t>(r.original.size());

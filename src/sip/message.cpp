@@ -31,13 +31,20 @@ bool is_token(std::string_view s) {
   return true;
 }
 
-// "Name:" or "Name :" with a token name.
-bool looks_like_header_line(std::string_view line) {
-  std::size_t colon = line.find(':');
-  if (colon == std::string_view::npos || colon == 0) return false;
-  std::string_view name = line.substr(0, colon);
-  while (!name.empty() && is_space(name.back())) name.remove_suffix(1);
-  return is_token(name);
+// Where a "Name:" or "Name :" line with a token name has its colon, and
+// the name's length; nothing when the line is not one. One look at the
+// name's few bytes, rather than a search for the colon and a check of the
+// name after it: every header line of every message comes through here.
+struct TokenName {
+  std::size_t length = 0, colon = 0;
+};
+std::optional<TokenName> token_name(std::string_view line) {
+  std::size_t i = 0;
+  while (i < line.size() && kTokenChars[static_cast<unsigned char>(line[i])]) ++i;
+  const std::size_t length = i;
+  while (i < line.size() && is_space(line[i])) ++i;
+  if (length == 0 || i == line.size() || line[i] != ':') return std::nullopt;
+  return TokenName{length, i};
 }
 
 bool is_sip_version(std::string_view s) {
@@ -48,13 +55,11 @@ bool is_sip_version(std::string_view s) {
          parse_uint(v.substr(dot + 1));
 }
 
-// The Content-Length of one header line (folded ones included, as a header
-// block's lines were always read), or nothing when the line is another header.
-std::optional<std::optional<std::uint64_t>> content_length_on(std::string_view line, std::vector<ParseIssue>* issues,
+// The Content-Length of one header line whose name and colon lie as given,
+// or nothing when the line is another header.
+std::optional<std::optional<std::uint64_t>> content_length_on(std::string_view line, std::string_view name,
+                                                              std::size_t colon, std::vector<ParseIssue>* issues,
                                                               std::size_t line_offset) {
-  std::size_t colon = line.find(':');
-  if (colon == std::string_view::npos) return std::nullopt;
-  std::string_view name = trim(line.substr(0, colon));
   // Only "Content-Length" and its compact "l" can be it: most names are not looked up.
   if ((name.size() != 14 && name.size() != 1) || header_id(name) != HeaderId::content_length) return std::nullopt;
   std::string_view value = trim(line.substr(colon + 1));
@@ -67,6 +72,16 @@ std::optional<std::optional<std::uint64_t>> content_length_on(std::string_view l
   return parsed;
 }
 
+// The same for a folded line, as a header block's lines were always read:
+// the name is whatever lies before its first colon.
+std::optional<std::optional<std::uint64_t>> content_length_on_fold(std::string_view line,
+                                                                   std::vector<ParseIssue>* issues,
+                                                                   std::size_t line_offset) {
+  std::size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  return content_length_on(line, trim(line.substr(0, colon)), colon, issues, line_offset);
+}
+
 // One line of a header block as Message::parse() reads it.
 struct HeaderLine {
   enum class Kind { header, fold, no_colon, too_many, too_long };
@@ -76,12 +91,30 @@ struct HeaderLine {
   std::string_view name, value;  // a header's (or a too long one's), trimmed; an empty value points into the line
 };
 
+// Keep-alive CRLFs and blank lines before a message are not part of it.
+std::size_t leading_line_breaks(std::string_view text) {
+  std::size_t pos = 0;
+  while (pos < text.size() && (text[pos] == '\r' || text[pos] == '\n')) ++pos;
+  return pos;
+}
+
 // Walks a header block's lines in order, giving each to `visit`; stops after
 // `too_many` or when `visit` returns false. Message::parse() indexes what it
 // is given, first_header_value() looks for one header in it: the one walk
-// keeps the two in step.
-template <typename Visit>
-void walk_header_lines(std::string_view block, Visit&& visit) {
+// keeps the two in step. `kWholeMessage`: `text` is a message not yet
+// framed, whose header block is found on the way as split_message() finds
+// it: from the line after the start line to an empty line, or to a line
+// that is neither a header with a token name nor a fold.
+template <bool kWholeMessage = false, typename Visit>
+void walk_header_lines(std::string_view text, Visit&& visit) {
+  std::string_view block = text;
+  if constexpr (kWholeMessage) {
+    LineCursor start(text);
+    start.seek(leading_line_breaks(text));
+    std::string_view start_line;
+    if (!start.next(start_line)) return;
+    block = text.substr(start.position());
+  }
   LineCursor lines(block);
   HeaderLine out;
   std::size_t line_begin = 0;
@@ -91,17 +124,29 @@ void walk_header_lines(std::string_view block, Visit&& visit) {
     out.begin = line_begin;
     line_begin = lines.position();
     std::string_view line = out.line;
-    if (line.empty()) continue;
+    if (line.empty()) {
+      if constexpr (kWholeMessage) return;
+      continue;
+    }
+    std::optional<TokenName> token;
+    if (!is_space(line.front())) {
+      token = token_name(line);
+      if constexpr (kWholeMessage) {
+        if (!token) return;
+      }
+    }
     if (is_space(line.front())) {
       out.kind = HeaderLine::Kind::fold;
-    } else if (std::size_t colon = line.find(':'); colon == std::string_view::npos) {
+    } else if (!token && line.find(':') == std::string_view::npos) {
       out.kind = HeaderLine::Kind::no_colon;
     } else if (headers >= kMaxHeaders) {
       out.kind = HeaderLine::Kind::too_many;
       visit(static_cast<const HeaderLine&>(out));
       return;
     } else {
-      out.name = trim(line.substr(0, colon));
+      // A token name is the usual case; any other is whatever lies before the first colon.
+      std::size_t colon = token ? token->colon : line.find(':');
+      out.name = token ? line.substr(0, token->length) : trim(line.substr(0, colon));
       out.value = trim(line.substr(colon + 1));
       // An empty value still points into the line so that folding can extend it.
       if (out.value.empty()) out.value = line.substr(line.size());
@@ -157,11 +202,8 @@ bool looks_like_damaged_request_line(std::string_view line) {
 
 SplitResult split_message(std::string_view text, std::vector<ParseIssue>* issues) {
   SplitResult result;
-  std::size_t pos = 0;
-  // Keep-alive CRLFs and blank lines before a message are not part of it.
-  while (pos < text.size() && (text[pos] == '\r' || text[pos] == '\n')) ++pos;
   LineCursor lines(text);
-  lines.seek(pos);
+  lines.seek(leading_line_breaks(text));
   std::string_view line;
   if (!lines.next(line)) {
     result.consumed = text.size();
@@ -176,9 +218,7 @@ SplitResult split_message(std::string_view text, std::vector<ParseIssue>* issues
   // what is wrong with it is told after what is wrong with the block.
   std::optional<std::optional<std::uint64_t>> content_length;
   std::vector<ParseIssue> length_issues;
-  auto note_content_length = [&](std::size_t line_begin) {
-    if (!content_length) content_length = content_length_on(line, issues ? &length_issues : nullptr, line_begin);
-  };
+  std::vector<ParseIssue>* length_issues_to = issues ? &length_issues : nullptr;
   while (true) {
     std::size_t line_begin = lines.position();
     if (!lines.next(line)) break;
@@ -189,10 +229,11 @@ SplitResult split_message(std::string_view text, std::vector<ParseIssue>* issues
       break;
     }
     if (is_space(line.front())) {  // folded continuation
-      note_content_length(line_begin);
+      if (!content_length) content_length = content_length_on_fold(line, length_issues_to, line_begin);
       continue;
     }
-    if (!looks_like_header_line(line)) {
+    std::optional<TokenName> name = token_name(line);
+    if (!name) {
       headers_end = line_begin;
       body_begin = line_begin;
       terminated = true;
@@ -203,7 +244,9 @@ SplitResult split_message(std::string_view text, std::vector<ParseIssue>* issues
       }
       break;
     }
-    note_content_length(line_begin);
+    if (!content_length) {
+      content_length = content_length_on(line, line.substr(0, name->length), name->colon, length_issues_to, line_begin);
+    }
   }
   if (!terminated) {
     headers_end = text.size();
@@ -338,10 +381,13 @@ Message Message::parse(const MessageParts& parts) {
   return m;
 }
 
-std::string_view first_header_value(std::string_view header_block, HeaderId id) {
+namespace {
+
+template <bool kWholeMessage>
+std::string_view first_value(std::string_view text, HeaderId id) {
   std::string_view found;
-  std::optional<std::size_t> found_at;
-  walk_header_lines(header_block, [&](const HeaderLine& line) {
+  std::optional<std::size_t> found_at;  // in `text`
+  walk_header_lines<kWholeMessage>(text, [&](const HeaderLine& line) {
     switch (line.kind) {
       case HeaderLine::Kind::header:
         if (found_at) return false;  // the value is whole: nothing folds into it any more
@@ -349,15 +395,15 @@ std::string_view first_header_value(std::string_view header_block, HeaderId id) 
         if (line.name.size() == canonical_header_name(id).size() || line.name.size() == 1) {
           if (header_id(line.name) == id) {
             found = line.value;
-            found_at = static_cast<std::size_t>(line.value.data() - header_block.data());
+            found_at = static_cast<std::size_t>(line.value.data() - text.data());
           }
         }
         return true;
       case HeaderLine::Kind::fold:  // it extends the last header indexed: the one found, once found
         if (found_at) {
-          if (auto value = extended_value(header_block, *found_at, line.line)) {
+          if (auto value = extended_value(text, *found_at, line.line)) {
             found = *value;
-            found_at = static_cast<std::size_t>(value->data() - header_block.data());
+            found_at = static_cast<std::size_t>(value->data() - text.data());
           }
         }
         return true;
@@ -366,6 +412,16 @@ std::string_view first_header_value(std::string_view header_block, HeaderId id) 
     }
   });
   return found;
+}
+
+}  // namespace
+
+std::string_view first_header_value(std::string_view header_block, HeaderId id) {
+  return first_value<false>(header_block, id);
+}
+
+std::string_view first_header_value_in_message(std::string_view text, HeaderId id) {
+  return first_value<true>(text, id);
 }
 
 std::string_view Message::header(HeaderId id) const {

@@ -76,6 +76,10 @@ bool looks_like_damaged_request_line(std::string_view line);
 // Message::parse(parts).header(id) gives it, without indexing the others:
 // enough to group a message into its call.
 std::string_view first_header_value(std::string_view header_block, HeaderId id);
+// The same for a message not yet framed, as
+// first_header_value(split_message(text).parts.header_block, id) gives it,
+// in one walk over its header lines.
+std::string_view first_header_value_in_message(std::string_view text, HeaderId id);
 
 class Message {
  public:

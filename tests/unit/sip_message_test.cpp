@@ -82,6 +82,36 @@ TEST(SipMessage, FirstHeaderValueIsTheValueTheParseIndexes) {
   EXPECT_EQ(first_header_value(blocks[8], HeaderId::call_id), "");
 }
 
+// A client log's or a capture's message is grouped before it is framed: the
+// Call-ID found on the way must be the one in the block split_message() frames.
+TEST(SipMessage, FirstHeaderValueInMessageIsTheOneInTheFramedBlock) {
+  const std::vector<std::string> messages = {
+      "INVITE sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h\r\nCall-ID: plain\r\nCSeq: 1 INVITE\r\n\r\nv=0\r\n",
+      "\r\n\r\nSIP/2.0 200 OK\ni: compact\n\n",
+      "BYE sip:a@b SIP/2.0\r\nCall-ID: folded\r\n  over a line\r\nCSeq: 1 BYE\r\n\r\n",
+      "BYE sip:a@b SIP/2.0\r\nFrom: <sip:a@b>\r\n\r\nCall-ID: in the body\r\n",
+      "BYE sip:a@b SIP/2.0\r\nFrom: <sip:a@b>\r\nno colon: ends the headers\r\nCall-ID: after\r\n",
+      "BYE sip:a@b SIP/2.0\r\nFrom: <sip:a@b>\r\nnot a header\r\nCall-ID: after\r\n",
+      "BYE sip:a@b SIP/2.0\r\nCall-ID :  spaced  \r\nCall-ID: second\r\n",
+      "BYE sip:a@b SIP/2.0\r\nCall-ID: x\r\n   \r\nCSeq: 2 ACK\r\n\r\n",
+      "BYE sip:a@b SIP/2.0\r\nCall-ID:\r\n\tonly-on-the-fold\r\n\r\n",
+      "BYE sip:a@b SIP/2.0",
+      "\r\n",
+      "",
+  };
+  for (const auto& text : messages) {
+    SplitResult split = split_message(text, nullptr);
+    EXPECT_EQ(first_header_value_in_message(text, HeaderId::call_id),
+              first_header_value(split.parts.header_block, HeaderId::call_id))
+        << text;
+  }
+  EXPECT_EQ(first_header_value_in_message(messages[0], HeaderId::call_id), "plain");
+  EXPECT_EQ(first_header_value_in_message(messages[2], HeaderId::call_id), "folded\r\n  over a line");
+  EXPECT_EQ(first_header_value_in_message(messages[3], HeaderId::call_id), "");
+  EXPECT_EQ(first_header_value_in_message(messages[5], HeaderId::call_id), "");
+  EXPECT_EQ(first_header_value_in_message(messages[8], HeaderId::call_id), "only-on-the-fold");
+}
+
 TEST(SipMessage, RepeatedHeadersAreAllKept) {
   Message m = parse_text("INVITE sip:a@b SIP/2.0\nSupported: timer\nSupported: 100rel\nCall-ID: z\n\n");
   std::vector<std::string_view> values;
