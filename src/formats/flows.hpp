@@ -28,6 +28,7 @@ struct NetEndpoint {
   std::string text() const;    // "10.0.0.1:5060", "[2001:db8::1]:5060"
   bool is_private() const;     // RFC 1918, RFC 6598 (CGN), loopback, link-local, IPv6 ULA
   bool same_ip(const NetEndpoint& other) const { return family == other.family && ip == other.ip; }
+  std::size_t hash() const;
   bool operator==(const NetEndpoint&) const = default;
 };
 

@@ -127,7 +127,7 @@ class CaptureDecoder {
                 ++result_.capture.sip_packets;
                 return;
               }
-              emit(result_.intern(key.source), result_.intern(key.destination), Transport::tcp, text, seg.time,
+              emit(key.source_text, key.destination_text, Transport::tcp, text, seg.time,
                    seg.location, std::move(issues));
               SipRecord& record = result_.messages.back();
               record.packets = std::move(packets);
@@ -306,7 +306,8 @@ class CaptureDecoder {
         segment.source = NetEndpoint::from_bytes(family, src, be16(p));
         segment.destination = NetEndpoint::from_bytes(family, dst, be16(p + 2));
         flows_.tcp(segment.source, segment.destination, flags, packet_.time, packet_.location.packet);
-        StreamKey key{std::string(address(family, src, be16(p))), std::string(address(family, dst, be16(p + 2)))};
+        StreamKey key{segment.source, segment.destination, address(family, src, be16(p)),
+                      address(family, dst, be16(p + 2))};
         tcp_.add(key, segment);
         return;
       }
@@ -393,10 +394,7 @@ class CaptureDecoder {
   }
 
   struct EndpointHash {
-    std::size_t operator()(const NetEndpoint& e) const {
-      std::string_view bytes(reinterpret_cast<const char*>(e.ip.data()), e.ip.size());
-      return std::hash<std::string_view>{}(bytes) ^ (std::size_t{e.port} << 8) ^ e.family;
-    }
+    std::size_t operator()(const NetEndpoint& e) const { return e.hash(); }
   };
   std::unordered_map<NetEndpoint, std::string_view, EndpointHash> addresses_;
 

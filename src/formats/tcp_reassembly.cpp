@@ -12,6 +12,11 @@ constexpr std::size_t kMaxPendingBytes = 4u << 20;    // out-of-order data held 
 constexpr std::size_t kMaxMessageBytes = 4u << 20;    // one SIP message over TCP
 constexpr std::uint64_t kUndecidedLimit = 64u << 10;  // bytes to look at before calling a stream "not SIP"
 
+// "10.0.0.1:5061 -> 10.0.0.2:5061", for findings.
+std::string stream_name(const StreamKey& key) {
+  return std::string(key.source_text) + " -> " + std::string(key.destination_text);
+}
+
 std::size_t skip_crlf(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size() && (s[i] == '\r' || s[i] == '\n')) ++i;
@@ -77,7 +82,7 @@ void TcpReassembler::add(const StreamKey& key, const TcpSegment& segment) {
       if (s.pending_bytes > kMaxPendingBytes) {
         // The gap never filled (packets lost before the capture point): skip it.
         result_.add_finding("pcap.tcp_gap", Severity::warning, segment.location,
-                            "TCP stream " + key.source + " -> " + key.destination +
+                            "TCP stream " + stream_name(key) +
                                 " lost data before this packet; the stream resumes after the gap");
         s.buffer.clear();
         s.appends.clear();
@@ -193,7 +198,7 @@ void TcpReassembler::extract(const StreamKey& key, Stream& s, const TcpSegment& 
     if (headers_end == std::string_view::npos) {
       if (view.size() > kMaxMessageBytes) {
         result_.add_finding("pcap.sip_message_too_large", Severity::warning, segment.location,
-                            "SIP headers in " + key.source + " -> " + key.destination + " exceed " +
+                            "SIP headers in " + stream_name(key) + " exceed " +
                                 std::to_string(kMaxMessageBytes) + " bytes; stream skipped to the next message");
         s.consumed = s.buffer.size();
         s.kind = Kind::undecided;
@@ -238,7 +243,7 @@ void TcpReassembler::extract(const StreamKey& key, Stream& s, const TcpSegment& 
     if (newline != std::string_view::npos && !sip::looks_like_start_line(next.substr(0, newline))) {
       std::size_t resync = find_start_line(next);
       result_.add_finding("sip.content_length_mismatch", Severity::warning, segment.location,
-                          "data after a SIP message in " + key.source + " -> " + key.destination +
+                          "data after a SIP message in " + stream_name(key) +
                               " is not a SIP message; its Content-Length may be wrong");
       s.consumed += next_skip + (resync == std::string_view::npos ? next.size() : resync);
       if (resync == std::string_view::npos) s.kind = Kind::undecided;
@@ -273,7 +278,7 @@ void TcpReassembler::extract_websocket(const StreamKey& key, Stream& s, const Tc
     if (length > kMaxMessageBytes) {
       result_.add_finding(
           "pcap.websocket_frame_too_large", Severity::warning, segment.location,
-          "WebSocket frame in " + key.source + " -> " + key.destination + " is too large; stream skipped");
+          "WebSocket frame in " + stream_name(key) + " is too large; stream skipped");
       s.kind = Kind::other;
       s.buffer.clear();
       s.appends.clear();

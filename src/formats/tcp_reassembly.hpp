@@ -16,16 +16,20 @@
 
 namespace sipsleuth::formats {
 
+// One direction of a TCP connection, compared by its endpoints. Their text
+// ("ip:port") is the reader's, which lives as long as its ReadResult: a key
+// is made for every packet, and copying the text each time cost more than
+// reassembling.
 struct StreamKey {
-  std::string source;       // "ip:port"
-  std::string destination;
-  bool operator==(const StreamKey&) const = default;
+  NetEndpoint source, destination;
+  std::string_view source_text, destination_text;
+  bool operator==(const StreamKey& other) const {
+    return source == other.source && destination == other.destination;
+  }
 };
 
 struct StreamKeyHash {
-  std::size_t operator()(const StreamKey& k) const {
-    return std::hash<std::string>()(k.source) * 31 + std::hash<std::string>()(k.destination);
-  }
+  std::size_t operator()(const StreamKey& k) const { return k.source.hash() * 31 + k.destination.hash(); }
 };
 
 struct TcpSegment {

@@ -1,6 +1,7 @@
 #include "sip/text.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 
@@ -51,11 +52,29 @@ std::optional<std::uint64_t> parse_number(std::string_view s) {
   return value;
 }
 
+namespace {
+
+constexpr std::array<bool, 256> characters(std::string_view which) {
+  std::array<bool, 256> table{};
+  for (char c : which) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}
+// What changes a list's state outside quotes, and inside them: every other
+// character is passed over in a tight loop (Via and Contact values run long).
+constexpr std::array<bool, 256> kListMarks = characters("\"<>,");
+constexpr std::array<bool, 256> kQuotedMarks = characters("\"\\");
+
+}  // namespace
+
 bool ListCursor::next(std::string_view& item) {
   if (done_) return false;
   bool quoted = false;
   int angle = 0;
-  for (std::size_t i = 0; i < rest_.size(); ++i) {
+  const std::size_t size = rest_.size();
+  for (std::size_t i = 0; i < size; ++i) {
+    const auto& marks = quoted ? kQuotedMarks : kListMarks;
+    while (i < size && !marks[static_cast<unsigned char>(rest_[i])]) ++i;
+    if (i == size) break;
     char c = rest_[i];
     if (quoted) {
       if (c == '\\') ++i;
@@ -98,21 +117,22 @@ std::optional<std::string_view> find_param(std::string_view params, std::string_
     std::size_t semi = params.find(';', pos);
     if (semi == std::string_view::npos) return std::nullopt;
     std::size_t start = semi + 1;
-    // The parameter ends at the next ';' that is not inside quotes.
+    // The parameter ends at the next ';' that is not inside quotes; its
+    // first '=', wherever it is, ends its name.
     std::size_t end = start;
+    std::size_t eq = std::string_view::npos;
     bool quoted = false;
     while (end < params.size()) {
       char c = params[end];
       if (c == '"') quoted = !quoted;
       else if (!quoted && c == ';') break;
+      else if (c == '=' && eq == std::string_view::npos) eq = end;
       ++end;
     }
-    std::string_view param = trim(params.substr(start, end - start));
-    std::size_t eq = param.find('=');
-    std::string_view key = trim(param.substr(0, eq));
+    std::string_view key = trim(params.substr(start, (eq == std::string_view::npos ? end : eq) - start));
     if (iequals(key, name)) {
-      if (eq == std::string_view::npos) return param.substr(param.size());
-      return unquote(param.substr(eq + 1));
+      if (eq == std::string_view::npos) return key.substr(key.size());
+      return unquote(params.substr(eq + 1, end - eq - 1));
     }
     pos = end;
   }
