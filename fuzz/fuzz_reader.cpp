@@ -20,6 +20,40 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
            sip::first_header_value(split.parts.header_block, sip::HeaderId::call_id);
   };
   if (!same_call_id_unframed(bytes)) __builtin_trap();
+  // ... and frames and parses it in one walk, as split_message() and
+  // Message::parse() do in two.
+  auto same_framed_and_parsed = [](std::string_view text) {
+    std::vector<sip::ParseIssue> split_issues, fused_issues;
+    sip::SplitResult split = sip::split_message(text, &split_issues);
+    sip::Message parsed = sip::Message::parse(split.parts);
+    sip::SplitResult fused_split;
+    sip::Message fused = sip::Message::frame_and_parse(text, &fused_issues, fused_split);
+    auto same_parts = [](const sip::MessageParts& a, const sip::MessageParts& b) {
+      return a.start_line.data() == b.start_line.data() && a.start_line.size() == b.start_line.size() &&
+             a.header_block.data() == b.header_block.data() && a.header_block.size() == b.header_block.size() &&
+             a.body.data() == b.body.data() && a.body.size() == b.body.size();
+    };
+    if (!same_parts(split.parts, fused_split.parts) || !same_parts(parsed.parts(), fused.parts()) ||
+        split.consumed != fused_split.consumed || split.content_length != fused_split.content_length ||
+        split.body_complete != fused_split.body_complete || split_issues.size() != fused_issues.size() ||
+        parsed.issues().size() != fused.issues().size() || parsed.header_count() != fused.header_count() ||
+        parsed.cseq_number() != fused.cseq_number() || parsed.cseq_method() != fused.cseq_method() ||
+        parsed.status() != fused.status() || parsed.method() != fused.method()) {
+      return false;
+    }
+    for (std::size_t i = 0; i < split_issues.size(); ++i) {
+      if (split_issues[i].code != fused_issues[i].code) return false;
+    }
+    for (std::size_t i = 0; i < parsed.issues().size(); ++i) {
+      if (parsed.issues()[i].code != fused.issues()[i].code) return false;
+    }
+    for (std::size_t i = 0; i < parsed.header_count(); ++i) {
+      sip::Header a = parsed.header_at(i), b = fused.header_at(i);
+      if (a.name != b.name || a.value != b.value || a.id != b.id) return false;
+    }
+    return true;
+  };
+  if (!same_framed_and_parsed(bytes)) __builtin_trap();
   for (const auto& record : result.messages) {
     auto message = sip::Message::parse(record.parts);
     (void)message.cseq_number();
@@ -27,7 +61,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (sip::first_header_value(record.parts.header_block, sip::HeaderId::call_id) != message.call_id()) {
       __builtin_trap();
     }
-    if (!same_call_id_unframed(record.raw)) __builtin_trap();
+    if (!same_call_id_unframed(record.raw) || !same_framed_and_parsed(record.raw)) __builtin_trap();
   }
 #ifdef SIPSLEUTH_FUZZ_CLIENT_LOG
   // `calls` reads a client log's messages unframed and frames them later:

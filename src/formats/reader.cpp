@@ -35,8 +35,11 @@ std::string_view LogEvent::field(std::string_view key) const {
   return {};
 }
 
-void frame_delimited_message(std::string_view text, SipRecord& record) {
-  sip::SplitResult split = sip::split_message(text, &record.framing_issues);
+namespace {
+
+// A record's parts as split_message() found them in `text`, and a body
+// longer than its Content-Length.
+void take_split(std::string_view text, const sip::SplitResult& split, SipRecord& record) {
   record.parts = split.parts;
   record.raw = sip::trim(text);
   if (split.consumed < text.size()) {
@@ -51,8 +54,25 @@ void frame_delimited_message(std::string_view text, SipRecord& record) {
   }
 }
 
+bool deferred(const SipRecord& record) { return record.parts.start_line.empty() && !record.raw.empty(); }
+
+}  // namespace
+
+void frame_delimited_message(std::string_view text, SipRecord& record) {
+  take_split(text, sip::split_message(text, &record.framing_issues), record);
+}
+
 void frame_deferred(SipRecord& record) {
-  if (record.parts.start_line.empty() && !record.raw.empty()) frame_delimited_message(record.raw, record);
+  if (deferred(record)) frame_delimited_message(record.raw, record);
+}
+
+sip::Message frame_and_parse(SipRecord& record) {
+  if (!deferred(record)) return sip::Message::parse(record.parts);
+  std::string_view text = record.raw;
+  sip::SplitResult split;
+  sip::Message message = sip::Message::frame_and_parse(text, &record.framing_issues, split);
+  take_split(text, split, record);
+  return message;
 }
 
 void join_pieces(SipRecord& record, std::string& storage) {

@@ -72,8 +72,7 @@ void make_stubs(std::vector<formats::SipRecord>& records, std::uint32_t input, f
         pending.call_id = sip::first_header_value(m.record.parts.header_block, sip::HeaderId::call_id);
       }
       if (pending.call_id.empty()) {
-        formats::frame_deferred(m.record);
-        m.sip = sip::Message::parse(m.record.parts);
+        m.sip = formats::frame_and_parse(m.record);
         check_message(m, chunk_findings[chunk]);
       }
       MessageStub& s = pending.stub;
@@ -569,7 +568,6 @@ formats::SipRecord BatchedTrace::record_of(const MessageStub& stub, const InputI
     case MessageStub::Again::log_text:
       record.raw = stub.text;
       record.original = input.data->bytes().substr(stub.location.offset, stub.extra);
-      formats::frame_deferred(record);
       break;
     case MessageStub::Again::capture:
       record.raw = stub.text;
@@ -582,7 +580,6 @@ formats::SipRecord BatchedTrace::record_of(const MessageStub& stub, const InputI
         if (extras.issues != kNoId) record.framing_issues = kept_[extras.issues].framing_issues;
       }
       formats::join_pieces(record, storage);
-      formats::frame_deferred(record);
       break;
     case MessageStub::Again::log_views:
       record = record_views_[stub.extra].rebuild(stub.text);
@@ -673,7 +670,7 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
         m.id = ids[k];  // as load() numbers it, for its findings
         m.input = stub.input;
         m.record = record_of(stub, batch.inputs[stub.input], joined[k]);
-        m.sip = sip::Message::parse(m.record.parts);
+        m.sip = formats::frame_and_parse(m.record);
         check_message(m, chunk_findings[chunk]);
         m.id = static_cast<std::uint32_t>(k);
       }

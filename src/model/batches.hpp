@@ -103,7 +103,8 @@ class BatchedTrace {
   // Per input, the bytes [first, second) that calls [first_call, last_call) read again.
   using Extent = std::pair<std::size_t, std::size_t>;
   std::vector<Extent> input_extents(std::size_t first_call, std::size_t last_call) const;
-  // The message read again from `input`, the one it came from; `storage`
+  // The message read again from `input`, the one it came from, not yet
+  // framed if it was read so (formats::frame_and_parse() frames it); `storage`
   // holds a capture's message joined from its pieces.
   formats::SipRecord record_of(const MessageStub& stub, const InputInfo& input, std::string& storage) const;
 

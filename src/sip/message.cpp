@@ -8,6 +8,16 @@
 #include "sip/text.hpp"
 
 namespace sipsleuth::sip {
+
+// One line of a header block as Message::parse() reads it.
+struct HeaderLine {
+  enum class Kind { header, fold, no_colon, too_many, too_long };
+  Kind kind = Kind::header;
+  std::string_view line;         // without its line break
+  std::size_t begin = 0;         // the line's offset in the block
+  std::string_view name, value;  // a header's (or a too long one's), trimmed; an empty value points into the line
+};
+
 namespace {
 
 constexpr std::size_t kMaxHeaders = 4096;
@@ -82,15 +92,6 @@ std::optional<std::optional<std::uint64_t>> content_length_on_fold(std::string_v
   return content_length_on(line, trim(line.substr(0, colon)), colon, issues, line_offset);
 }
 
-// One line of a header block as Message::parse() reads it.
-struct HeaderLine {
-  enum class Kind { header, fold, no_colon, too_many, too_long };
-  Kind kind = Kind::header;
-  std::string_view line;         // without its line break
-  std::size_t begin = 0;         // the line's offset in the block
-  std::string_view name, value;  // a header's (or a too long one's), trimmed; an empty value points into the line
-};
-
 // Keep-alive CRLFs and blank lines before a message are not part of it.
 std::size_t leading_line_breaks(std::string_view text) {
   std::size_t pos = 0;
@@ -98,61 +99,55 @@ std::size_t leading_line_breaks(std::string_view text) {
   return pos;
 }
 
+// Reads a line of a header block that is not a fold (`token`: its token
+// name, if it has one) into `out`: a header, or what keeps it from being one.
+// `headers` counts the headers so far.
+void read_header_line(std::string_view line, const std::optional<TokenName>& token, std::string_view block,
+                      std::size_t& headers, HeaderLine& out) {
+  if (!token && line.find(':') == std::string_view::npos) {
+    out.kind = HeaderLine::Kind::no_colon;
+    return;
+  }
+  if (headers >= kMaxHeaders) {
+    out.kind = HeaderLine::Kind::too_many;
+    return;
+  }
+  // A token name is the usual case; any other is whatever lies before the first colon.
+  std::size_t colon = token ? token->colon : line.find(':');
+  out.name = token ? line.substr(0, token->length) : trim(line.substr(0, colon));
+  out.value = trim(line.substr(colon + 1));
+  // An empty value still points into the line so that folding can extend it.
+  if (out.value.empty()) out.value = line.substr(line.size());
+  auto value_end = static_cast<std::size_t>(out.value.data() - block.data()) + out.value.size();
+  bool too_long = out.name.size() > 0xffff || value_end > 0xffffffffu;
+  out.kind = too_long ? HeaderLine::Kind::too_long : HeaderLine::Kind::header;
+  if (!too_long) ++headers;
+}
+
 // Walks a header block's lines in order, giving each to `visit`; stops after
 // `too_many` or when `visit` returns false. Message::parse() indexes what it
 // is given, first_header_value() looks for one header in it: the one walk
-// keeps the two in step. `kWholeMessage`: `text` is a message not yet
-// framed, whose header block is found on the way as split_message() finds
-// it: from the line after the start line to an empty line, or to a line
-// that is neither a header with a token name nor a fold.
-template <bool kWholeMessage = false, typename Visit>
-void walk_header_lines(std::string_view text, Visit&& visit) {
-  std::string_view block = text;
-  if constexpr (kWholeMessage) {
-    LineCursor start(text);
-    start.seek(leading_line_breaks(text));
-    std::string_view start_line;
-    if (!start.next(start_line)) return;
-    block = text.substr(start.position());
-  }
+// keeps the two in step. frame_walking() gives the same lines of a message
+// not yet framed.
+template <typename Visit>
+void walk_header_lines(std::string_view block, Visit&& visit) {
   LineCursor lines(block);
   HeaderLine out;
   std::size_t line_begin = 0;
   std::size_t headers = 0;
-  auto offset_of = [&](std::string_view part) { return static_cast<std::size_t>(part.data() - block.data()); };
   while (lines.next(out.line)) {
     out.begin = line_begin;
     line_begin = lines.position();
     std::string_view line = out.line;
-    if (line.empty()) {
-      if constexpr (kWholeMessage) return;
-      continue;
-    }
-    std::optional<TokenName> token;
-    if (!is_space(line.front())) {
-      token = token_name(line);
-      if constexpr (kWholeMessage) {
-        if (!token) return;
-      }
-    }
+    if (line.empty()) continue;
     if (is_space(line.front())) {
       out.kind = HeaderLine::Kind::fold;
-    } else if (!token && line.find(':') == std::string_view::npos) {
-      out.kind = HeaderLine::Kind::no_colon;
-    } else if (headers >= kMaxHeaders) {
-      out.kind = HeaderLine::Kind::too_many;
+    } else {
+      read_header_line(line, token_name(line), block, headers, out);
+    }
+    if (out.kind == HeaderLine::Kind::too_many) {
       visit(static_cast<const HeaderLine&>(out));
       return;
-    } else {
-      // A token name is the usual case; any other is whatever lies before the first colon.
-      std::size_t colon = token ? token->colon : line.find(':');
-      out.name = token ? line.substr(0, token->length) : trim(line.substr(0, colon));
-      out.value = trim(line.substr(colon + 1));
-      // An empty value still points into the line so that folding can extend it.
-      if (out.value.empty()) out.value = line.substr(line.size());
-      bool too_long = out.name.size() > 0xffff || offset_of(out.value) + out.value.size() > 0xffffffffu;
-      out.kind = too_long ? HeaderLine::Kind::too_long : HeaderLine::Kind::header;
-      if (!too_long) ++headers;
     }
     if (!visit(static_cast<const HeaderLine&>(out))) return;
   }
@@ -200,7 +195,20 @@ bool looks_like_damaged_request_line(std::string_view line) {
   return istarts_with(uri, "sip:") || istarts_with(uri, "sips:") || istarts_with(uri, "tel:");
 }
 
-SplitResult split_message(std::string_view text, std::vector<ParseIssue>* issues) {
+namespace {
+
+// Takes every line, as a walk that has nothing to look at.
+struct NoVisit {
+  bool operator()(const HeaderLine&) const { return true; }
+};
+
+// split_message(), giving the lines of the header block it frames to
+// `visit` on the way, as walk_header_lines() would give them once it is
+// framed. When `visit` returns false the walk ends there, and so does the
+// framing: what it returns is then of no use.
+template <typename Visit>
+SplitResult frame_walking(std::string_view text, std::vector<ParseIssue>* issues, Visit&& visit) {
+  constexpr bool kVisiting = !std::is_same_v<std::decay_t<Visit>, NoVisit>;
   SplitResult result;
   LineCursor lines(text);
   lines.seek(leading_line_breaks(text));
@@ -219,6 +227,11 @@ SplitResult split_message(std::string_view text, std::vector<ParseIssue>* issues
   std::optional<std::optional<std::uint64_t>> content_length;
   std::vector<ParseIssue> length_issues;
   std::vector<ParseIssue>* length_issues_to = issues ? &length_issues : nullptr;
+  // What walk_header_lines() would see: the block from where it starts.
+  const std::string_view block = text.substr(headers_begin);
+  HeaderLine out;
+  std::size_t headers = 0;
+  bool visiting = kVisiting;  // until the visitor has seen too many headers
   while (true) {
     std::size_t line_begin = lines.position();
     if (!lines.next(line)) break;
@@ -230,6 +243,12 @@ SplitResult split_message(std::string_view text, std::vector<ParseIssue>* issues
     }
     if (is_space(line.front())) {  // folded continuation
       if (!content_length) content_length = content_length_on_fold(line, length_issues_to, line_begin);
+      if (visiting) {
+        out.kind = HeaderLine::Kind::fold;
+        out.line = line;
+        out.begin = line_begin - headers_begin;
+        if (!visit(static_cast<const HeaderLine&>(out))) return result;
+      }
       continue;
     }
     std::optional<TokenName> name = token_name(line);
@@ -246,6 +265,17 @@ SplitResult split_message(std::string_view text, std::vector<ParseIssue>* issues
     }
     if (!content_length) {
       content_length = content_length_on(line, line.substr(0, name->length), name->colon, length_issues_to, line_begin);
+    }
+    if (visiting) {
+      out.line = line;
+      out.begin = line_begin - headers_begin;
+      read_header_line(line, name, block, headers, out);
+      if (out.kind == HeaderLine::Kind::too_many) {
+        visit(static_cast<const HeaderLine&>(out));
+        visiting = false;
+      } else if (!visit(static_cast<const HeaderLine&>(out))) {
+        return result;
+      }
     }
   }
   if (!terminated) {
@@ -279,115 +309,151 @@ SplitResult split_message(std::string_view text, std::vector<ParseIssue>* issues
   return result;
 }
 
-Message Message::parse(const MessageParts& parts) {
-  Message m;
-  m.parts_ = parts;
-  m.first_.fill(kNone);
+}  // namespace
 
-  std::string_view rest = parts.start_line;
+SplitResult split_message(std::string_view text, std::vector<ParseIssue>* issues) {
+  return frame_walking(text, issues, NoVisit{});
+}
+
+void Message::parse_start_line(std::string_view start_line) {
+  std::string_view rest = start_line;
   std::string_view first = pop_word(rest);
   if (is_sip_version(first)) {
     std::string_view code = pop_word(rest);
     auto value = parse_uint(code);
-    m.reason_ = Span::of(trim(rest), parts.start_line);
+    reason_ = Span::of(trim(rest), start_line);
     if (value && *value >= 100 && *value <= 699) {
-      m.status_ = static_cast<int>(*value);
-      m.valid_start_line_ = true;
+      status_ = static_cast<int>(*value);
+      valid_start_line_ = true;
     } else {
-      m.issues_.push_back({"sip.bad_status_code",
-                           "status code \"" + std::string(code.substr(0, 20)) + "\" is not between 100 and 699", 0});
-      if (value && *value >= 100 && *value <= 999) m.status_ = static_cast<int>(*value);
+      issues_.push_back({"sip.bad_status_code",
+                         "status code \"" + std::string(code.substr(0, 20)) + "\" is not between 100 and 699", 0});
+      if (value && *value >= 100 && *value <= 999) status_ = static_cast<int>(*value);
     }
     if (!iequals(first, "SIP/2.0")) {
-      m.issues_.push_back({"sip.bad_version", "unsupported SIP version \"" + std::string(first) + "\"", 0});
+      issues_.push_back({"sip.bad_version", "unsupported SIP version \"" + std::string(first) + "\"", 0});
     }
   } else if (is_token(first)) {
-    m.is_request_ = true;
-    m.method_ = Span::of(first, parts.start_line);
+    is_request_ = true;
+    method_ = Span::of(first, start_line);
     std::string_view remaining = trim(rest);
     std::size_t last_space = remaining.find_last_of(" \t");
     std::string_view version = last_space == std::string_view::npos ? remaining : remaining.substr(last_space + 1);
     std::string_view request_uri =
         last_space == std::string_view::npos ? std::string_view{} : trim(remaining.substr(0, last_space));
-    m.request_uri_ = Span::of(request_uri, parts.start_line);
+    request_uri_ = Span::of(request_uri, start_line);
     if (!is_sip_version(version) || request_uri.empty()) {
-      m.issues_.push_back({"sip.bad_start_line",
-                           "request line is not \"METHOD request-uri SIP/2.0\": \"" +
-                               std::string(parts.start_line.substr(0, 80)) + "\"",
-                           0});
+      issues_.push_back(
+          {"sip.bad_start_line",
+           "request line is not \"METHOD request-uri SIP/2.0\": \"" + std::string(start_line.substr(0, 80)) + "\"", 0});
     } else {
-      m.valid_start_line_ = true;
+      valid_start_line_ = true;
       if (!iequals(version, "SIP/2.0")) {
-        m.issues_.push_back({"sip.bad_version", "unsupported SIP version \"" + std::string(version) + "\"", 0});
+        issues_.push_back({"sip.bad_version", "unsupported SIP version \"" + std::string(version) + "\"", 0});
       }
       if (request_uri.find_first_of(" \t") != std::string_view::npos) {
-        m.issues_.push_back({"sip.request_uri_whitespace", "the Request-URI contains whitespace", 0});
+        issues_.push_back({"sip.request_uri_whitespace", "the Request-URI contains whitespace", 0});
       }
     }
   } else {
-    m.issues_.push_back(
-        {"sip.bad_start_line", "not a SIP start line: \"" + std::string(parts.start_line.substr(0, 80)) + "\"", 0});
+    issues_.push_back(
+        {"sip.bad_start_line", "not a SIP start line: \"" + std::string(start_line.substr(0, 80)) + "\"", 0});
   }
+}
 
-  const std::string_view block = parts.header_block;
-  // One allocation of the right size: every header is one line, folding aside.
-  m.headers_.reserve(base::count_newlines(block) + 1);
+void Message::index(const HeaderLine& line, std::string_view block) {
   auto offset_of = [&](std::string_view part) { return static_cast<std::uint32_t>(part.data() - block.data()); };
-  walk_header_lines(block, [&](const HeaderLine& line) {
-    switch (line.kind) {
-      case HeaderLine::Kind::header: {
-        HeaderSlot h;
-        h.name_offset = offset_of(line.name);
-        h.name_length = static_cast<std::uint16_t>(line.name.size());
-        h.value_offset = offset_of(line.value);
-        h.value_length = static_cast<std::uint32_t>(line.value.size());
-        h.id = header_id(line.name);
-        auto& slot = m.first_[static_cast<std::size_t>(h.id)];
-        if (slot == kNone) slot = m.headers_.size() < kFarther ? static_cast<std::uint8_t>(m.headers_.size()) : kFarther;
-        m.headers_.push_back(h);
-        break;
-      }
-      case HeaderLine::Kind::fold:
-        if (!m.headers_.empty()) {
-          HeaderSlot& last = m.headers_.back();
-          if (auto value = extended_value(block, last.value_offset, line.line)) {
-            last.value_offset = offset_of(*value);
-            last.value_length = static_cast<std::uint32_t>(value->size());
-          }
-        }
-        break;
-      case HeaderLine::Kind::no_colon:
-        m.issues_.push_back({"sip.header_no_colon",
-                             "header line has no colon: \"" + std::string(line.line.substr(0, 60)) + "\"", line.begin});
-        break;
-      case HeaderLine::Kind::too_many:
-        m.issues_.push_back({"sip.too_many_headers",
-                             "more than " + std::to_string(kMaxHeaders) + " headers; the rest are not indexed",
-                             line.begin});
-        break;
-      case HeaderLine::Kind::too_long:
-        m.issues_.push_back({"sip.header_too_long",
-                             "header \"" + std::string(line.name.substr(0, 60)) + "\" is too long to index",
-                             line.begin});
-        break;
+  switch (line.kind) {
+    case HeaderLine::Kind::header: {
+      HeaderSlot h;
+      h.name_offset = offset_of(line.name);
+      h.name_length = static_cast<std::uint16_t>(line.name.size());
+      h.value_offset = offset_of(line.value);
+      h.value_length = static_cast<std::uint32_t>(line.value.size());
+      h.id = header_id(line.name);
+      auto& slot = first_[static_cast<std::size_t>(h.id)];
+      if (slot == kNone) slot = headers_.size() < kFarther ? static_cast<std::uint8_t>(headers_.size()) : kFarther;
+      headers_.push_back(h);
+      break;
     }
+    case HeaderLine::Kind::fold:
+      if (!headers_.empty()) {
+        HeaderSlot& last = headers_.back();
+        if (auto value = extended_value(block, last.value_offset, line.line)) {
+          last.value_offset = offset_of(*value);
+          last.value_length = static_cast<std::uint32_t>(value->size());
+        }
+      }
+      break;
+    case HeaderLine::Kind::no_colon:
+      issues_.push_back({"sip.header_no_colon",
+                         "header line has no colon: \"" + std::string(line.line.substr(0, 60)) + "\"", line.begin});
+      break;
+    case HeaderLine::Kind::too_many:
+      issues_.push_back({"sip.too_many_headers",
+                         "more than " + std::to_string(kMaxHeaders) + " headers; the rest are not indexed",
+                         line.begin});
+      break;
+    case HeaderLine::Kind::too_long:
+      issues_.push_back({"sip.header_too_long",
+                         "header \"" + std::string(line.name.substr(0, 60)) + "\" is too long to index", line.begin});
+      break;
+  }
+}
+
+void Message::read_cseq() {
+  std::string_view cseq = header(HeaderId::cseq);
+  if (auto value = parse_uint(pop_word(cseq)); value && *value <= 0xffffffffu) {
+    cseq_number_ = static_cast<std::uint32_t>(*value);
+  }
+  cseq_method_ = Span::of(pop_word(cseq), parts_.header_block);
+}
+
+// Room for the headers most messages have; more grow the index.
+constexpr std::size_t kUsualHeaders = 32;
+
+Message Message::parse(const MessageParts& parts) {
+  Message m;
+  m.parts_ = parts;
+  m.first_.fill(kNone);
+  m.parse_start_line(parts.start_line);
+  m.headers_.reserve(kUsualHeaders);
+  walk_header_lines(parts.header_block, [&](const HeaderLine& line) {
+    m.index(line, parts.header_block);
     return true;
   });
-  std::string_view cseq = m.header(HeaderId::cseq);
-  if (auto value = parse_uint(pop_word(cseq)); value && *value <= 0xffffffffu) {
-    m.cseq_number_ = static_cast<std::uint32_t>(*value);
-  }
-  m.cseq_method_ = Span::of(pop_word(cseq), parts.header_block);
+  m.read_cseq();
+  return m;
+}
+
+Message Message::frame_and_parse(std::string_view text, std::vector<ParseIssue>* issues, SplitResult& split) {
+  Message m;
+  m.first_.fill(kNone);
+  // The start line as split_message() finds it, parsed first as parse() does.
+  LineCursor start(text);
+  start.seek(leading_line_breaks(text));
+  std::string_view start_line;
+  start.next(start_line);
+  m.parse_start_line(start_line);
+  m.headers_.reserve(kUsualHeaders);
+  const std::string_view block = text.substr(start.position());
+  split = frame_walking(text, issues, [&](const HeaderLine& line) {
+    m.index(line, block);
+    return true;
+  });
+  m.parts_ = split.parts;
+  m.read_cseq();
   return m;
 }
 
 namespace {
 
-template <bool kWholeMessage>
-std::string_view first_value(std::string_view text, HeaderId id) {
+// The first value of header `id` among the lines `walk` gives, which lie in `text`.
+template <typename Walk>
+std::string_view first_value(std::string_view text, HeaderId id, Walk&& walk) {
   std::string_view found;
   std::optional<std::size_t> found_at;  // in `text`
-  walk_header_lines<kWholeMessage>(text, [&](const HeaderLine& line) {
+  walk([&](const HeaderLine& line) {
     switch (line.kind) {
       case HeaderLine::Kind::header:
         if (found_at) return false;  // the value is whole: nothing folds into it any more
@@ -417,11 +483,11 @@ std::string_view first_value(std::string_view text, HeaderId id) {
 }  // namespace
 
 std::string_view first_header_value(std::string_view header_block, HeaderId id) {
-  return first_value<false>(header_block, id);
+  return first_value(header_block, id, [&](auto&& visit) { walk_header_lines(header_block, visit); });
 }
 
 std::string_view first_header_value_in_message(std::string_view text, HeaderId id) {
-  return first_value<true>(text, id);
+  return first_value(text, id, [&](auto&& visit) { frame_walking(text, nullptr, visit); });
 }
 
 std::string_view Message::header(HeaderId id) const {

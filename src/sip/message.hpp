@@ -81,9 +81,14 @@ std::string_view first_header_value(std::string_view header_block, HeaderId id);
 // in one walk over its header lines.
 std::string_view first_header_value_in_message(std::string_view text, HeaderId id);
 
+struct HeaderLine;  // message.cpp
+
 class Message {
  public:
   static Message parse(const MessageParts& parts);
+  // split_message(text, issues) into `split`, and parse(split.parts), in one
+  // walk over the header lines: for a message read but not yet framed.
+  static Message frame_and_parse(std::string_view text, std::vector<ParseIssue>* issues, SplitResult& split);
 
   const MessageParts& parts() const { return parts_; }
   bool is_request() const { return is_request_; }
@@ -121,6 +126,10 @@ class Message {
   const std::vector<ParseIssue>& issues() const { return issues_; }
 
  private:
+  void parse_start_line(std::string_view start_line);
+  // Indexes one line of the header block, which starts at `block`.
+  void index(const HeaderLine& line, std::string_view block);
+  void read_cseq();
   // Where each known header first occurs; one byte each keeps the index small
   // (every message of a multi-gigabyte log has one). Beyond the first 254
   // headers the position is looked up by scanning.

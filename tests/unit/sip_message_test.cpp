@@ -112,6 +112,56 @@ TEST(SipMessage, FirstHeaderValueInMessageIsTheOneInTheFramedBlock) {
   EXPECT_EQ(first_header_value_in_message(messages[8], HeaderId::call_id), "only-on-the-fold");
 }
 
+// A message read unframed is framed and indexed in one walk: it must come
+// out as framing it and then parsing what was framed.
+TEST(SipMessage, FrameAndParseIsSplitThenParse) {
+  std::string many = "INVITE sip:a@b SIP/2.0\r\n";
+  for (int i = 0; i < 4100; ++i) many += "X-H" + std::to_string(i) + ": v\r\n";
+  many += "Call-ID: past the limit\r\nContent-Length: 2\r\n\r\nhi";
+  const std::vector<std::string> messages = {
+      "INVITE sip:a@b SIP/2.0\r\nCall-ID: c\r\nCSeq: 7 INVITE\r\nContent-Length: 3\r\n\r\nv=0extra",
+      "\r\nSIP/2.0 180 Ringing\nCall-ID: folded\n over\nl: 0\n\n",
+      "BYE sip:a@b SIP/2.0\r\nFrom: <sip:a@b>\r\nnot a header\r\nCall-ID: body\r\n",
+      "BYE sip:a@b SIP/2.0\r\nVia: x\r\n Content-Length: 4\r\n\r\nbody",
+      "BYE sip:a@b SIP/2.0\r\nContent-Length: many\r\nCSeq: x BYE\r\n\r\n",
+      "SIP/2.0 999 Odd\r\nContent-Length: 10\r\n\r\nshort",
+      many,
+      "\r\n",
+      "",
+  };
+  for (const auto& text : messages) {
+    std::vector<ParseIssue> split_issues, fused_issues;
+    SplitResult split = split_message(text, &split_issues);
+    Message parsed = Message::parse(split.parts);
+    SplitResult fused_split;
+    Message fused = Message::frame_and_parse(text, &fused_issues, fused_split);
+    EXPECT_EQ(fused_split.parts.start_line, split.parts.start_line) << text;
+    EXPECT_EQ(fused_split.parts.header_block, split.parts.header_block) << text;
+    EXPECT_EQ(fused_split.parts.body, split.parts.body) << text;
+    EXPECT_EQ(fused_split.consumed, split.consumed) << text;
+    EXPECT_EQ(fused_split.content_length, split.content_length) << text;
+    ASSERT_EQ(fused_issues.size(), split_issues.size()) << text;
+    for (std::size_t i = 0; i < split_issues.size(); ++i) EXPECT_EQ(fused_issues[i].code, split_issues[i].code);
+    ASSERT_EQ(fused.issues().size(), parsed.issues().size()) << text;
+    for (std::size_t i = 0; i < parsed.issues().size(); ++i) EXPECT_EQ(fused.issues()[i].code, parsed.issues()[i].code);
+    ASSERT_EQ(fused.header_count(), parsed.header_count()) << text;
+    for (std::size_t i = 0; i < parsed.header_count(); ++i) {
+      EXPECT_EQ(fused.header_at(i).name, parsed.header_at(i).name);
+      EXPECT_EQ(fused.header_at(i).value, parsed.header_at(i).value);
+    }
+    EXPECT_EQ(fused.call_id(), parsed.call_id()) << text;
+    EXPECT_EQ(fused.cseq_number(), parsed.cseq_number()) << text;
+    EXPECT_EQ(fused.cseq_method(), parsed.cseq_method()) << text;
+    EXPECT_EQ(fused.status(), parsed.status()) << text;
+  }
+  SplitResult split;
+  Message folded = Message::frame_and_parse(messages[1], nullptr, split);
+  EXPECT_EQ(folded.call_id(), "folded\n over");
+  EXPECT_EQ(split.content_length, 0u);
+  EXPECT_EQ(Message::frame_and_parse(many, nullptr, split).header_count(), 4096u);
+  EXPECT_EQ(split.parts.body, "hi");
+}
+
 TEST(SipMessage, RepeatedHeadersAreAllKept) {
   Message m = parse_text("INVITE sip:a@b SIP/2.0\nSupported: timer\nSupported: 100rel\nCall-ID: z\n\n");
   std::vector<std::string_view> values;
