@@ -156,7 +156,10 @@ void write_call_lines(std::ostream& out, const model::Trace& trace, const std::v
   base::make_in_order(
       count, 16384, 256,
       [&](std::size_t i) {
+        // Room for most calls' lines at once, not grown a doubling at a time.
+        constexpr std::size_t kUsualLineBytes = 4096;
         std::string line;
+        line.reserve(kUsualLineBytes);
         append_call_object(line, trace, trace.calls[only ? (*only)[i] : i]);
         line.push_back('\n');
         return line;
