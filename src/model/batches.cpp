@@ -677,20 +677,26 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
     });
     for (auto& list : chunk_findings) std::move(list.begin(), list.end(), std::back_inserter(message_findings_));
     batch.calls.resize(last - first);
-    for (std::size_t c = first; c < last; ++c) {
-      const CallStub& stub = calls_[c];
-      Call& call = batch.calls[c - first];
-      call.id = static_cast<std::uint32_t>(c - first);
-      for (std::uint32_t k = 0; k < stub.messages; ++k) {
-        std::uint32_t id = local(call_messages_[stub.first_message + k]);
-        call.messages.push_back(id);
-        batch.messages[id].call = call.id;
-      }
-      call.events.assign(call_events_.begin() + stub.first_event,
-                         call_events_.begin() + stub.first_event + stub.events);
-      call.call_id = !call.messages.empty() ? batch.messages[call.messages.front()].sip.call_id()
-                                            : sip::trim(batch.events[call.events.front()].event.field("SIP-Call-ID"));
-    }
+    // Each call sets its own messages' call: the calls can be put together at once.
+    base::for_each_index(
+        batch.calls.size(), threads,
+        [&](std::size_t i) {
+          const CallStub& stub = calls_[first + i];
+          Call& call = batch.calls[i];
+          call.id = static_cast<std::uint32_t>(i);
+          call.messages.reserve(stub.messages);
+          for (std::uint32_t k = 0; k < stub.messages; ++k) {
+            std::uint32_t id = local(call_messages_[stub.first_message + k]);
+            call.messages.push_back(id);
+            batch.messages[id].call = call.id;
+          }
+          call.events.assign(call_events_.begin() + stub.first_event,
+                             call_events_.begin() + stub.first_event + stub.events);
+          call.call_id = !call.messages.empty()
+                             ? batch.messages[call.messages.front()].sip.call_id()
+                             : sip::trim(batch.events[call.events.front()].event.field("SIP-Call-ID"));
+        },
+        64);
     base::for_each_index(
         batch.calls.size(), threads, [&](std::size_t i) { work_out_call(batch, batch.calls[i]); }, 64);
     link_hops(batch, threads);

@@ -153,8 +153,11 @@ void write_call_lines(std::ostream& out, const model::Trace& trace, const std::v
   // kilobyte, as most calls' lines are, with a system call of its own.
   constexpr std::size_t kWriteBytes = std::size_t{1} << 20;
   std::string pending;
+  // Calls differ in length: small chunks of them keep both cores busy to the
+  // end of a batch (`calls` renders 512 at a time).
+  constexpr std::size_t kCallsPerChunk = 16;
   base::make_in_order(
-      count, 16384, 256,
+      count, 16384, kCallsPerChunk,
       [&](std::size_t i) {
         // Room for most calls' lines at once, not grown a doubling at a time.
         constexpr std::size_t kUsualLineBytes = 4096;
