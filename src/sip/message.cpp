@@ -175,12 +175,18 @@ bool looks_like_start_line(std::string_view line) {
     return !code.empty() && parse_uint(code).has_value();
   }
   if (!is_token(first)) return false;
-  std::string_view uri = pop_word(rest);
-  if (uri.empty() || uri.find(':') == std::string_view::npos) return false;
-  // The version is the last word; extra words mean spaces inside the URI (RFC 4475 lwsruri).
-  std::string_view last;
-  for (std::string_view w = pop_word(rest); !w.empty(); w = pop_word(rest)) last = w;
-  return is_sip_version(last);
+  // The URI is the next word and holds a colon: only its start is read, up
+  // to the colon, as a URI runs long and every UDP packet of a capture comes
+  // here. The version is the last word, found from the end; extra words mean
+  // spaces inside the URI (RFC 4475 lwsruri).
+  std::size_t i = 0;
+  while (i < rest.size() && is_space(rest[i])) ++i;
+  while (i < rest.size() && !is_space(rest[i]) && rest[i] != ':') ++i;
+  if (i == rest.size() || rest[i] != ':') return false;
+  std::size_t last_begin = rest.size();  // `line` is trimmed: it ends in a word
+  while (last_begin > i && !is_space(rest[last_begin - 1])) --last_begin;
+  if (last_begin == i) return false;  // nothing after the URI
+  return is_sip_version(rest.substr(last_begin));
 }
 
 bool looks_like_damaged_request_line(std::string_view line) {

@@ -1,6 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <string>
+#include <vector>
+
 #include "sip/message.hpp"
+#include "sip/text.hpp"
 
 namespace sipsleuth::sip {
 namespace {
@@ -206,6 +211,66 @@ TEST(SipMessage, StartLineRecognition) {
   EXPECT_FALSE(looks_like_start_line("GET / HTTP/1.1"));
   EXPECT_FALSE(looks_like_start_line("HTTP/1.1 200 OK"));
   EXPECT_FALSE(looks_like_start_line("v=0"));
+}
+
+// What looks_like_start_line() decided when it read every word: it now reads
+// only the URI's start and the last word, and must decide the same.
+bool start_line_by_every_word(std::string_view line) {
+  line = trim(line);
+  if (line.size() < 7) return false;
+  std::string_view rest = line;
+  std::string_view first = pop_word(rest);
+  auto version = [](std::string_view s) {
+    if (!istarts_with(s, "SIP/")) return false;
+    std::string_view v = s.substr(4);
+    std::size_t dot = v.find('.');
+    return dot != std::string_view::npos && dot > 0 && parse_uint(v.substr(0, dot)) && parse_uint(v.substr(dot + 1));
+  };
+  if (version(first)) {
+    std::string_view code = pop_word(rest);
+    return !code.empty() && parse_uint(code).has_value();
+  }
+  for (char c : first) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) &&
+        std::string_view("-.!%*_+`'~").find(c) == std::string_view::npos)
+      return false;
+  }
+  std::string_view uri = pop_word(rest);
+  if (uri.empty() || uri.find(':') == std::string_view::npos) return false;
+  std::string_view last;
+  for (std::string_view w = pop_word(rest); !w.empty(); w = pop_word(rest)) last = w;
+  return version(last);
+}
+
+TEST(SipMessage, StartLineIsRecognisedAsWhenEveryWordWasRead) {
+  const std::vector<std::string> lines = {
+      "INVITE sip:a@b SIP/2.0",
+      "INVITE sip:a@b SIP/2.0\r",
+      " INVITE  sip:a@b \t SIP/2.0 ",
+      "INVITE sip:a@b",
+      "INVITE sip:a@b ",
+      "INVITE foo bar:baz SIP/2.0",
+      "INVITE sip:a b c SIP/2.0",
+      "INVITE sip:a@b SIP/2",
+      "INVITE sip:a@b SIP/2.x",
+      "INVITE sip:a@b sip/2.0",
+      "INVITE :x SIP/2.0",
+      "INVITE x: SIP/2.0",
+      "INV(TE sip:a@b SIP/2.0",
+      "SIP/2.0 200 OK",
+      "SIP/2.0 abc OK",
+      "SIP/2.0",
+      "SIP/2.0 ",
+      "GET / HTTP/1.1",
+      "HTTP/1.1 200 OK",
+      "v=0",
+      "INVITE sip:a@b SIP/2.0 trailing",
+      "INVITE\tsip:a@b\tSIP/2.0",
+      "INVITE sip:a@b\rSIP/2.0",
+      "MESSAGE tel:+1555 SIP/3.14",
+      "",
+  };
+  for (const auto& line : lines) EXPECT_EQ(looks_like_start_line(line), start_line_by_every_word(line)) << line;
 }
 
 TEST(SipMessage, HeaderWithoutColonIsReported) {
