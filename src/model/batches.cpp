@@ -677,7 +677,8 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
     });
     for (auto& list : chunk_findings) std::move(list.begin(), list.end(), std::back_inserter(message_findings_));
     batch.calls.resize(last - first);
-    // Each call sets its own messages' call: the calls can be put together at once.
+    // Each call is put together from its own messages, and worked out from
+    // them alone: every call at once, in one step.
     base::for_each_index(
         batch.calls.size(), threads,
         [&](std::size_t i) {
@@ -695,10 +696,9 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
           call.call_id = !call.messages.empty()
                              ? batch.messages[call.messages.front()].sip.call_id()
                              : sip::trim(batch.events[call.events.front()].event.field("SIP-Call-ID"));
+          work_out_call(batch, call);
         },
         64);
-    base::for_each_index(
-        batch.calls.size(), threads, [&](std::size_t i) { work_out_call(batch, batch.calls[i]); }, 64);
     link_hops(batch, threads);
     evidence.add(batch);
     linked_messages_ += batch.hop_events.size();

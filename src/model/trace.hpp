@@ -238,7 +238,8 @@ void build_calls(Trace& trace, unsigned threads = 0);
 // own (framing, encoding, no Call-ID or CSeq); it takes the record's framing
 // issues. work_out_call: kind, parties, transactions, forks, endpoints,
 // retransmissions and time span of a call whose messages (in time order)
-// and events are set; it marks retransmitted messages.
+// and events are set; it marks retransmitted messages. It reads and marks
+// that call's messages only, so that calls are worked out on every core at once.
 void check_message(Message& m, std::vector<Finding>& findings);
 void work_out_call(Trace& trace, Call& call);
 
