@@ -63,6 +63,8 @@ constexpr std::array<bool, 256> characters(std::string_view which) {
 // character is passed over in a tight loop (Via and Contact values run long).
 constexpr std::array<bool, 256> kListMarks = characters("\"<>,");
 constexpr std::array<bool, 256> kQuotedMarks = characters("\"\\");
+// What ends a parameter, quotes it or ends its name.
+constexpr std::array<bool, 256> kParamMarks = characters(";\"=");
 
 }  // namespace
 
@@ -123,10 +125,16 @@ std::optional<std::string_view> find_param(std::string_view params, std::string_
     std::size_t eq = std::string_view::npos;
     bool quoted = false;
     while (end < params.size()) {
+      while (end < params.size() && !kParamMarks[static_cast<unsigned char>(params[end])]) ++end;
+      if (end == params.size()) break;
       char c = params[end];
-      if (c == '"') quoted = !quoted;
-      else if (!quoted && c == ';') break;
-      else if (c == '=' && eq == std::string_view::npos) eq = end;
+      if (c == '"') {
+        quoted = !quoted;
+      } else if (c == ';') {
+        if (!quoted) break;
+      } else if (eq == std::string_view::npos) {  // '='
+        eq = end;
+      }
       ++end;
     }
     std::string_view key = trim(params.substr(start, (eq == std::string_view::npos ? end : eq) - start));
