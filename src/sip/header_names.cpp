@@ -102,10 +102,14 @@ HeaderId compact_id(char c) {
 HeaderId header_id(std::string_view name) {
   if (name.size() == 1) return compact_id(name[0]);
   if (name.empty() || name.size() > kLongestName) return HeaderId::other;
-  char first = to_lower(name[0]);
+  const char first = to_lower(name[0]), last = to_lower(name.back());
   for (std::uint8_t k = 0; k < kByLength.count[name.size()]; ++k) {
     const HeaderName& h = kHeaders[kByLength.entries[name.size()][k]];
-    if (h.lower[0] == first && iequals(name, h.lower)) return h.id;
+    if (h.lower.front() != first || h.lower.back() != last) continue;
+    // The known name is lower case already: only the name read is folded.
+    bool same = true;
+    for (std::size_t i = 1; i + 1 < name.size() && same; ++i) same = to_lower(name[i]) == h.lower[i];
+    if (same) return h.id;
   }
   return HeaderId::other;
 }
