@@ -87,8 +87,6 @@ void make_stubs(std::vector<formats::SipRecord>& records, std::uint32_t input, f
         s.again = MessageStub::Again::log_text;
         s.text = unframed;
         s.extra = static_cast<std::uint32_t>(r.original.size());
-        pending.source = r.source;
-        pending.destination = r.destination;
       } else if (log && !r.original.empty()) {
         s.text = r.original;
         pending.views = RecordViews::of(r);
@@ -96,14 +94,18 @@ void make_stubs(std::vector<formats::SipRecord>& records, std::uint32_t input, f
         s.again = pending.views ? MessageStub::Again::log_views : MessageStub::Again::log_record;
       } else if (capture) {
         s.again = MessageStub::Again::capture;
-        pending.source = r.source;
-        pending.destination = r.destination;
         if (r.pieces.empty()) s.text = unframed;
         pending.pieces = std::move(m.record.pieces);
         pending.packets = std::move(m.record.packets);
       } else {
         s.again = MessageStub::Again::kept;
         pending.kept = r;  // SIP text: kept whole, it is small
+      }
+      // A client log's and a capture's addresses are numbered (record_of()
+      // sets them again); other records keep theirs in what is kept of them.
+      if (s.again == MessageStub::Again::log_text || s.again == MessageStub::Again::capture) {
+        pending.source = r.source;
+        pending.destination = r.destination;
       }
       pending.hash = std::hash<std::string_view>{}(pending.call_id);
     }
