@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <optional>
 #include <string>
+#include <type_traits>
 
-#include "base/bytes.hpp"
 #include "sip/text.hpp"
 
 namespace sipsleuth::sip {
