@@ -4,6 +4,7 @@
 // and closed by "$$end_record". See docs/formats.md.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "formats/line_patterns.hpp"
 #include "formats/reader.hpp"
@@ -12,17 +13,23 @@
 namespace sipsleuth::formats {
 namespace {
 
-struct OpenRecord {
-  ServerHeader header;
-  Location location;
-  std::size_t body_begin = 0;  // first byte after the header line
-};
-
 struct Field {
   std::string_view key;
   std::string_view value;
   std::size_t line_begin;
   std::size_t value_end;  // end of the value's last line, for multi-line values
+};
+
+// A record being read, and what its lines have told so far: they are sorted
+// into fields, SIP headers and body as the reader walks them, once.
+struct OpenRecord {
+  ServerHeader header;
+  Location location;
+  std::vector<Field> fields;
+  std::string_view start_line;
+  std::size_t headers_begin = 0, headers_end = 0;
+  std::optional<std::size_t> body_value;  // where Message-Body's value starts; no more lines are read after it
+  bool in_headers = false;
 };
 
 bool split_field(std::string_view line, std::string_view& key, std::string_view& value) {
@@ -39,15 +46,39 @@ bool split_field(std::string_view line, std::string_view& key, std::string_view&
   return true;
 }
 
-void emit_protocol_record(std::string_view data, const OpenRecord& rec, std::size_t body_end,
-                          std::string_view start_line, std::size_t headers_begin, std::size_t headers_end,
-                          std::optional<std::size_t> message_body_value, const std::vector<Field>& fields,
-                          ReadResult& result) {
+// Sorts one line of a record (`line` without its line break, which ends at
+// `line_end`; the next line starts at `next`) into a field, the start line,
+// a SIP header or the start of the body.
+void take_line(std::string_view data, std::string_view line, std::size_t line_begin, std::size_t line_end,
+               std::size_t next, OpenRecord& rec) {
+  std::string_view key, value;
+  if (rec.in_headers) {
+    if (sip::istarts_with(line, "Message-Body:")) {
+      rec.headers_end = line_begin;
+      std::size_t v = line_begin + 13;
+      if (v < data.size() && data[v] == ' ') ++v;
+      // An empty first line means the body starts on the next line.
+      rec.body_value = sip::trim(data.substr(v, line_end - v)).empty() ? next : v;
+    }
+  } else if (split_field(line, key, value)) {
+    if (sip::iequals(key, "Start-Line")) {
+      rec.start_line = value;
+      rec.in_headers = true;
+      rec.headers_begin = next;
+    } else {
+      rec.fields.push_back({key, value, line_begin, line_end});
+    }
+  } else if (!rec.fields.empty() && !sip::trim(line).empty()) {
+    rec.fields.back().value_end = line_end;  // a wrapped field value
+  }
+}
+
+void emit_protocol_record(std::string_view data, const OpenRecord& rec, std::size_t body_end, ReadResult& result) {
   SipRecord record;
   record.location = rec.location;
   record.time = rec.header.time;
   std::string_view direction, peer;
-  for (const auto& f : fields) {
+  for (const auto& f : rec.fields) {
     if (sip::iequals(f.key, "Direction")) direction = f.value;
     else if (sip::iequals(f.key, "Peer")) peer = f.value;
     else if (sip::iequals(f.key, "Trace-Correlation-Id")) record.correlation_id = f.value;
@@ -63,10 +94,10 @@ void emit_protocol_record(std::string_view data, const OpenRecord& rec, std::siz
     record.source = server;
     record.destination = peer;
   }
-  record.parts.start_line = start_line;
-  record.parts.header_block = data.substr(headers_begin, headers_end - headers_begin);
-  if (message_body_value) {
-    std::size_t begin = *message_body_value;
+  record.parts.start_line = rec.start_line;
+  record.parts.header_block = data.substr(rec.headers_begin, rec.headers_end - rec.headers_begin);
+  if (rec.body_value) {
+    std::size_t begin = *rec.body_value;
     std::string_view body = begin < body_end ? data.substr(begin, body_end - begin) : std::string_view{};
     // The line break before $$end_record closes the record, not the body.
     if (!body.empty() && body.back() == '\n') body.remove_suffix(1);
@@ -78,8 +109,7 @@ void emit_protocol_record(std::string_view data, const OpenRecord& rec, std::siz
   result.messages.push_back(std::move(record));
 }
 
-void emit_event(std::string_view data, const OpenRecord& rec, std::size_t body_end, const std::vector<Field>& fields,
-                ReadResult& result) {
+void emit_event(std::string_view data, const OpenRecord& rec, std::size_t body_end, ReadResult& result) {
   LogEvent event;
   event.location = rec.location;
   event.time = rec.header.time;
@@ -88,7 +118,7 @@ void emit_event(std::string_view data, const OpenRecord& rec, std::size_t body_e
   event.component = rec.header.component;
   event.function = rec.header.function;
   event.header_text = rec.header.text;
-  for (const auto& f : fields) {
+  for (const auto& f : rec.fields) {
     std::string_view value = data.substr(f.value.data() - data.data(), f.value_end - (f.value.data() - data.data()));
     value = sip::trim(value);
     // SfB writes "Text: ... Result-Code: 0xc3e93d67 NAME" on one line.
@@ -117,53 +147,19 @@ ReadResult read_server_log(std::string_view data) {
   Location first_stray;
 
   std::size_t record_end = 0;  // where the record being finished ends, its $$end_record line included
-  // Walks the record's lines once, sorting them into fields, SIP headers and body.
+  // Its lines were sorted as they were read (take_line); the record ends here.
   auto finish = [&](std::size_t end_offset, bool saw_end_marker) {
-    const OpenRecord& rec = *open;
-    std::vector<Field> fields;
-    std::string_view start_line;
-    std::size_t headers_begin = 0, headers_end = 0;
-    std::optional<std::size_t> body_value;
-    bool in_headers = false;
-    std::size_t pos = rec.body_begin;
-    while (pos < end_offset && !body_value) {
-      std::size_t newline = data.find('\n', pos);
-      std::size_t line_end = newline == std::string_view::npos || newline > end_offset ? end_offset : newline;
-      std::size_t next = line_end < end_offset ? line_end + 1 : end_offset;
-      std::string_view line = data.substr(pos, line_end - pos);
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      std::string_view key, value;
-      if (in_headers) {
-        if (sip::istarts_with(line, "Message-Body:")) {
-          headers_end = pos;
-          std::size_t v = pos + 13;
-          if (v < end_offset && data[v] == ' ') ++v;
-          // An empty first line means the body starts on the next line.
-          body_value = sip::trim(data.substr(v, line_end - v)).empty() ? next : v;
-        }
-      } else if (split_field(line, key, value)) {
-        if (sip::iequals(key, "Start-Line")) {
-          start_line = value;
-          in_headers = true;
-          headers_begin = next;
-        } else {
-          fields.push_back({key, value, pos, line_end});
-        }
-      } else if (!fields.empty() && !sip::trim(line).empty()) {
-        fields.back().value_end = line_end;  // a wrapped field value
-      }
-      pos = next;
-    }
-    if (in_headers && !body_value) headers_end = end_offset;
+    OpenRecord& rec = *open;
+    if (rec.in_headers && !rec.body_value) rec.headers_end = end_offset;
     if (rec.header.begins_record && !saw_end_marker) {
       result.add_finding("lync.record_unterminated", Severity::warning, rec.location,
                          "record has no $$end_record line (file truncated or records interleaved)");
     }
-    if (!start_line.empty()) {
-      emit_protocol_record(data, rec, end_offset, start_line, headers_begin, headers_end, body_value, fields, result);
+    if (!rec.start_line.empty()) {
+      emit_protocol_record(data, rec, end_offset, result);
       result.messages.back().original = data.substr(rec.location.offset, record_end - rec.location.offset);
-    } else if (!fields.empty()) {
-      emit_event(data, rec, end_offset, fields, result);
+    } else if (!rec.fields.empty()) {
+      emit_event(data, rec, end_offset, result);
     }
     open.reset();
   };
@@ -178,7 +174,9 @@ ReadResult read_server_log(std::string_view data) {
       if (auto header = parse_server_header(line)) {
         record_end = line_begin;
         if (open) finish(line_begin, false);
-        open = OpenRecord{*header, Location{line_begin, line_number, 0}, lines.position()};
+        open.emplace();
+        open->header = *header;
+        open->location = Location{line_begin, line_number, 0};
         continue;
       }
     }
@@ -187,7 +185,13 @@ ReadResult read_server_log(std::string_view data) {
       if (open) finish(line_begin, true);
       continue;
     }
-    if (!open && !sip::trim(line).empty()) {
+    if (open) {
+      if (!open->body_value) {
+        std::size_t next = lines.position();
+        std::size_t line_end = next > line_begin && data[next - 1] == '\n' ? next - 1 : next;
+        take_line(data, line, line_begin, line_end, next, *open);
+      }
+    } else if (!sip::trim(line).empty()) {
       if (stray_lines++ == 0) first_stray = Location{line_begin, line_number, 0};
     }
   }
