@@ -140,7 +140,7 @@ ReadResult read_client_log(std::string_view data, bool defer_framing) {
       open->text_begin = static_cast<std::size_t>(prefix->text.data() - data.data());
     }
   }
-  result.line_breaks = lines.line_number() - (!data.empty() && data.back() != '\n' ? 1 : 0);
+  result.line_breaks = lines.line_breaks();
   if (open) {
     bool implicit = open->implicit;
     Location opened_at = open->opened_at;

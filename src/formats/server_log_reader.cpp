@@ -195,7 +195,7 @@ ReadResult read_server_log(std::string_view data) {
       if (stray_lines++ == 0) first_stray = Location{line_begin, line_number, 0};
     }
   }
-  result.line_breaks = lines.line_number() - (!data.empty() && data.back() != '\n' ? 1 : 0);
+  result.line_breaks = lines.line_breaks();
   record_end = data.size();
   if (open) finish(data.size(), false);
   if (stray_lines > 0) {

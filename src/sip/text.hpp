@@ -63,6 +63,9 @@ class LineCursor {
   std::size_t position() const { return pos_; }        // offset of the next line
   std::size_t line_begin() const { return begin_; }    // offset of the line last returned
   std::uint32_t line_number() const { return number_; }  // 1-based, of the line last returned
+  // The line breaks passed so far: the lines returned, less a last one that
+  // ended without one (at the end of the text).
+  std::uint32_t line_breaks() const { return number_ - (number_ > 0 && text_[pos_ - 1] != '\n' ? 1 : 0); }
   void seek(std::size_t pos) { pos_ = pos; }
 
  private:
