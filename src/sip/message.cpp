@@ -24,14 +24,8 @@ constexpr std::size_t kMaxHeaders = 4096;
 
 // RFC 3261 token characters: alphanumerics and -.!%*_+`'~. A table: every
 // header name of every message is checked.
-constexpr std::array<bool, 256> kTokenChars = [] {
-  std::array<bool, 256> table{};
-  for (int c = 'a'; c <= 'z'; ++c) table[static_cast<std::size_t>(c)] = true;
-  for (int c = 'A'; c <= 'Z'; ++c) table[static_cast<std::size_t>(c)] = true;
-  for (int c = '0'; c <= '9'; ++c) table[static_cast<std::size_t>(c)] = true;
-  for (char c : std::string_view("-.!%*_+`'~")) table[static_cast<unsigned char>(c)] = true;
-  return table;
-}();
+constexpr CharacterSet kTokenChars =
+    characters("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.!%*_+`'~");
 
 bool is_token(std::string_view s) {
   if (s.empty()) return false;

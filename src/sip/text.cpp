@@ -1,7 +1,6 @@
 #include "sip/text.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cstdint>
 #include <cstring>
 
@@ -54,17 +53,12 @@ std::optional<std::uint64_t> parse_number(std::string_view s) {
 
 namespace {
 
-constexpr std::array<bool, 256> characters(std::string_view which) {
-  std::array<bool, 256> table{};
-  for (char c : which) table[static_cast<unsigned char>(c)] = true;
-  return table;
-}
 // What changes a list's state outside quotes, and inside them: every other
 // character is passed over in a tight loop (Via and Contact values run long).
-constexpr std::array<bool, 256> kListMarks = characters("\"<>,");
-constexpr std::array<bool, 256> kQuotedMarks = characters("\"\\");
+constexpr CharacterSet kListMarks = characters("\"<>,");
+constexpr CharacterSet kQuotedMarks = characters("\"\\");
 // What ends a parameter, quotes it or ends its name.
-constexpr std::array<bool, 256> kParamMarks = characters(";\"=");
+constexpr CharacterSet kParamMarks = characters(";\"=");
 
 }  // namespace
 

@@ -1,6 +1,7 @@
 // Small, allocation-free helpers over std::string_view shared by the parsers.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -10,6 +11,14 @@
 namespace sipsleuth::sip {
 
 constexpr bool is_space(char c) { return c == ' ' || c == '\t'; }
+
+// A set of byte values as a table, for scans that test every byte.
+using CharacterSet = std::array<bool, 256>;
+constexpr CharacterSet characters(std::string_view which) {
+  CharacterSet table{};
+  for (char c : which) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}
 constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
 constexpr char to_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
