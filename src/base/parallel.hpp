@@ -17,7 +17,11 @@
 
 namespace sipsleuth::base {
 
-inline unsigned core_count() { return std::max(1u, std::thread::hardware_concurrency()); }
+// Read once: the C++ library asks the kernel again on every call.
+inline unsigned core_count() {
+  static const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  return cores;
+}
 
 // How [0, count) is cut: about `per_thread` chunks per thread (so a slow
 // chunk does not leave the other cores idle), never smaller than `min_chunk`.
@@ -37,6 +41,83 @@ inline Chunking chunking(std::size_t count, unsigned threads, std::size_t min_ch
   return c;
 }
 
+// Threads kept for the life of the process and lent to for_each_chunk():
+// a gigabyte takes thousands of parallel steps, and starting and joining
+// threads for each cost more than the shorter steps themselves. A caller
+// always works on its own job too, so a job never waits for a helper to be
+// free, and a step inside a step (on a helper) cannot deadlock.
+class Helpers {
+ public:
+  struct Job {
+    virtual void run() = 0;  // claims and runs parts until none are left
+    unsigned wanted = 0;     // helpers still to join (guarded by the mutex)
+    unsigned active = 0;     // helpers running it (guarded by the mutex)
+
+   protected:
+    ~Job() = default;
+  };
+
+  static Helpers& shared() {
+    static Helpers helpers;
+    return helpers;
+  }
+
+  // Lends up to `wanted` helpers to `job` until finish(job).
+  void offer(Job& job, unsigned wanted) {
+    {
+      std::lock_guard lock(mutex_);
+      while (threads_.size() < std::min(wanted, kMostHelpers)) threads_.emplace_back([this] { help(); });
+      job.wanted = wanted;
+      open_.push_back(&job);
+    }
+    offered_.notify_all();
+  }
+
+  // Withdraws the offer, then waits for the helpers that took it to leave.
+  void finish(Job& job) {
+    std::unique_lock lock(mutex_);
+    std::erase(open_, &job);
+    left_.wait(lock, [&] { return job.active == 0; });
+  }
+
+  Helpers(const Helpers&) = delete;
+  Helpers& operator=(const Helpers&) = delete;
+
+ private:
+  static constexpr unsigned kMostHelpers = 255;
+
+  Helpers() = default;
+  ~Helpers() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    offered_.notify_all();
+    for (auto& thread : threads_) thread.join();
+  }
+
+  void help() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      offered_.wait(lock, [&] { return stopping_ || !open_.empty(); });
+      if (stopping_) return;
+      Job* job = open_.front();
+      if (--job->wanted == 0) open_.pop_front();
+      ++job->active;
+      lock.unlock();
+      job->run();
+      lock.lock();
+      if (--job->active == 0) left_.notify_all();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable offered_, left_;
+  std::deque<Job*> open_;
+  std::vector<std::thread> threads_;
+  bool stopping_ = false;
+};
+
 // Calls body(chunk_index, begin, end) for every chunk of `c`, on up to
 // `threads` threads (the caller's included). The first exception a chunk
 // throws is rethrown here once every thread has stopped.
@@ -49,26 +130,31 @@ void for_each_chunk(const Chunking& c, unsigned threads, Body&& body) {
     for (std::size_t i = 0; i < chunks; ++i) body(i, c.begin(i), c.end(i));
     return;
   }
-  std::atomic<std::size_t> next{0};
-  std::exception_ptr failure;
-  std::mutex failure_mutex;
-  auto worker = [&] {
-    for (std::size_t i = next++; i < chunks; i = next++) {
-      try {
-        body(i, c.begin(i), c.end(i));
-      } catch (...) {
-        std::lock_guard lock(failure_mutex);
-        if (!failure) failure = std::current_exception();
-        next = chunks;
+  struct Chunks final : Helpers::Job {
+    Chunks(const Chunking& cut, Body& each) : chunking(cut), body(each) {}
+    void run() override {
+      const std::size_t count = chunking.chunks();
+      for (std::size_t i = next++; i < count; i = next++) {
+        try {
+          body(i, chunking.begin(i), chunking.end(i));
+        } catch (...) {
+          std::lock_guard lock(failure_mutex);
+          if (!failure) failure = std::current_exception();
+          next = count;
+        }
       }
     }
-  };
-  std::vector<std::thread> pool;
-  pool.reserve(threads - 1);
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
-  if (failure) std::rethrow_exception(failure);
+    const Chunking& chunking;
+    Body& body;
+    std::atomic<std::size_t> next{0};
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+  } job(c, body);
+  Helpers& helpers = Helpers::shared();
+  helpers.offer(job, threads - 1);
+  job.run();
+  helpers.finish(job);
+  if (job.failure) std::rethrow_exception(job.failure);
 }
 
 // The common case: every element of [0, count) on its own, in any order.

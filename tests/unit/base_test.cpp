@@ -2,10 +2,11 @@
 
 #include <algorithm>
 #include <atomic>
-#include <stdexcept>
-#include <vector>
 #include <random>
+#include <stdexcept>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "base/bytes.hpp"
 #include "base/parallel.hpp"
@@ -57,6 +58,56 @@ TEST(CountNewlines, MatchesCountingOneByOneAtEveryAlignment) {
 
 // Taken in order, each after its work, and never more than `ahead` items
 // worked on past the one being taken.
+TEST(ForEachChunk, EveryChunkRunsOnceOnTheThreadsKeptForSteps) {
+  for (unsigned threads : {1u, 2u, 7u}) {
+    for (int round = 0; round < 50; ++round) {  // many steps in a row reuse the same helpers
+      Chunking cut = chunking(1000 + static_cast<std::size_t>(round), threads, 3);
+      std::vector<std::atomic<int>> runs(cut.chunks());
+      std::vector<std::atomic<int>> covered(cut.count);
+      for_each_chunk(cut, threads, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+        ++runs[chunk];
+        EXPECT_EQ(begin, cut.begin(chunk));
+        EXPECT_EQ(end, cut.end(chunk));
+        for (std::size_t i = begin; i < end; ++i) ++covered[i];
+      });
+      for (auto& r : runs) ASSERT_EQ(r, 1) << threads << " threads, round " << round;
+      for (auto& c : covered) ASSERT_EQ(c, 1);
+    }
+  }
+}
+
+TEST(ForEachChunk, StepsInsideStepsAndOnSeveralCallersAtOnceFinish) {
+  std::atomic<std::size_t> sum{0};
+  auto nested = [&] {
+    for_each_index(
+        40, 3,
+        [&](std::size_t i) {
+          for_each_index(
+              100, 3, [&](std::size_t j) { sum += i * 100 + j; }, 1);
+        },
+        1);
+  };
+  std::thread other(nested);
+  nested();
+  other.join();
+  const std::size_t once = (4000 * 3999) / 2;  // every i * 100 + j of [0, 4000) once
+  EXPECT_EQ(sum, 2 * once);
+}
+
+TEST(ForEachChunk, AnExceptionComesOutAndTheNextStepStillRuns) {
+  EXPECT_THROW(for_each_index(
+                   10000, 2,
+                   [](std::size_t i) {
+                     if (i == 5000) throw std::runtime_error("chunk");
+                   },
+                   1),
+               std::runtime_error);
+  std::atomic<std::size_t> count{0};
+  for_each_index(
+      10000, 2, [&](std::size_t) { ++count; }, 1);
+  EXPECT_EQ(count, 10000u);
+}
+
 TEST(WorkThenTakeInOrder, TakesEveryItemInOrderAfterItsWork) {
   for (unsigned threads : {1u, 2u, 5u}) {
     for (std::size_t ahead : {std::size_t{1}, std::size_t{3}, std::size_t{100}}) {
