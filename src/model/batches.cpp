@@ -662,46 +662,44 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
     Trace batch;
     Lent lent(shared, batch);
     batch.messages.resize(ids.size());
+    batch.calls.resize(last - first);
     std::vector<std::string> joined(ids.size());  // messages rebuilt from pieces; not moved while the batch lives
-    base::Chunking chunks = base::chunking(ids.size(), threads, 512);
+    std::vector<LinkedObservations> linked(batch.calls.size());
+    // Each call in one go on one thread, while its messages are in that
+    // core's cache: its messages read again, framed, parsed and checked, then
+    // the call put together, worked out and its hops found from them alone.
+    base::Chunking chunks = base::chunking(batch.calls.size(), threads, 8);
     std::vector<std::vector<Finding>> chunk_findings(chunks.chunks());
     base::for_each_chunk(chunks, threads, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
-      for (std::size_t k = begin; k < end; ++k) {
-        Message& m = batch.messages[k];
-        const MessageStub& stub = stubs_[ids[k]];
-        m.id = ids[k];  // as load() numbers it, for its findings
-        m.input = stub.input;
-        m.record = record_of(stub, batch.inputs[stub.input], joined[k]);
-        m.sip = formats::frame_and_parse(m.record);
-        check_message(m, chunk_findings[chunk]);
-        m.id = static_cast<std::uint32_t>(k);
+      for (std::size_t i = begin; i < end; ++i) {
+        const CallStub& stub = calls_[first + i];
+        Call& call = batch.calls[i];
+        call.id = static_cast<std::uint32_t>(i);
+        call.messages.reserve(stub.messages);
+        for (std::uint32_t k = 0; k < stub.messages; ++k) {
+          const std::uint32_t number = call_messages_[stub.first_message + k];  // as load() numbers it
+          const std::uint32_t id = local(number);
+          const MessageStub& message_stub = stubs_[number];
+          Message& m = batch.messages[id];
+          m.id = number;  // for its findings
+          m.input = message_stub.input;
+          m.record = record_of(message_stub, batch.inputs[message_stub.input], joined[id]);
+          m.sip = formats::frame_and_parse(m.record);
+          check_message(m, chunk_findings[chunk]);
+          m.id = id;
+          m.call = call.id;
+          call.messages.push_back(id);
+        }
+        call.events.assign(call_events_.begin() + stub.first_event,
+                           call_events_.begin() + stub.first_event + stub.events);
+        call.call_id = !call.messages.empty() ? batch.messages[call.messages.front()].sip.call_id()
+                                              : sip::trim(batch.events[call.events.front()].event.field("SIP-Call-ID"));
+        work_out_call(batch, call);
+        linked[i] = linked_observations(batch, call);
       }
     });
     for (auto& list : chunk_findings) std::move(list.begin(), list.end(), std::back_inserter(message_findings_));
-    batch.calls.resize(last - first);
-    // Each call is put together from its own messages, and worked out from
-    // them alone: every call at once, in one step.
-    base::for_each_index(
-        batch.calls.size(), threads,
-        [&](std::size_t i) {
-          const CallStub& stub = calls_[first + i];
-          Call& call = batch.calls[i];
-          call.id = static_cast<std::uint32_t>(i);
-          call.messages.reserve(stub.messages);
-          for (std::uint32_t k = 0; k < stub.messages; ++k) {
-            std::uint32_t id = local(call_messages_[stub.first_message + k]);
-            call.messages.push_back(id);
-            batch.messages[id].call = call.id;
-          }
-          call.events.assign(call_events_.begin() + stub.first_event,
-                             call_events_.begin() + stub.first_event + stub.events);
-          call.call_id = !call.messages.empty()
-                             ? batch.messages[call.messages.front()].sip.call_id()
-                             : sip::trim(batch.events[call.events.front()].event.field("SIP-Call-ID"));
-          work_out_call(batch, call);
-        },
-        64);
-    link_hops(batch, threads);
+    link_observations(batch, linked);
     evidence.add(batch);
     linked_messages_ += batch.hop_events.size();
     use(batch);

@@ -75,12 +75,8 @@ int path_position(const Message& m) {
   return 4 * (m.sip.is_request() ? vias : kMaxVias - vias) + step;
 }
 
-namespace {
-
-// The observations of each message of one call that was seen more than once,
-// each in path order; the groups in the order their messages were first seen.
-std::vector<std::vector<std::uint32_t>> linked_observations(const Trace& trace, const Call& call) {
-  std::vector<std::vector<std::uint32_t>> linked;
+LinkedObservations linked_observations(const Trace& trace, const Call& call) {
+  LinkedObservations linked;
   // A client log or pasted text sees each message once: nothing to link.
   if (call.inputs.size() == 1) {
     auto format = trace.inputs[call.inputs.front()].format;
@@ -124,14 +120,16 @@ std::vector<std::vector<std::uint32_t>> linked_observations(const Trace& trace, 
   return linked;
 }
 
-}  // namespace
-
 void link_hops(Trace& trace, unsigned threads) {
-  trace.hop_events.clear();
   if (threads == 0) threads = base::core_count();
-  std::vector<std::vector<std::vector<std::uint32_t>>> per_call(trace.calls.size());
+  std::vector<LinkedObservations> per_call(trace.calls.size());
   base::for_each_index(trace.calls.size(), threads,
                        [&](std::size_t c) { per_call[c] = linked_observations(trace, trace.calls[c]); }, 64);
+  link_observations(trace, per_call);
+}
+
+void link_observations(Trace& trace, std::vector<LinkedObservations>& per_call) {
+  trace.hop_events.clear();
   // Numbered and applied in call order, as one thread would have done.
   for (auto& groups : per_call) {
     for (auto& ids : groups) {
@@ -157,7 +155,7 @@ void link_hops(Trace& trace, unsigned threads) {
       }
       trace.hop_events.push_back({std::move(ids)});
     }
-    std::vector<std::vector<std::uint32_t>>().swap(groups);
+    LinkedObservations().swap(groups);
   }
 }
 

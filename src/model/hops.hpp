@@ -19,6 +19,15 @@ namespace sipsleuth::model {
 // address from what its peers logged (InputInfo::local_address).
 void link_hops(Trace& trace, unsigned threads = 0);
 
+// link_hops() in two steps, for callers that already visit each call on its
+// own thread: the observations of each message of `call` seen more than once,
+// each group in path order and the groups in the order their messages were
+// first seen; then, once every call's are known, all of them linked in call
+// order (per_call[c] for trace.calls[c]; emptied).
+using LinkedObservations = std::vector<std::vector<std::uint32_t>>;
+LinkedObservations linked_observations(const Trace& trace, const Call& call);
+void link_observations(Trace& trace, std::vector<LinkedObservations>& per_call);
+
 // Fills trace.clocks from the linked observations: for every pair of inputs,
 // the offset that keeps every message's arrival after its sending.
 void estimate_clocks(Trace& trace);

@@ -108,10 +108,9 @@ std::string_view unquote(std::string_view s) {
 }
 
 std::optional<std::string_view> find_param(std::string_view params, std::string_view name) {
-  std::size_t pos = 0;
-  while (pos < params.size()) {
-    std::size_t semi = params.find(';', pos);
-    if (semi == std::string_view::npos) return std::nullopt;
+  // Each parameter's walk below stops at the ';' that starts the next.
+  std::size_t semi = params.find(';');
+  while (semi != std::string_view::npos && semi < params.size()) {
     std::size_t start = semi + 1;
     // The parameter ends at the next ';' that is not inside quotes; its
     // first '=', wherever it is, ends its name.
@@ -136,7 +135,7 @@ std::optional<std::string_view> find_param(std::string_view params, std::string_
       if (eq == std::string_view::npos) return key.substr(key.size());
       return unquote(params.substr(eq + 1, end - eq - 1));
     }
-    pos = end;
+    semi = end;
   }
   return std::nullopt;
 }

@@ -57,10 +57,16 @@ Uri parse_uri(std::string_view text) {
   return uri;
 }
 
-NameAddr parse_name_addr(std::string_view value) {
-  NameAddr result;
-  value = trim(value);
-  std::size_t open = std::string_view::npos;
+namespace {
+
+// Where a (trimmed) name-addr's '<' and '>' are, npos when absent: the first
+// '<' outside a quoted display name.
+struct AngleBrackets {
+  std::size_t open = std::string_view::npos, close = std::string_view::npos;
+};
+
+AngleBrackets angle_brackets(std::string_view value) {
+  AngleBrackets at;
   bool quoted = false;
   for (std::size_t i = 0; i < value.size(); ++i) {
     char c = value[i];
@@ -70,20 +76,41 @@ NameAddr parse_name_addr(std::string_view value) {
     } else if (c == '"') {
       quoted = true;
     } else if (c == '<') {
-      open = i;
+      at.open = i;
       break;
     }
   }
   // A broken quote (\"name\" escaped outside quotes) must not hide the URI.
-  if (open == std::string_view::npos && quoted) open = value.find('<');
-  if (open != std::string_view::npos) {
-    std::size_t close = value.find('>', open);
-    result.display_name = unquote(value.substr(0, open));
-    if (close == std::string_view::npos) {
-      result.uri = trim(value.substr(open + 1));
+  if (at.open == std::string_view::npos && quoted) at.open = value.find('<');
+  if (at.open != std::string_view::npos) at.close = value.find('>', at.open);
+  return at;
+}
+
+// parse_name_addr(header_value).params, without the display name and URI,
+// which callers of this (tags and epids, several per message) do not need.
+std::string_view name_addr_params(std::string_view value) {
+  value = trim(value);
+  AngleBrackets at = angle_brackets(value);
+  if (at.open != std::string_view::npos) {
+    return at.close == std::string_view::npos ? std::string_view{} : value.substr(at.close + 1);
+  }
+  std::size_t semi = value.find(';');
+  return semi == std::string_view::npos ? std::string_view{} : value.substr(semi);
+}
+
+}  // namespace
+
+NameAddr parse_name_addr(std::string_view value) {
+  NameAddr result;
+  value = trim(value);
+  AngleBrackets at = angle_brackets(value);
+  if (at.open != std::string_view::npos) {
+    result.display_name = unquote(value.substr(0, at.open));
+    if (at.close == std::string_view::npos) {
+      result.uri = trim(value.substr(at.open + 1));
     } else {
-      result.uri = trim(value.substr(open + 1, close - open - 1));
-      result.params = value.substr(close + 1);
+      result.uri = trim(value.substr(at.open + 1, at.close - at.open - 1));
+      result.params = value.substr(at.close + 1);
     }
     return result;
   }
@@ -94,7 +121,7 @@ NameAddr parse_name_addr(std::string_view value) {
 }
 
 std::string_view name_addr_param(std::string_view header_value, std::string_view name) {
-  return find_param(parse_name_addr(header_value).params, name).value_or(std::string_view{});
+  return find_param(name_addr_params(header_value), name).value_or(std::string_view{});
 }
 
 std::optional<std::string_view> uri_param(const Uri& uri, std::string_view name) {
