@@ -1,14 +1,14 @@
 #include "model/trace.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <iterator>
 #include <optional>
-#include <cstdio>
 #include <set>
 #include <thread>
-
-#include <fmt/compile.h>
 
 #include "base/parallel.hpp"
 #include "formats/reader.hpp"
@@ -337,9 +337,31 @@ std::string format_with(const Timestamp& t, char separator) {
   int y;
   unsigned m, d;
   civil_from_days(days, y, m, d);
-  // Compiled, not interpreted like printf's: every call's JSON line has several times.
-  return fmt::format(FMT_COMPILE("{:04}-{:02}-{:02}{}{:02}:{:02}:{:02}.{:03}"), y, m, d, separator,
-                     static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60), millis);
+  const auto hour = static_cast<unsigned>(rem / 3600), minute = static_cast<unsigned>(rem / 60 % 60),
+             second = static_cast<unsigned>(rem % 60);
+  if (y < 0 || y > 9999) {
+    return fmt::format("{:04}-{:02}-{:02}{}{:02}:{:02}:{:02}.{:03}", y, m, d, separator, hour, minute, second, millis);
+  }
+  // Digits written in place: every call's JSON line has several times, and
+  // even compiled fmt spent more on these than on the rest of a line.
+  char text[23];
+  auto digits = [&](std::size_t at, unsigned value, std::size_t width) {
+    for (std::size_t i = width; i-- > 0; value /= 10) text[at + i] = static_cast<char>('0' + value % 10);
+  };
+  digits(0, static_cast<unsigned>(y), 4);
+  text[4] = '-';
+  digits(5, m, 2);
+  text[7] = '-';
+  digits(8, d, 2);
+  text[10] = separator;
+  digits(11, hour, 2);
+  text[13] = ':';
+  digits(14, minute, 2);
+  text[16] = ':';
+  digits(17, second, 2);
+  text[19] = '.';
+  digits(20, static_cast<unsigned>(millis), 3);
+  return std::string(text, sizeof text);
 }
 
 }  // namespace

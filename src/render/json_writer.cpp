@@ -9,17 +9,6 @@
 
 namespace sipsleuth::render {
 
-void JsonWriter::separate() {
-  if (after_key_) {
-    after_key_ = false;
-    return;
-  }
-  if (!first_.empty()) {
-    if (!first_.back()) out_.push_back(',');
-    first_.back() = 0;
-  }
-}
-
 void JsonWriter::open(char bracket) {
   separate();
   out_.push_back(bracket);
@@ -32,11 +21,30 @@ void JsonWriter::close(char bracket) {
 }
 
 void JsonWriter::key(PlainKey name) {
-  separate();
-  out_.push_back('"');
-  out_.append(name.text());
-  out_.append("\":", 2);
+  bool comma = false;
+  if (!after_key_ && !first_.empty()) {
+    comma = !first_.back();
+    first_.back() = 0;
+  }
   after_key_ = true;
+  // Put together here and appended at once: a call's line has dozens of keys.
+  const std::string_view text = name.text();
+  char piece[64];
+  if (text.size() + 4 > sizeof piece) {
+    if (comma) out_.push_back(',');
+    out_.push_back('"');
+    out_.append(text);
+    out_.append("\":", 2);
+    return;
+  }
+  char* p = piece;
+  if (comma) *p++ = ',';
+  *p++ = '"';
+  std::memcpy(p, text.data(), text.size());
+  p += text.size();
+  *p++ = '"';
+  *p++ = ':';
+  out_.append(piece, static_cast<std::size_t>(p - piece));
 }
 
 void JsonWriter::escaped_key(std::string_view name) {

@@ -47,7 +47,17 @@ class JsonWriter {
   void raw(std::string_view json);  // a value already serialised
 
  private:
-  void separate();
+  // The comma before a value, unless it is a key's or its container's first.
+  void separate() {
+    if (after_key_) {
+      after_key_ = false;
+      return;
+    }
+    if (!first_.empty()) {
+      if (!first_.back()) out_.push_back(',');
+      first_.back() = 0;
+    }
+  }
   void quoted(std::string_view text);
   void open(char bracket);
   void close(char bracket);

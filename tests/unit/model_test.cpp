@@ -16,6 +16,26 @@ using testing::has_finding;
 using testing::load_paths;
 using testing::load_text;
 
+TEST(Model, TimesAreWrittenToTheMillisecondInEveryRange) {
+  auto at = [](std::int64_t micros, bool utc = false) {
+    formats::Timestamp t;
+    t.micros = micros;
+    t.valid = true;
+    t.utc = utc;
+    return t;
+  };
+  EXPECT_EQ(format_iso8601(at(0)), "1970-01-01T00:00:00.000");
+  EXPECT_EQ(format_iso8601(at(1709625600049000, true)), "2024-03-05T08:00:00.049Z");
+  EXPECT_EQ(format_time(at(1234567)), "1970-01-01 00:00:01.234");
+  EXPECT_EQ(format_time_of_day(at(1709625600049999)), "08:00:00.049");
+  EXPECT_EQ(format_iso8601(at(-1)), "1969-12-31T23:59:59.999");
+  EXPECT_EQ(format_iso8601(at(-1000)), "1969-12-31T23:59:59.999");
+  EXPECT_EQ(format_iso8601(at(253402300799999000)), "9999-12-31T23:59:59.999");
+  EXPECT_EQ(format_iso8601(at(253402300800000000)), "10000-01-01T00:00:00.000");
+  EXPECT_EQ(format_iso8601(at(-62167219200000001)), "-001-12-31T23:59:59.999");
+  EXPECT_EQ(format_iso8601(formats::Timestamp{}), "");
+}
+
 TEST(Model, Seed001MpopCallHasTwoForksAndIsAnswered) {
   Trace trace = load_paths({"samples/seed001-mpop-call.uccapilog"});
   ASSERT_EQ(trace.calls.size(), 1u);

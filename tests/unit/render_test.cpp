@@ -139,6 +139,8 @@ TEST(JsonWriter, WritesWhatNlohmannWrites) {
     w.number(std::int64_t{-42});
     w.key("u");
     w.number(std::uint64_t{18446744073709551615u});
+    w.key("a_key_longer_than_the_sixty_characters_that_are_put_together_at_once");
+    w.null();
     w.key("list");
     w.begin_array();
     w.null();
@@ -152,6 +154,7 @@ TEST(JsonWriter, WritesWhatNlohmannWrites) {
     j[s] = s;
     j["n"] = -42;
     j["u"] = std::uint64_t{18446744073709551615u};
+    j["a_key_longer_than_the_sixty_characters_that_are_put_together_at_once"] = nullptr;
     j["list"] = nlohmann::ordered_json::array({nullptr, true, nlohmann::ordered_json::object(), nullptr});
     if (s == "n" || s == "u" || s == "list") continue;
     EXPECT_EQ(ours, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) << s;
