@@ -92,13 +92,17 @@ void check_message(Message& m, std::vector<Finding>& findings) {
   };
   for (auto& issue : m.record.framing_issues) add(std::string(issue.code), Severity::warning, std::move(issue.detail));
   for (const auto& issue : m.sip.issues()) add(std::string(issue.code), Severity::warning, issue.detail);
-  if (m.record.parts.start_line.find('\0') != std::string_view::npos ||
-      m.record.parts.header_block.find('\0') != std::string_view::npos) {
-    add("sip.nul_byte", Severity::warning, "the message contains NUL bytes (shown as \\x00)");
-  }
-  if (!sip::valid_utf8(m.record.parts.start_line) || !sip::valid_utf8(m.record.parts.header_block)) {
-    add("sip.invalid_utf8", Severity::warning,
-        "the message headers are not valid UTF-8 (shown with replacement characters)");
+  // Nearly every message is plain ASCII: one quick look rules out both.
+  const sip::MessageParts& parts = m.record.parts;
+  if (!sip::ascii_without_nul(parts.start_line) || !sip::ascii_without_nul(parts.header_block)) {
+    if (parts.start_line.find('\0') != std::string_view::npos ||
+        parts.header_block.find('\0') != std::string_view::npos) {
+      add("sip.nul_byte", Severity::warning, "the message contains NUL bytes (shown as \\x00)");
+    }
+    if (!sip::valid_utf8(parts.start_line) || !sip::valid_utf8(parts.header_block)) {
+      add("sip.invalid_utf8", Severity::warning,
+          "the message headers are not valid UTF-8 (shown with replacement characters)");
+    }
   }
   if (m.sip.header(sip::HeaderId::call_id).empty()) {
     add("sip.missing_call_id", Severity::warning, "the message has no Call-ID; it cannot be grouped into a call");

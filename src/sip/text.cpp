@@ -162,6 +162,25 @@ std::string unfold(std::string_view value) {
 
 namespace sipsleuth::sip {
 
+bool ascii_without_nul(std::string_view s) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  // A byte of 1-0x7f leaves its high bit clear in both itself and itself
+  // minus one, and borrows nothing; 0 or 0x80-0xff sets some high bit.
+  auto outside = [&](std::uint64_t word) { return ((word - kOnes) | word) & kHigh; };
+  std::size_t i = 0;
+  for (; i + 16 <= s.size(); i += 16) {
+    std::uint64_t a, b;
+    std::memcpy(&a, s.data() + i, 8);
+    std::memcpy(&b, s.data() + i + 8, 8);
+    if (outside(a) | outside(b)) return false;
+  }
+  for (; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c == 0 || c >= 0x80) return false;
+  }
+  return true;
+}
+
 bool valid_utf8(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size()) {

@@ -47,6 +47,10 @@ std::string to_lower_copy(std::string_view s);
 // RFC 3629 UTF-8 (no overlong forms, no surrogates), as JSON output needs it.
 // ASCII, nearly all of any SIP trace, is checked eight bytes at a time.
 bool valid_utf8(std::string_view s);
+// Whether every byte is ASCII other than NUL, checked sixteen bytes at a
+// time: such text is valid UTF-8 without a NUL, as nearly every message is,
+// and needs neither looked at more closely.
+bool ascii_without_nul(std::string_view s);
 
 std::optional<std::uint64_t> parse_uint(std::string_view s);  // whole string must be digits
 // "0x40003a0" (at most 16 hex digits) or decimal; surrounding space ignored.

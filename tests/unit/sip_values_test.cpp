@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "sip/ms_diagnostics.hpp"
 #include "sip/sdp.hpp"
 #include "sip/secrets.hpp"
@@ -8,6 +10,22 @@
 
 namespace sipsleuth::sip {
 namespace {
+
+TEST(Text, AsciiWithoutNulAgreesWithALookAtEveryByteAtEveryPositionAndLength) {
+  const std::string plain = "INVITE sip:bob@contoso.com SIP/2.0\r\nVia: SIP/2.0/TLS 10.0.0.1:5061;branch=z9hG4bK1\r\n";
+  for (char odd : {'\0', '\x01', '\x7f', '\x80', '\xc3', '\xff'}) {
+    for (std::size_t length = 0; length <= 40; ++length) {
+      for (std::size_t at = 0; at <= length; ++at) {
+        std::string text = plain.substr(0, length);
+        if (at < length) text[at] = odd;
+        bool expected = true;
+        for (char c : text) expected = expected && c != '\0' && static_cast<unsigned char>(c) < 0x80;
+        ASSERT_EQ(ascii_without_nul(text), expected)
+            << "byte " << int(static_cast<unsigned char>(odd)) << " at " << at << " of " << length;
+      }
+    }
+  }
+}
 
 TEST(NameAddr, LyncToHeaderWithEpidAndTag) {
   auto na = parse_name_addr("<sip:izabelaf@uclab.org>;epid=2798f0b3cc;tag=97a7d6045d");
