@@ -148,33 +148,28 @@ Json summary_json(const model::Trace& trace, const model::Trace::Counts& counts)
 }
 
 void write_call_lines(std::ostream& out, const model::Trace& trace, const std::vector<std::uint32_t>* only) {
-  std::size_t count = only ? only->size() : trace.calls.size();
-  // Lines go out a megabyte at a time: a stream writes a text of over a
-  // kilobyte, as most calls' lines are, with a system call of its own.
-  constexpr std::size_t kWriteBytes = std::size_t{1} << 20;
-  std::string pending;
+  const std::size_t count = only ? only->size() : trace.calls.size();
   // Calls differ in length: small chunks of them keep both cores busy to the
-  // end of a batch (`calls` renders 512 at a time).
+  // end of a batch (`calls` renders 512 at a time). Each chunk's lines are
+  // written into one text, which goes out with one write of tens of kilobytes.
   constexpr std::size_t kCallsPerChunk = 16;
+  constexpr std::size_t kUsualLineBytes = 2048;  // room for most chunks at once, not grown a doubling at a time
+  constexpr std::size_t kChunksAtOnce = 64;      // rendered before any is written: about 2 MB
+  const std::size_t chunks = (count + kCallsPerChunk - 1) / kCallsPerChunk;
   base::make_in_order(
-      count, 16384, kCallsPerChunk,
-      [&](std::size_t i) {
-        // Room for most calls' lines at once, not grown a doubling at a time.
-        constexpr std::size_t kUsualLineBytes = 4096;
-        std::string line;
-        line.reserve(kUsualLineBytes);
-        append_call_object(line, trace, trace.calls[only ? (*only)[i] : i]);
-        line.push_back('\n');
-        return line;
-      },
-      [&](std::size_t, const std::string& line) {
-        pending += line;
-        if (pending.size() >= kWriteBytes) {
-          out << pending;
-          pending.clear();
+      chunks, kChunksAtOnce, 1,
+      [&](std::size_t chunk) {
+        std::string lines;
+        lines.reserve(kCallsPerChunk * kUsualLineBytes);
+        for (std::size_t i = chunk * kCallsPerChunk; i < std::min(count, (chunk + 1) * kCallsPerChunk); ++i) {
+          append_call_object(lines, trace, trace.calls[only ? (*only)[i] : i]);
+          lines.push_back('\n');
         }
+        return lines;
+      },
+      [&](std::size_t, const std::string& lines) {
+        out.write(lines.data(), static_cast<std::streamsize>(lines.size()));
       });
-  out << pending;
 }
 
 void write_summary_line(std::ostream& out, const model::Trace& trace, const model::Trace::Counts& counts) {
