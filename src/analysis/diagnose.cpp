@@ -211,7 +211,7 @@ void server_record_findings(const model::Trace& trace, const model::Call& call, 
 // NTLM qop="auth", realm="...", targetname="fe.contoso.com"
 std::optional<std::string_view> auth_param(std::string_view value, std::string_view name) {
   value = sip::trim(value);
-  std::size_t space = value.find_first_of(" \t");
+  std::size_t space = sip::find_blank(value);
   if (space == std::string_view::npos) return std::nullopt;
   sip::ListCursor params(value.substr(space + 1));
   std::string_view item;
@@ -226,7 +226,7 @@ std::optional<std::string_view> auth_param(std::string_view value, std::string_v
 
 std::string first_word(std::string_view s) {
   s = sip::trim(s);
-  return std::string(s.substr(0, s.find_first_of(" \t")));
+  return std::string(s.substr(0, sip::find_blank(s)));
 }
 
 void registration_findings(const model::Trace& trace, const model::Call& call, std::vector<CallFinding>& out) {

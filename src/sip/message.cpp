@@ -339,7 +339,7 @@ void Message::parse_start_line(std::string_view start_line) {
     is_request_ = true;
     method_ = Span::of(first, start_line);
     std::string_view remaining = trim(rest);
-    std::size_t last_space = remaining.find_last_of(" \t");
+    std::size_t last_space = rfind_blank(remaining);
     std::string_view version = last_space == std::string_view::npos ? remaining : remaining.substr(last_space + 1);
     std::string_view request_uri =
         last_space == std::string_view::npos ? std::string_view{} : trim(remaining.substr(0, last_space));
@@ -353,7 +353,7 @@ void Message::parse_start_line(std::string_view start_line) {
       if (!iequals(version, "SIP/2.0")) {
         issues_.push_back({"sip.bad_version", "unsupported SIP version \"" + std::string(version) + "\"", 0});
       }
-      if (request_uri.find_first_of(" \t") != std::string_view::npos) {
+      if (find_blank(request_uri) != std::string_view::npos) {
         issues_.push_back({"sip.request_uri_whitespace", "the Request-URI contains whitespace", 0});
       }
     }

@@ -41,6 +41,22 @@ inline bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+// The first (last) space or tab at or after `from` (anywhere), or npos:
+// find_first_of(" \t") would look each byte up in the set with a call of
+// its own, and the start line and Via of every message go through these.
+inline std::size_t find_blank(std::string_view s, std::size_t from = 0) {
+  for (std::size_t i = from; i < s.size(); ++i) {
+    if (s[i] == ' ' || s[i] == '\t') return i;
+  }
+  return std::string_view::npos;
+}
+inline std::size_t rfind_blank(std::string_view s) {
+  for (std::size_t i = s.size(); i-- > 0;) {
+    if (s[i] == ' ' || s[i] == '\t') return i;
+  }
+  return std::string_view::npos;
+}
+
 bool istarts_with(std::string_view s, std::string_view prefix);
 std::size_t ifind(std::string_view haystack, std::string_view needle, std::size_t from = 0);
 std::string to_lower_copy(std::string_view s);

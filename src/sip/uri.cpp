@@ -143,7 +143,7 @@ Via parse_via(std::string_view value) {
   std::string_view first;
   list.next(first);
   Via via;
-  std::size_t space = first.find_first_of(" \t");
+  std::size_t space = find_blank(first);
   std::string_view protocol = first.substr(0, space);
   std::size_t slash = protocol.rfind('/');
   if (slash != std::string_view::npos) {
