@@ -204,11 +204,16 @@ struct NoVisit {
   bool operator()(const HeaderLine&) const { return true; }
 };
 
+// What a walk through a message not yet framed is for: framing it as it
+// goes, or only the header lines it gives (then Content-Length is not read,
+// and what frame_walking() returns is of no use).
+enum class Walk { framing, lines_only };
+
 // split_message(), giving the lines of the header block it frames to
 // `visit` on the way, as walk_header_lines() would give them once it is
 // framed. When `visit` returns false the walk ends there, and so does the
 // framing: what it returns is then of no use.
-template <typename Visit>
+template <Walk kWalk = Walk::framing, typename Visit>
 SplitResult frame_walking(std::string_view text, std::vector<ParseIssue>* issues, Visit&& visit) {
   constexpr bool kVisiting = !std::is_same_v<std::decay_t<Visit>, NoVisit>;
   SplitResult result;
@@ -244,7 +249,9 @@ SplitResult frame_walking(std::string_view text, std::vector<ParseIssue>* issues
       break;
     }
     if (is_space(line.front())) {  // folded continuation
-      if (!content_length) content_length = content_length_on_fold(line, length_issues_to, line_begin);
+      if constexpr (kWalk == Walk::framing) {
+        if (!content_length) content_length = content_length_on_fold(line, length_issues_to, line_begin);
+      }
       if (visiting) {
         out.kind = HeaderLine::Kind::fold;
         out.line = line;
@@ -265,8 +272,11 @@ SplitResult frame_walking(std::string_view text, std::vector<ParseIssue>* issues
       }
       break;
     }
-    if (!content_length) {
-      content_length = content_length_on(line, line.substr(0, name->length), name->colon, length_issues_to, line_begin);
+    if constexpr (kWalk == Walk::framing) {
+      if (!content_length) {
+        content_length =
+            content_length_on(line, line.substr(0, name->length), name->colon, length_issues_to, line_begin);
+      }
     }
     if (visiting) {
       out.line = line;
@@ -489,7 +499,7 @@ std::string_view first_header_value(std::string_view header_block, HeaderId id) 
 }
 
 std::string_view first_header_value_in_message(std::string_view text, HeaderId id) {
-  return first_value(text, id, [&](auto&& visit) { frame_walking(text, nullptr, visit); });
+  return first_value(text, id, [&](auto&& visit) { frame_walking<Walk::lines_only>(text, nullptr, visit); });
 }
 
 std::string_view Message::header(HeaderId id) const {
