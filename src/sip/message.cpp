@@ -52,6 +52,7 @@ struct TokenName {
 }
 
 bool is_sip_version(std::string_view s) {
+  if (s == "SIP/2.0") return true;  // nearly always, and every start line asks
   if (!istarts_with(s, "SIP/")) return false;
   std::string_view v = s.substr(4);
   std::size_t dot = v.find('.');
@@ -463,6 +464,7 @@ namespace {
 // The first value of header `id` among the lines `walk` gives, which lie in `text`.
 template <typename Walk>
 std::string_view first_value(std::string_view text, HeaderId id, Walk&& walk) {
+  const std::size_t name_length = canonical_header_name(id).size();
   std::string_view found;
   std::optional<std::size_t> found_at;  // in `text`
   walk([&](const HeaderLine& line) {
@@ -470,7 +472,7 @@ std::string_view first_value(std::string_view text, HeaderId id, Walk&& walk) {
       case HeaderLine::Kind::header:
         if (found_at) return false;  // the value is whole: nothing folds into it any more
         // Most names cannot be it, whatever their letters: no lookup for them.
-        if (line.name.size() == canonical_header_name(id).size() || line.name.size() == 1) {
+        if (line.name.size() == name_length || line.name.size() == 1) {
           if (header_id(line.name) == id) {
             found = line.value;
             found_at = static_cast<std::size_t>(line.value.data() - text.data());
