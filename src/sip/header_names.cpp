@@ -1,5 +1,7 @@
 #include <array>
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <iterator>
 #include <string_view>
 
@@ -71,12 +73,38 @@ constexpr HeaderName kHeaders[] = {
 // clang-format on
 
 // Names by length: every message has a dozen headers, so the lookup is a
-// length index and a few case-insensitive compares, with no hashing and no
-// lowered copy. The longest known name has 28 characters.
+// length index and a few compares of eight letters at a time, with no
+// hashing and no lowered copy. The longest known name has 28 characters.
 constexpr std::size_t kLongestName = 28;
+constexpr std::size_t kNameWords = (kLongestName + 7) / 8;
+using NameWords = std::array<std::uint64_t, kNameWords>;
+
+// `text` (at most kLongestName bytes) in words as a load from memory gives
+// them, the bytes after it zero.
+constexpr NameWords name_words(std::string_view text) {
+  NameWords words{};
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const std::size_t shift = std::endian::native == std::endian::little ? 8 * (i % 8) : 8 * (7 - i % 8);
+    words[i / 8] |= std::uint64_t{static_cast<unsigned char>(text[i])} << shift;
+  }
+  return words;
+}
+
+// Every byte 'A'-'Z' of `word` made lower case, and only those: a byte
+// of 0x80 or more, or any other, is left as it is.
+constexpr std::uint64_t lower_case(std::uint64_t word) {
+  constexpr std::uint64_t kHigh = 0x8080808080808080ull, kLow7 = 0x7f7f7f7f7f7f7f7full;
+  const std::uint64_t low7 = word & kLow7;
+  const std::uint64_t from_a = low7 + 0x3f3f3f3f3f3f3f3full;  // high bit set for a byte >= 'A'
+  const std::uint64_t past_z = low7 + 0x2525252525252525ull;  // high bit set for a byte > 'Z'
+  const std::uint64_t upper = (from_a ^ past_z) & ~word & kHigh;
+  return word | (upper >> 2);
+}
+
 struct ByLength {
   std::array<std::array<std::uint8_t, 8>, kLongestName + 1> entries{};  // indexes into kHeaders
   std::array<std::uint8_t, kLongestName + 1> count{};
+  std::array<NameWords, std::size(kHeaders)> lower_words{};  // each known name, lower case
 };
 
 constexpr ByLength make_by_length() {
@@ -84,10 +112,15 @@ constexpr ByLength make_by_length() {
   for (std::size_t i = 0; i < std::size(kHeaders); ++i) {
     std::size_t n = kHeaders[i].lower.size();
     table.entries[n][table.count[n]++] = static_cast<std::uint8_t>(i);
+    table.lower_words[i] = name_words(kHeaders[i].lower);
   }
   return table;
 }
 constexpr ByLength kByLength = make_by_length();
+
+static_assert(lower_case(name_words("CONTENT-")[0]) == name_words("content-")[0]);
+// Just outside 'A'-'Z' on both sides, and bytes over 0x7f whose low seven bits are a capital, stay.
+static_assert(lower_case(name_words("@[`{\x7f\x80\xc1Z")[0]) == name_words("@[`{\x7f\x80\xc1z")[0]);
 
 HeaderId compact_id(char c) {
   c = to_lower(c);
@@ -102,14 +135,16 @@ HeaderId compact_id(char c) {
 HeaderId header_id(std::string_view name) {
   if (name.size() == 1) return compact_id(name[0]);
   if (name.empty() || name.size() > kLongestName) return HeaderId::other;
-  const char first = to_lower(name[0]), last = to_lower(name.back());
+  const std::size_t words = (name.size() + 7) / 8;
+  NameWords lowered{};
+  std::memcpy(lowered.data(), name.data(), name.size());
+  for (std::size_t w = 0; w < words; ++w) lowered[w] = lower_case(lowered[w]);
   for (std::uint8_t k = 0; k < kByLength.count[name.size()]; ++k) {
-    const HeaderName& h = kHeaders[kByLength.entries[name.size()][k]];
-    if (h.lower.front() != first || h.lower.back() != last) continue;
-    // The known name is lower case already: only the name read is folded.
+    const std::uint8_t entry = kByLength.entries[name.size()][k];
+    const NameWords& known = kByLength.lower_words[entry];
     bool same = true;
-    for (std::size_t i = 1; i + 1 < name.size() && same; ++i) same = to_lower(name[i]) == h.lower[i];
-    if (same) return h.id;
+    for (std::size_t w = 0; w < words && same; ++w) same = lowered[w] == known[w];
+    if (same) return kHeaders[entry].id;
   }
   return HeaderId::other;
 }

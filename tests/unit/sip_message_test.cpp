@@ -43,6 +43,47 @@ TEST(SipMessage, ParsesStatusLine) {
   EXPECT_EQ(m.reason(), "Session Progress");
 }
 
+TEST(SipMessage, HeaderNamesAreKnownInAnyCaseAndNotWithAnyByteChanged) {
+  // What header_id() must agree with: the known names compared letter by letter, ignoring case.
+  auto by_hand = [](std::string_view name) {
+    for (int i = 1; i < static_cast<int>(HeaderId::count_); ++i) {
+      auto id = static_cast<HeaderId>(i);
+      std::string_view known = canonical_header_name(id);
+      if (known.size() != name.size()) continue;
+      bool same = true;
+      for (std::size_t k = 0; k < name.size(); ++k) {
+        same = same &&
+               std::tolower(static_cast<unsigned char>(name[k])) == std::tolower(static_cast<unsigned char>(known[k]));
+      }
+      if (same) return id;
+    }
+    return HeaderId::other;
+  };
+  for (int i = 1; i < static_cast<int>(HeaderId::count_); ++i) {
+    auto id = static_cast<HeaderId>(i);
+    const std::string known(canonical_header_name(id));
+    std::string upper = known, lower = known, mixed = known;
+    for (std::size_t k = 0; k < known.size(); ++k) {
+      upper[k] = static_cast<char>(std::toupper(static_cast<unsigned char>(known[k])));
+      lower[k] = static_cast<char>(std::tolower(static_cast<unsigned char>(known[k])));
+      mixed[k] = k % 2 ? upper[k] : lower[k];
+    }
+    for (const auto& name : {known, upper, lower, mixed}) EXPECT_EQ(header_id(name), id) << name;
+    for (std::size_t k = 0; k < known.size(); ++k) {
+      // Bytes a case-folding shortcut could take for letters or '-': each one away from a letter, or with the high bit.
+      for (char odd : {'\r', '@', '[', '`', '{', '\x7f', '\xc1', '\xe1', '_', '.', '\0'}) {
+        std::string changed = known;
+        changed[k] = odd;
+        EXPECT_EQ(header_id(changed), by_hand(changed)) << known << " with byte " << k << " changed";
+      }
+    }
+    EXPECT_EQ(header_id(known + "x"), by_hand(known + "x"));
+    if (known.size() > 2) {  // not a compact form
+      EXPECT_EQ(header_id(known.substr(1)), by_hand(known.substr(1)));
+    }
+  }
+}
+
 TEST(SipMessage, CompactAndCaseInsensitiveHeaderNames) {
   Message m = parse_text(
       "INVITE sip:a@b SIP/2.0\r\ni: compact-id\r\nf: <sip:a@b>;tag=1\r\nt: <sip:c@d>\r\nCSEQ: 1 INVITE\r\n"
