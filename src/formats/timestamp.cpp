@@ -4,8 +4,8 @@ namespace sipsleuth::formats {
 namespace {
 
 // Inlined: a client log's every line with a prefix reads seven fields.
+// The caller has checked that `s` holds them.
 [[gnu::always_inline]] inline bool digits(std::string_view s, std::size_t pos, std::size_t count, int& value) {
-  if (pos + count > s.size()) return false;
   value = 0;
   for (std::size_t i = pos; i < pos + count; ++i) {
     char c = s[i];
@@ -28,11 +28,15 @@ std::int64_t days_from_civil(int year, unsigned month, unsigned day) {
 }
 
 std::optional<Timestamp> parse_us_datetime(std::string_view s, char separator, std::size_t& consumed) {
+  // "MM/DD/YYYY?hh:mm:ss.mmm": the length and the separators first, then
+  // every digit at once. A client log's every line with a prefix comes here.
+  if (s.size() < 23 || s[2] != '/' || s[5] != '/' || s[10] != separator || s[13] != ':' || s[16] != ':' ||
+      s[19] != '.') {
+    return std::nullopt;
+  }
   int month, day, year, hour, minute, second, millis;
-  if (!digits(s, 0, 2, month) || s.size() < 23 || s[2] != '/' || !digits(s, 3, 2, day) || s[5] != '/' ||
-      !digits(s, 6, 4, year) || s[10] != separator || !digits(s, 11, 2, hour) || s[13] != ':' ||
-      !digits(s, 14, 2, minute) || s[16] != ':' || !digits(s, 17, 2, second) || s[19] != '.' ||
-      !digits(s, 20, 3, millis)) {
+  if (!digits(s, 0, 2, month) || !digits(s, 3, 2, day) || !digits(s, 6, 4, year) || !digits(s, 11, 2, hour) ||
+      !digits(s, 14, 2, minute) || !digits(s, 17, 2, second) || !digits(s, 20, 3, millis)) {
     return std::nullopt;
   }
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {

@@ -166,12 +166,19 @@ bool looks_like_start_line(std::string_view line) {
   line = trim(line);
   if (line.size() < 7) return false;
   std::string_view rest = line;
-  std::string_view first = pop_word(rest);
-  if (is_sip_version(first)) {
+  if (istarts_with(line, "SIP/")) {  // a status line or nothing: '/' is no token character
+    std::string_view first = pop_word(rest);
+    if (!is_sip_version(first)) return false;
     std::string_view code = pop_word(rest);
     return !code.empty() && parse_uint(code).has_value();
   }
-  if (!is_token(first)) return false;
+  // The method, a token: most lines that are not start lines (a client
+  // log's other entries, a capture's other packets) end the look at their
+  // first character that is neither a token's nor a space.
+  std::size_t method_end = 0;
+  while (method_end < line.size() && kTokenChars[static_cast<unsigned char>(line[method_end])]) ++method_end;
+  if (method_end == 0 || method_end == line.size() || !is_space(line[method_end])) return false;
+  rest = line.substr(method_end);
   // The URI is the next word and holds a colon: only its start is read, up
   // to the colon, as a URI runs long and every UDP packet of a capture comes
   // here. The version is the last word, found from the end; extra words mean
