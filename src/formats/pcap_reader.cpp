@@ -443,8 +443,11 @@ ReadResult read_pcap(std::string_view data, const ReadOptions& options) {
   std::uint64_t cut_by_snaplen = 0;
   Location first_cut;
   std::uint64_t reported = 0;
+  // Records follow each other: where one ends, the next starts (one ftell
+  // a packet, which through fmemopen costs more than reading the record).
+  long next_offset = ftell(stream);
   for (;;) {
-    long offset = ftell(stream);
+    const long offset = next_offset;
     if ((number & 0xfff) == 0 && offset > 0) {
       if (options.deliver && !result.messages.empty()) {
         options.deliver(result.messages);
@@ -457,6 +460,8 @@ ReadResult read_pcap(std::string_view data, const ReadOptions& options) {
     struct pcap_pkthdr* header = nullptr;
     const unsigned char* bytes = nullptr;
     int status = pcap_next_ex(handle, &header, &bytes);
+    const long after = ftell(stream);
+    next_offset = after;
     if (status == PCAP_ERROR_BREAK) break;  // end of file
     ++number;
     Location location{static_cast<std::uint64_t>(offset < 0 ? 0 : offset), 0, number};
@@ -479,7 +484,6 @@ ReadResult read_pcap(std::string_view data, const ReadOptions& options) {
     packet.time.utc = true;
     packet.location = location;
     packet.captured = std::string_view(reinterpret_cast<const char*>(bytes), header->caplen);
-    long after = ftell(stream);
     if (offset >= 0 && after > offset && static_cast<std::size_t>(after) <= data.size()) {
       packet.record = data.substr(static_cast<std::size_t>(offset), static_cast<std::size_t>(after - offset));
     }
