@@ -44,7 +44,7 @@ std::set<std::string> media_of(const sip::Message& m) {
   std::set<std::string> media;
   for (const auto& part : sip::split_body(m.header(sip::HeaderId::content_type), m.parts().body)) {
     if (!sip::iequals(part.content_type, "application/sdp") && !sip::looks_like_sdp(part.body)) continue;
-    for (const auto& line : sip::parse_sdp(part.body).media) media.insert(sip::to_lower_copy(line.media));
+    for (std::string_view type : sip::sdp_media_types(part.body)) media.insert(sip::to_lower_copy(type));
   }
   return media;
 }

@@ -50,6 +50,9 @@ struct Sdp {
 bool looks_like_sdp(std::string_view body);
 // The media lines of a message body: its SDP part (also inside multipart/*), or none.
 std::vector<MediaLine> message_media(std::string_view content_type, std::string_view body);
+// The media of each m= line, as parse_sdp(body).media gives them, without
+// reading anything else: a call's kind needs only these.
+std::vector<std::string_view> sdp_media_types(std::string_view body);
 Sdp parse_sdp(std::string_view body);
 bool parse_candidate(std::string_view value, Candidate& out);
 

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "sip/ms_diagnostics.hpp"
 #include "sip/sdp.hpp"
@@ -24,6 +25,23 @@ TEST(Text, AsciiWithoutNulAgreesWithALookAtEveryByteAtEveryPositionAndLength) {
             << "byte " << int(static_cast<unsigned char>(odd)) << " at " << at << " of " << length;
       }
     }
+  }
+}
+
+TEST(Sdp, MediaTypesAloneAreWhatTheFullParseFinds) {
+  const std::vector<std::string> bodies = {
+      "v=0\r\no=- 0 0 IN IP4 10.0.0.1\r\ns=session\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n"
+      "m=audio 5004 RTP/SAVP 0 8\r\na=candidate:1 1 UDP 2130706431 10.0.0.1 5004 typ host\r\n"
+      "m=video 5006 RTP/SAVP 121\r\nm=applicationsharing 5008 TCP/RTP/AVP 127\r\n",
+      "m=audio 1 RTP/AVP 0\nm=\n  m=Video 2 RTP/AVP 1  \nM=text 3\nx m=image\nm=message\tfoo\n",
+      "",
+      "m",
+      "m=",
+      "no sdp here\n"};
+  for (const auto& body : bodies) {
+    std::vector<std::string_view> expected;
+    for (const auto& line : parse_sdp(body).media) expected.push_back(line.media);
+    EXPECT_EQ(sdp_media_types(body), expected) << body;
   }
 }
 
