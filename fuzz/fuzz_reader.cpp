@@ -8,6 +8,7 @@
 
 #include "formats/reader.hpp"
 #include "sip/message.hpp"
+#include "sip/uri.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace sipsleuth;
@@ -59,6 +60,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)message.cseq_number();
     // `calls` groups messages by the Call-ID found without indexing every header.
     if (sip::first_header_value(record.parts.header_block, sip::HeaderId::call_id) != message.call_id()) {
+      __builtin_trap();
+    }
+    // Tags and epids are read once at parse; everything else looks them up.
+    const std::string_view from = message.header(sip::HeaderId::from), to = message.header(sip::HeaderId::to);
+    if (message.from_tag() != sip::name_addr_param(from, "tag") ||
+        message.from_epid() != sip::name_addr_param(from, "epid") ||
+        message.to_tag() != sip::name_addr_param(to, "tag") || message.to_epid() != sip::name_addr_param(to, "epid")) {
       __builtin_trap();
     }
     if (!same_call_id_unframed(record.raw) || !same_framed_and_parsed(record.raw)) __builtin_trap();

@@ -23,9 +23,6 @@ void widen_span(Call& call, const Timestamp& t) {
   if (!call.end.valid || call.end < t) call.end = t;
 }
 
-std::string_view tag_of(std::string_view header_value) { return sip::name_addr_param(header_value, "tag"); }
-std::string_view epid_of(std::string_view header_value) { return sip::name_addr_param(header_value, "epid"); }
-
 // Lync uses its own media type names ("applicationsharing") next to RFC ones.
 std::string kind_from_media(const std::set<std::string>& media) {
   bool audio = media.count("audio") > 0;
@@ -156,7 +153,7 @@ void mark_forks_cancelled(const Trace& trace, Call& call) {
     for (std::uint32_t id : tx.messages) {
       const Message& m = trace.messages[id];
       if (m.sip.status() < 300) continue;
-      std::string_view tag = tag_of(m.sip.header(sip::HeaderId::to));
+      std::string_view tag = m.sip.to_tag();
       for (auto& fork : call.forks) {
         if (!tag.empty() && fork.to_tag == tag) {
           fork.failure_status = m.sip.status();
@@ -185,7 +182,7 @@ void analyse_call(Trace& trace, Call& call) {
   call.to_uri = sip::uri_address_of_record(to.uri);
   call.from_display = from.display_name;
   call.to_display = to.display_name;
-  std::string_view caller_tag = tag_of(origin->sip.header(sip::HeaderId::from));
+  std::string_view caller_tag = origin->sip.from_tag();
 
   std::vector<std::uint32_t> inputs;
   // First observations by content hash, open addressing in one allocation
@@ -235,7 +232,7 @@ void analyse_call(Trace& trace, Call& call) {
           auto via = sip::parse_via(m.sip.header(sip::HeaderId::via));
           tx->branch = via.branch().value_or(std::string_view{});
         }
-        if (!tag_of(m.sip.header(sip::HeaderId::to)).empty()) tx->in_dialog = true;
+        if (!m.sip.to_tag().empty()) tx->in_dialog = true;
       } else if (m.sip.status() >= 200 && (tx->final_status < 200 || tx->final_status >= 300)) {
         tx->final_status = m.sip.status();
       }
@@ -245,14 +242,12 @@ void analyse_call(Trace& trace, Call& call) {
     std::string_view ua = m.sip.header(sip::HeaderId::user_agent);
     if (ua.empty()) ua = m.sip.header(sip::HeaderId::server);
     if (m.sip.is_request()) {
-      std::string_view from_value = m.sip.header(sip::HeaderId::from);
-      std::string_view tag = tag_of(from_value);
-      add_endpoint(call, tag == caller_tag ? Role::caller : Role::callee, tag, epid_of(from_value), ua,
+      std::string_view tag = m.sip.from_tag();
+      add_endpoint(call, tag == caller_tag ? Role::caller : Role::callee, tag, m.sip.from_epid(), ua,
                    contact_uri(m.sip));
     } else if (m.sip.is_response()) {
-      std::string_view to_value = m.sip.header(sip::HeaderId::to);
-      std::string_view tag = tag_of(to_value);
-      if (!tag.empty()) add_endpoint(call, Role::callee, tag, epid_of(to_value), ua, contact_uri(m.sip));
+      std::string_view tag = m.sip.to_tag();
+      if (!tag.empty()) add_endpoint(call, Role::callee, tag, m.sip.to_epid(), ua, contact_uri(m.sip));
     }
   }
   std::sort(inputs.begin(), inputs.end());
@@ -294,9 +289,8 @@ void analyse_call(Trace& trace, Call& call) {
         const Message& m = trace.messages[id];
         int status = m.sip.status();
         if (!(status >= 180 && status < 300)) continue;
-        std::string_view to_value = m.sip.header(sip::HeaderId::to);
-        std::string_view tag = tag_of(to_value);
-        std::string_view epid = epid_of(to_value);
+        std::string_view tag = m.sip.to_tag();
+        std::string_view epid = m.sip.to_epid();
         if (tag.empty() && epid.empty()) continue;
         auto it = std::find_if(call.forks.begin(), call.forks.end(),
                                [&](const Fork& f) { return f.to_tag == tag && f.epid == epid; });

@@ -58,8 +58,8 @@ std::optional<HopKey> hop_key(const Message& message) {
   key.status = m.is_request() ? 0 : m.status();
   key.cseq_method = m.cseq_method();
   key.method = m.is_request() ? m.method() : std::string_view{};
-  key.from_tag = sip::name_addr_param(m.header(sip::HeaderId::from), "tag");
-  key.to_tag = sip::name_addr_param(m.header(sip::HeaderId::to), "tag");
+  key.from_tag = m.from_tag();
+  key.to_tag = m.to_tag();
   if (m.is_response() && m.status() < 200) {
     key.rseq = sip::trim(m.header(sip::HeaderId::rseq));
     key.diagnostic = m.header(sip::HeaderId::ms_diagnostics).substr(0, 5);

@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "sip/text.hpp"
+#include "sip/uri.hpp"
 
 namespace sipsleuth::sip {
 
@@ -421,6 +422,15 @@ void Message::index(const HeaderLine& line, std::string_view block) {
   }
 }
 
+void Message::read_tags() {
+  const TagAndEpid from = tag_and_epid(header(HeaderId::from));
+  const TagAndEpid to = tag_and_epid(header(HeaderId::to));
+  from_tag_ = Span::of(from.tag, parts_.header_block);
+  from_epid_ = Span::of(from.epid, parts_.header_block);
+  to_tag_ = Span::of(to.tag, parts_.header_block);
+  to_epid_ = Span::of(to.epid, parts_.header_block);
+}
+
 void Message::read_cseq() {
   std::string_view cseq = header(HeaderId::cseq);
   if (auto value = parse_uint(pop_word(cseq)); value && *value <= 0xffffffffu) {
@@ -443,6 +453,7 @@ Message Message::parse(const MessageParts& parts) {
     return true;
   });
   m.read_cseq();
+  m.read_tags();
   return m;
 }
 
@@ -463,6 +474,7 @@ Message Message::frame_and_parse(std::string_view text, std::vector<ParseIssue>*
   });
   m.parts_ = split.parts;
   m.read_cseq();
+  m.read_tags();
   return m;
 }
 

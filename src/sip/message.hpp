@@ -123,6 +123,13 @@ class Message {
   std::string_view top_via() const;
   std::string_view bottom_via() const;
 
+  // The tag and epid parameters of From and To, read once at parse: every
+  // step that follows a call's dialogs, forks and endpoints asks for them.
+  std::string_view from_tag() const { return from_tag_.in(parts_.header_block); }
+  std::string_view from_epid() const { return from_epid_.in(parts_.header_block); }
+  std::string_view to_tag() const { return to_tag_.in(parts_.header_block); }
+  std::string_view to_epid() const { return to_epid_.in(parts_.header_block); }
+
   const std::vector<ParseIssue>& issues() const { return issues_; }
 
  private:
@@ -130,6 +137,7 @@ class Message {
   // Indexes one line of the header block, which starts at `block`.
   void index(const HeaderLine& line, std::string_view block);
   void read_cseq();
+  void read_tags();
   // Where each known header first occurs; one byte each keeps the index small
   // (every message of a multi-gigabyte log has one). Beyond the first 254
   // headers the position is looked up by scanning.
@@ -153,6 +161,7 @@ class Message {
   int status_ = 0;
   std::optional<std::uint32_t> cseq_number_;  // read once at parse: every layer asks for it
   Span cseq_method_;  // in parts_.header_block
+  Span from_tag_, from_epid_, to_tag_, to_epid_;  // in parts_.header_block
   // A header as positions in the header block: 16 bytes where two views and
   // an id take 40, which counts when a log holds millions of messages.
   struct HeaderSlot {

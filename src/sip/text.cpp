@@ -57,8 +57,6 @@ namespace {
 // character is passed over in a tight loop (Via and Contact values run long).
 constexpr CharacterSet kListMarks = characters("\"<>,");
 constexpr CharacterSet kQuotedMarks = characters("\"\\");
-// What ends a parameter, quotes it or ends its name.
-constexpr CharacterSet kParamMarks = characters(";\"=");
 
 }  // namespace
 
@@ -108,36 +106,13 @@ std::string_view unquote(std::string_view s) {
 }
 
 std::optional<std::string_view> find_param(std::string_view params, std::string_view name) {
-  // Each parameter's walk below stops at the ';' that starts the next.
-  std::size_t semi = params.find(';');
-  while (semi != std::string_view::npos && semi < params.size()) {
-    std::size_t start = semi + 1;
-    // The parameter ends at the next ';' that is not inside quotes; its
-    // first '=', wherever it is, ends its name.
-    std::size_t end = start;
-    std::size_t eq = std::string_view::npos;
-    bool quoted = false;
-    while (end < params.size()) {
-      while (end < params.size() && !kParamMarks[static_cast<unsigned char>(params[end])]) ++end;
-      if (end == params.size()) break;
-      char c = params[end];
-      if (c == '"') {
-        quoted = !quoted;
-      } else if (c == ';') {
-        if (!quoted) break;
-      } else if (eq == std::string_view::npos) {  // '='
-        eq = end;
-      }
-      ++end;
-    }
-    std::string_view key = trim(params.substr(start, (eq == std::string_view::npos ? end : eq) - start));
-    if (iequals(key, name)) {
-      if (eq == std::string_view::npos) return key.substr(key.size());
-      return unquote(params.substr(eq + 1, end - eq - 1));
-    }
-    semi = end;
-  }
-  return std::nullopt;
+  std::optional<std::string_view> found;
+  walk_params(params, [&](std::string_view key, std::string_view value) {
+    if (!iequals(key, name)) return true;
+    found = value;
+    return false;
+  });
+  return found;
 }
 
 std::string unfold(std::string_view value) {

@@ -116,11 +116,48 @@ class ListCursor {
   bool done_ = false;
 };
 
+// What ends a stretch of a parameter's text: its end, a quote, its '='.
+inline constexpr CharacterSet kParamMarks = characters(";\"=");
+
+std::string_view unquote(std::string_view s);
+
+// Gives visit(name, value) each parameter of a ";name=value;flag" list in
+// order, until visit returns false: the name trimmed, the value unquoted
+// (a flag's is empty but not null). A parameter ends at the next ';' outside
+// quotes; its first '=', wherever it is, ends its name.
+template <typename Visit>
+void walk_params(std::string_view params, Visit&& visit) {
+  // Each parameter's walk stops at the ';' that starts the next.
+  std::size_t semi = params.find(';');
+  while (semi != std::string_view::npos && semi < params.size()) {
+    const std::size_t start = semi + 1;
+    std::size_t end = start;
+    std::size_t eq = std::string_view::npos;
+    bool quoted = false;
+    while (end < params.size()) {
+      while (end < params.size() && !kParamMarks[static_cast<unsigned char>(params[end])]) ++end;
+      if (end == params.size()) break;
+      const char c = params[end];
+      if (c == '"') {
+        quoted = !quoted;
+      } else if (c == ';') {
+        if (!quoted) break;
+      } else if (eq == std::string_view::npos) {  // '='
+        eq = end;
+      }
+      ++end;
+    }
+    const std::string_view name = trim(params.substr(start, (eq == std::string_view::npos ? end : eq) - start));
+    const std::string_view value =
+        eq == std::string_view::npos ? name.substr(name.size()) : unquote(params.substr(eq + 1, end - eq - 1));
+    if (!visit(name, value)) return;
+    semi = end;
+  }
+}
+
 // Looks up `name` in a ";name=value;flag" parameter list (case-insensitive name).
 // Returns the unquoted value; a flag without "=" yields an empty, non-null view.
 std::optional<std::string_view> find_param(std::string_view params, std::string_view name);
-
-std::string_view unquote(std::string_view s);
 
 // Removes and returns the next space-separated word of `rest`.
 std::string_view pop_word(std::string_view& rest);

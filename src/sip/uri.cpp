@@ -124,6 +124,22 @@ std::string_view name_addr_param(std::string_view header_value, std::string_view
   return find_param(name_addr_params(header_value), name).value_or(std::string_view{});
 }
 
+TagAndEpid tag_and_epid(std::string_view header_value) {
+  TagAndEpid found;
+  bool tag = false, epid = false;  // the first of each counts, as in find_param()
+  walk_params(name_addr_params(header_value), [&](std::string_view name, std::string_view value) {
+    if (!tag && iequals(name, "tag")) {
+      found.tag = value;
+      tag = true;
+    } else if (!epid && iequals(name, "epid")) {
+      found.epid = value;
+      epid = true;
+    }
+    return !(tag && epid);
+  });
+  return found;
+}
+
 std::optional<std::string_view> uri_param(const Uri& uri, std::string_view name) {
   return find_param(uri.params, name);
 }

@@ -34,6 +34,12 @@ std::optional<std::string_view> uri_param(const Uri& uri, std::string_view name)
 
 // A header parameter of a From/To/Contact value ("tag", "epid"), or empty.
 std::string_view name_addr_param(std::string_view header_value, std::string_view name);
+// A From or To value's tag and epid, as name_addr_param(value, "tag") and
+// name_addr_param(value, "epid") give them, in one walk of its parameters.
+struct TagAndEpid {
+  std::string_view tag, epid;
+};
+TagAndEpid tag_and_epid(std::string_view header_value);
 
 // Lync's Contact carries the endpoint id inside the GRUU: ";opaque=user:epid:XXXX;gruu".
 std::string_view gruu_epid(const Uri& uri);

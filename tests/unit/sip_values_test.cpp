@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "sip/message.hpp"
 #include "sip/ms_diagnostics.hpp"
 #include "sip/sdp.hpp"
 #include "sip/secrets.hpp"
@@ -43,6 +44,33 @@ TEST(Sdp, MediaTypesAloneAreWhatTheFullParseFinds) {
     for (const auto& line : parse_sdp(body).media) expected.push_back(line.media);
     EXPECT_EQ(sdp_media_types(body), expected) << body;
   }
+}
+
+TEST(NameAddr, TagAndEpidInOneWalkAreWhatEachLookupFinds) {
+  const std::vector<std::string> values = {
+      "\"user4986\" <sip:user4986@contoso.com>;tag=e024f23162;epid=65a6e8d65a",
+      "<sip:bob@contoso.com>;epid=1a2b;tag=9z",
+      "sip:carol@contoso.com;TAG=abc;EPID=\"quoted;value\"",
+      "\"a <fake> name\" <sip:d@e>;tag=1;tag=2;epid=3;epid=4",
+      "\"broken \\\"quote\" <sip:x@y>;tag",
+      "<sip:z@w;tag=inside-the-uri>;x=1",
+      "<sip:unclosed@w;tag=t",
+      "",
+      " ;tag = spaced ; epid= e ",
+  };
+  for (const auto& value : values) {
+    TagAndEpid both = tag_and_epid(value);
+    EXPECT_EQ(both.tag, name_addr_param(value, "tag")) << value;
+    EXPECT_EQ(both.epid, name_addr_param(value, "epid")) << value;
+  }
+  Message m = Message::parse(split_message("SIP/2.0 180 Ringing\r\nFrom: <sip:a@b>;epid=e1;tag=t1\r\n"
+                                           "To: \"B\" <sip:b@c>;tag=t2;epid=e2\r\nCall-ID: x\r\n\r\n",
+                                           nullptr)
+                                 .parts);
+  EXPECT_EQ(m.from_tag(), "t1");
+  EXPECT_EQ(m.from_epid(), "e1");
+  EXPECT_EQ(m.to_tag(), "t2");
+  EXPECT_EQ(m.to_epid(), "e2");
 }
 
 TEST(NameAddr, LyncToHeaderWithEpidAndTag) {
