@@ -51,23 +51,13 @@ std::optional<std::uint64_t> parse_number(std::string_view s) {
   return value;
 }
 
-namespace {
-
-// What changes a list's state outside quotes, and inside them: every other
-// character is passed over in a tight loop (Via and Contact values run long).
-constexpr CharacterSet kListMarks = characters("\"<>,");
-constexpr CharacterSet kQuotedMarks = characters("\"\\");
-
-}  // namespace
-
 bool ListCursor::next(std::string_view& item) {
   if (done_) return false;
   bool quoted = false;
   int angle = 0;
   const std::size_t size = rest_.size();
   for (std::size_t i = 0; i < size; ++i) {
-    const auto& marks = quoted ? kQuotedMarks : kListMarks;
-    while (i < size && !marks[static_cast<unsigned char>(rest_[i])]) ++i;
+    i = quoted ? find_mark<'"', '\\'>(rest_, i) : find_mark<'"', '<', '>', ','>(rest_, i);
     if (i == size) break;
     char c = rest_[i];
     if (quoted) {
