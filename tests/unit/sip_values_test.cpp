@@ -13,6 +13,27 @@
 namespace sipsleuth::sip {
 namespace {
 
+TEST(Text, FindMarkFindsTheFirstMarkAtEveryPositionAndStart) {
+  const std::string base = "SIP/2.0/TLS 10.0.0.1:5061;branch=z9hG4bK1;received=10.0.0.2";
+  for (std::size_t length = 0; length <= 40; ++length) {
+    for (std::size_t at = 0; at <= length; ++at) {
+      for (char mark : {'"', '<', '>', ','}) {
+        std::string text = base.substr(0, length);
+        if (at < length) text[at] = mark;
+        text += "\x80\xff";  // bytes over 0x7f after the end are not marks
+        for (std::size_t from = 0; from <= text.size(); ++from) {
+          std::size_t expected = from;
+          while (expected < text.size() && text[expected] != '"' && text[expected] != '<' && text[expected] != '>' &&
+                 text[expected] != ',') {
+            ++expected;
+          }
+          ASSERT_EQ((find_mark<'"', '<', '>', ','>(text, from)), expected) << text << " from " << from;
+        }
+      }
+    }
+  }
+}
+
 TEST(Text, AsciiWithoutNulAgreesWithALookAtEveryByteAtEveryPositionAndLength) {
   const std::string plain = "INVITE sip:bob@contoso.com SIP/2.0\r\nVia: SIP/2.0/TLS 10.0.0.1:5061;branch=z9hG4bK1\r\n";
   for (char odd : {'\0', '\x01', '\x7f', '\x80', '\xc3', '\xff'}) {
