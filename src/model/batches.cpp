@@ -641,20 +641,34 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
   calls_per_batch = std::max<std::size_t>(1, calls_per_batch);
   ClockEvidence evidence;
   linked_messages_ = 0;
-  std::vector<Extent> touched = input_extents(0, std::min(calls_.size(), calls_per_batch));
   std::vector<std::size_t> given_back(shared.inputs.size(), 0);  // each input's bytes below this are done with
 
-  for (std::size_t first = 0; first < calls_.size(); first += calls_per_batch) {
-    std::size_t last = std::min(calls_.size(), first + calls_per_batch);
-    std::vector<std::uint32_t> ids;
-    for (std::size_t c = first; c < last; ++c) {
-      const CallStub& call = calls_[c];
-      ids.insert(ids.end(), call_messages_.begin() + call.first_message,
-                 call_messages_.begin() + call.first_message + call.messages);
-    }
-    std::sort(ids.begin(), ids.end());  // as load() numbers them, so ties in time fall the same way
-    std::size_t next_last = std::min(calls_.size(), last + calls_per_batch);
-    std::vector<Extent> next = input_extents(last, next_last);
+  // Each batch's messages, in the order load() numbers them (so that ties in
+  // time fall the same way), and the bytes of each input they read: worked
+  // out for every batch at once on every core, not between batches on one.
+  const std::size_t batches = (calls_.size() + calls_per_batch - 1) / calls_per_batch;
+  std::vector<std::vector<std::uint32_t>> batch_ids(batches);
+  std::vector<std::vector<Extent>> batch_extents(batches + 1, std::vector<Extent>(shared.inputs.size(), {SIZE_MAX, 0}));
+  base::for_each_index(
+      batches, threads,
+      [&](std::size_t b) {
+        const std::size_t first = b * calls_per_batch, last = std::min(calls_.size(), first + calls_per_batch);
+        std::vector<std::uint32_t>& ids = batch_ids[b];
+        for (std::size_t c = first; c < last; ++c) {
+          const CallStub& call = calls_[c];
+          ids.insert(ids.end(), call_messages_.begin() + call.first_message,
+                     call_messages_.begin() + call.first_message + call.messages);
+        }
+        std::sort(ids.begin(), ids.end());
+        batch_extents[b] = input_extents(first, last);
+      },
+      1);
+
+  for (std::size_t b = 0; b < batches; ++b) {
+    const std::size_t first = b * calls_per_batch, last = std::min(calls_.size(), first + calls_per_batch);
+    const std::vector<std::uint32_t> ids = std::move(batch_ids[b]);
+    const std::vector<Extent>& touched = batch_extents[b];
+    const std::vector<Extent>& next = batch_extents[b + 1];  // none after the last
     auto local = [&](std::uint32_t id) {
       return static_cast<std::uint32_t>(std::lower_bound(ids.begin(), ids.end(), id) - ids.begin());
     };
@@ -705,6 +719,17 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
     use(batch);
     lent.give_back();
     if (progress) progress->calls_built += last - first;
+    // Freed on every core: each of the batch's thousands of messages and
+    // calls holds allocations of its own.
+    base::for_each_chunk(chunks, threads, [&](std::size_t, std::size_t begin, std::size_t end) {
+      for (std::size_t i = begin; i < end; ++i) {
+        const CallStub& stub = calls_[first + i];
+        for (std::uint32_t k = 0; k < stub.messages; ++k) {
+          batch.messages[local(call_messages_[stub.first_message + k])] = Message{};
+        }
+        batch.calls[i] = Call{};
+      }
+    });
 
     // Give back the input read by this batch that the next one will not
     // read: calls come in order of start, so later batches seldom reach
@@ -721,7 +746,6 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
         given_back[i] = until;
       }
     }
-    touched = std::move(next);
   }
   shared.clocks = evidence.estimates(shared.inputs);
   // After every reader's, in the order of their messages, as load() lists them.
