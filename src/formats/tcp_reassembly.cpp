@@ -1,6 +1,7 @@
 #include "formats/tcp_reassembly.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "sip/message.hpp"
 #include "sip/text.hpp"
@@ -51,6 +52,28 @@ std::size_t header_end(std::string_view s, std::size_t& body_begin) {
     }
   }
   return std::string_view::npos;
+}
+
+// split_message(view.substr(0, body_begin)) where header_end(view,
+// body_begin) finds the blank line, in one walk instead of two: the framing
+// of the whole view, when its headers end at a blank line header_end() finds
+// there too. Nothing otherwise (a blank line of "\r\n" after a bare "\n", a
+// line that is no header before the blank one, headers not all here yet):
+// then the two walks, as before.
+std::optional<sip::SplitResult> framed_to_blank_line(std::string_view view, std::size_t& body_begin) {
+  sip::SplitResult split = sip::split_message(view, nullptr);
+  const std::string_view block = split.parts.header_block;
+  const std::size_t end = static_cast<std::size_t>(block.data() + block.size() - view.data());
+  // `end` starts the line that ended the headers; the walk started past the start line.
+  if (block.data() == nullptr || end < 2 || end >= view.size() || view[end - 1] != '\n') return std::nullopt;
+  if (view[end] == '\n') {
+    body_begin = end + 1;
+  } else if (view[end] == '\r' && end + 1 < view.size() && view[end + 1] == '\n' && view[end - 2] == '\r') {
+    body_begin = end + 2;
+  } else {
+    return std::nullopt;
+  }
+  return split;
 }
 
 }  // namespace
@@ -194,8 +217,11 @@ void TcpReassembler::extract(const StreamKey& key, Stream& s, const TcpSegment& 
     view.remove_prefix(skip);
     if (view.empty()) break;
     std::size_t body_begin = 0;
-    std::size_t headers_end = header_end(view, body_begin);
-    if (headers_end == std::string_view::npos) {
+    std::optional<sip::SplitResult> split = framed_to_blank_line(view, body_begin);
+    if (!split && header_end(view, body_begin) != std::string_view::npos) {
+      split = sip::split_message(view.substr(0, body_begin), nullptr);
+    }
+    if (!split) {
       if (view.size() > kMaxMessageBytes) {
         result_.add_finding("pcap.sip_message_too_large", Severity::warning, segment.location,
                             "SIP headers in " + stream_name(key) + " exceed " +
@@ -211,9 +237,8 @@ void TcpReassembler::extract(const StreamKey& key, Stream& s, const TcpSegment& 
       break;
     }
     std::vector<sip::ParseIssue> issues;
-    sip::SplitResult split = sip::split_message(view.substr(0, body_begin), nullptr);
-    std::uint64_t length = split.content_length.value_or(0);
-    if (!split.content_length) {
+    std::uint64_t length = split->content_length.value_or(0);
+    if (!split->content_length) {
       issues.push_back({"sip.missing_content_length", "a SIP message over TCP has no Content-Length; taken as 0", 0});
     }
     if (length > kMaxMessageBytes) {

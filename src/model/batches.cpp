@@ -723,10 +723,7 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
     // calls holds allocations of its own.
     base::for_each_chunk(chunks, threads, [&](std::size_t, std::size_t begin, std::size_t end) {
       for (std::size_t i = begin; i < end; ++i) {
-        const CallStub& stub = calls_[first + i];
-        for (std::uint32_t k = 0; k < stub.messages; ++k) {
-          batch.messages[local(call_messages_[stub.first_message + k])] = Message{};
-        }
+        for (std::uint32_t id : batch.calls[i].messages) batch.messages[id] = Message{};
         batch.calls[i] = Call{};
       }
     });

@@ -107,6 +107,55 @@ TEST(Pcap, TcpMessageAcrossSegmentsAndTwoMessagesInOneSegment) {
   EXPECT_EQ(r.messages[2].location.packet, 5u);
 }
 
+// Where a message's headers end in a TCP stream is found in the same walk
+// as its Content-Length when the blank line is a plain one; these are the
+// other ends, and a blank line that arrives in a segment of its own.
+TEST(Pcap, TcpHeadersEndingOddlyAreFramedAsBefore) {
+  PcapWriter w;
+  // A bare-LF message whose blank line is "\r\n": the first "\n\n" or
+  // "\r\n\r\n" after it, inside the next message, ends its headers.
+  std::string odd = "OPTIONS sip:b@x SIP/2.0\nCall-ID: o1\nCSeq: 1 OPTIONS\nContent-Length: 0\n\r\n";
+  std::string after = message("OPTIONS sip:b@x SIP/2.0", "o2");
+  w.tcp(1, kA, kB, 1, PcapWriter::kAck, odd + after);
+  // A line that is no header before the blank line.
+  std::string unheaded =
+      "SIP/2.0 200 OK\r\nCall-ID: o3\r\nCSeq: 1 OPTIONS\r\nContent-Length: 4\r\nno header here\r\n\r\n";
+  std::string next = message("SIP/2.0 200 OK", "o4");
+  w.tcp(2, kB, kA, 1, PcapWriter::kAck, unheaded + next);
+  // The blank line in a segment of its own.
+  std::string split = message("BYE sip:b@x SIP/2.0", "o5", "body");
+  std::size_t blank = split.find("\r\n\r\n") + 2;
+  std::uint32_t seq = 1 + static_cast<std::uint32_t>(odd.size() + after.size());
+  w.tcp(3, kA, kB, seq, PcapWriter::kAck, split.substr(0, blank));
+  w.tcp(4, kA, kB, seq + static_cast<std::uint32_t>(blank), PcapWriter::kAck, split.substr(blank));
+  ReadResult r = read_pcap(w.bytes());
+  std::vector<std::string> seen;
+  for (const auto& m : r.messages) {
+    seen.push_back(std::string(m.parts.start_line) + " | " + std::string(m.parts.body) + " | " +
+                   std::to_string(m.location.packet));
+  }
+  const std::vector<std::string> expected = {
+      "OPTIONS sip:b@x SIP/2.0 |  | 1",
+      "SIP/2.0 200 OK | no h | 2",
+      "BYE sip:b@x SIP/2.0 | body | 4",
+  };
+  EXPECT_EQ(seen, expected);
+  std::vector<std::string> findings;
+  for (const auto& f : r.findings)
+    findings.push_back(f.code + " " + std::to_string(f.location.packet) + ": " + f.detail);
+  for (const auto& m : r.messages) {
+    for (const auto& issue : m.framing_issues) findings.push_back(std::string(issue.code) + ": " + issue.detail);
+  }
+  const std::vector<std::string> expected_findings = {
+      "sip.content_length_mismatch 2: data after a SIP message in 10.0.0.2:5060 -> 10.0.0.1:5060 is not a SIP "
+      "message; its Content-Length may be wrong",
+      "sip.content_length_mismatch: Content-Length 0 is shorter than the body (75 bytes)",
+      "sip.missing_blank_line: no empty line between the headers and the body; the body is taken to start here",
+      "sip.content_length_mismatch: Content-Length 4 is shorter than the body (22 bytes)",
+  };
+  EXPECT_EQ(findings, expected_findings);
+}
+
 TEST(Pcap, RetransmittedAndReorderedSegmentsAreCountedOnce) {
   PcapWriter w;
   std::string a = message("INVITE sip:b@x SIP/2.0", "r1");
