@@ -25,7 +25,10 @@ void parse_addresses(std::string_view rest, std::string_view local_label, Packet
   std::size_t paren = rest.find('(');
   marker.remote = sip::trim(rest.substr(0, paren));
   if (paren == std::string_view::npos) return;
-  std::size_t label = sip::ifind(rest, local_label, paren);
+  // As the client writes it, the label follows the parenthesis at once: an
+  // exact compare there, before a search that ignores case.
+  std::size_t label =
+      rest.substr(paren + 1, local_label.size()) == local_label ? paren + 1 : sip::ifind(rest, local_label, paren);
   std::size_t close = rest.find(')', paren);
   if (label != std::string_view::npos && close != std::string_view::npos && label < close) {
     marker.local = sip::trim(rest.substr(label + local_label.size(), close - label - local_label.size()));
@@ -104,7 +107,11 @@ ReadResult read_client_log(std::string_view data, bool defer_framing) {
   while (lines.next(line)) {
     const std::size_t line_begin = lines.line_begin();
     const std::uint32_t line_number = lines.line_number();
-    auto prefix = parse_client_prefix(line);
+    // Most lines are SIP text, which starts with a letter: only a line that
+    // starts with a digit or a blank can have a prefix, and is parsed.
+    auto prefix = !line.empty() && (sip::is_digit(line.front()) || sip::is_space(line.front()))
+                      ? parse_client_prefix(line)
+                      : std::nullopt;
 
     if (open && open->text_begin == std::string_view::npos) {
       // First line after the marker: either the start line with its own
