@@ -53,7 +53,8 @@ void take_line(std::string_view data, std::string_view line, std::size_t line_be
                std::size_t next, OpenRecord& rec) {
   std::string_view key, value;
   if (rec.in_headers) {
-    if (sip::istarts_with(line, "Message-Body:")) {
+    // Every header line of every record is asked: most are turned away by their first letter.
+    if (!line.empty() && sip::to_lower(line.front()) == 'm' && sip::istarts_with(line, "Message-Body:")) {
       rec.headers_end = line_begin;
       std::size_t v = line_begin + 13;
       if (v < data.size() && data[v] == ' ') ++v;
