@@ -647,12 +647,14 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
   // time fall the same way), and the bytes of each input they read: worked
   // out for every batch at once on every core, not between batches on one.
   const std::size_t batches = (calls_.size() + calls_per_batch - 1) / calls_per_batch;
+  auto last_of = [&](std::size_t first) { return std::min(calls_.size(), first + calls_per_batch); };
   std::vector<std::vector<std::uint32_t>> batch_ids(batches);
-  std::vector<std::vector<Extent>> batch_extents(batches + 1, std::vector<Extent>(shared.inputs.size(), {SIZE_MAX, 0}));
+  std::vector<std::vector<Extent>> batch_extents(batches + 1);
+  batch_extents[batches] = input_extents(calls_.size(), calls_.size());  // none: there is no next batch
   base::for_each_index(
       batches, threads,
       [&](std::size_t b) {
-        const std::size_t first = b * calls_per_batch, last = std::min(calls_.size(), first + calls_per_batch);
+        const std::size_t first = b * calls_per_batch, last = last_of(first);
         std::vector<std::uint32_t>& ids = batch_ids[b];
         for (std::size_t c = first; c < last; ++c) {
           const CallStub& call = calls_[c];
@@ -665,10 +667,10 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
       1);
 
   for (std::size_t b = 0; b < batches; ++b) {
-    const std::size_t first = b * calls_per_batch, last = std::min(calls_.size(), first + calls_per_batch);
+    const std::size_t first = b * calls_per_batch, last = last_of(first);
     const std::vector<std::uint32_t> ids = std::move(batch_ids[b]);
     const std::vector<Extent>& touched = batch_extents[b];
-    const std::vector<Extent>& next = batch_extents[b + 1];  // none after the last
+    const std::vector<Extent>& next = batch_extents[b + 1];
     auto local = [&](std::uint32_t id) {
       return static_cast<std::uint32_t>(std::lower_bound(ids.begin(), ids.end(), id) - ids.begin());
     };

@@ -21,11 +21,7 @@ void JsonWriter::close(char bracket) {
 }
 
 void JsonWriter::key(PlainKey name) {
-  bool comma = false;
-  if (!after_key_ && !first_.empty()) {
-    comma = !first_.back();
-    first_.back() = 0;
-  }
+  const bool comma = comma_owed();
   after_key_ = true;
   // Put together here and appended at once: a call's line has dozens of keys.
   const std::string_view text = name.text();

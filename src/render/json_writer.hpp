@@ -47,16 +47,20 @@ class JsonWriter {
   void raw(std::string_view json);  // a value already serialised
 
  private:
-  // The comma before a value, unless it is a key's or its container's first.
-  void separate() {
+  // Whether a comma goes before the next key or value: not after a key, nor
+  // first in its container. Asking moves past it.
+  bool comma_owed() {
     if (after_key_) {
       after_key_ = false;
-      return;
+      return false;
     }
-    if (!first_.empty()) {
-      if (!first_.back()) out_.push_back(',');
-      first_.back() = 0;
-    }
+    if (first_.empty()) return false;
+    const bool owed = !first_.back();
+    first_.back() = 0;
+    return owed;
+  }
+  void separate() {
+    if (comma_owed()) out_.push_back(',');
   }
   void quoted(std::string_view text);
   void open(char bracket);
