@@ -1,9 +1,11 @@
 // Groups messages into calls and works out what each call is: its kind, who
 // called whom, its transactions, forks, endpoints and outcome.
 #include <algorithm>
+#include <array>
 #include <functional>
 #include <iterator>
-#include <set>
+#include <optional>
+#include <string>
 #include <unordered_map>
 
 #include "base/parallel.hpp"
@@ -23,25 +25,45 @@ void widen_span(Call& call, const Timestamp& t) {
   if (!call.end.valid || call.end < t) call.end = t;
 }
 
-// Lync uses its own media type names ("applicationsharing") next to RFC ones.
-std::string kind_from_media(const std::set<std::string>& media) {
-  bool audio = media.count("audio") > 0;
-  bool video = media.count("video") > 0;
-  if (media.count("applicationsharing") || media.count("application-sharing")) return "application-sharing";
-  if (media.count("message")) return "im";
-  if (audio && video) return "audio-video";
-  if (video) return "video";
-  if (audio) return "audio";
-  if (media.count("data")) return "data";
-  if (!media.empty()) return *media.begin();
-  return {};
-}
+// The media types a message's SDP offers, as a call's kind reads them. Lync
+// uses its own names ("applicationsharing") next to RFC ones.
+struct MediaSeen {
+  bool audio = false, video = false, sharing = false, message = false, data = false;
+  std::optional<std::string> other;  // the first in sorted order of any other type, lower-cased (maybe "")
 
-std::set<std::string> media_of(const sip::Message& m) {
-  std::set<std::string> media;
+  void add(std::string_view type) {
+    if (sip::iequals(type, "audio")) {
+      audio = true;
+    } else if (sip::iequals(type, "video")) {
+      video = true;
+    } else if (sip::iequals(type, "applicationsharing") || sip::iequals(type, "application-sharing")) {
+      sharing = true;
+    } else if (sip::iequals(type, "message")) {
+      message = true;
+    } else if (sip::iequals(type, "data")) {
+      data = true;
+    } else {
+      std::string lower = sip::to_lower_copy(type);
+      if (!other || lower < *other) other = std::move(lower);
+    }
+  }
+  // Empty when there is no SDP, or no m= line in it.
+  std::string kind() const {
+    if (sharing) return "application-sharing";
+    if (message) return "im";
+    if (audio && video) return "audio-video";
+    if (video) return "video";
+    if (audio) return "audio";
+    if (data) return "data";
+    return other.value_or(std::string{});
+  }
+};
+
+MediaSeen media_of(const sip::Message& m) {
+  MediaSeen media;
   for (const auto& part : sip::split_body(m.header(sip::HeaderId::content_type), m.parts().body)) {
     if (!sip::iequals(part.content_type, "application/sdp") && !sip::looks_like_sdp(part.body)) continue;
-    for (std::string_view type : sip::sdp_media_types(part.body)) media.insert(sip::to_lower_copy(type));
+    sip::for_each_sdp_media_type(part.body, [&](std::string_view type) { media.add(type); });
   }
   return media;
 }
@@ -54,7 +76,7 @@ std::string kind_of(std::string_view method, const Trace& trace, const Call& cal
       if (m.cseq_method() != "INVITE" && !sip::iequals(m.cseq_method(), "invite")) continue;
       std::string_view type = m.header(sip::HeaderId::content_type);
       if (sip::istarts_with(type, "application/cccp+xml")) return "conference";
-      std::string kind = kind_from_media(media_of(m));
+      std::string kind = media_of(m).kind();
       if (!kind.empty()) return kind;
     }
     return "invite";
@@ -185,15 +207,28 @@ void analyse_call(Trace& trace, Call& call) {
   std::string_view caller_tag = origin->sip.from_tag();
 
   std::vector<std::uint32_t> inputs;
-  // First observations by content hash, open addressing in one allocation
-  // per call: most calls have a handful of messages.
+  // First observations by content hash, open addressing: on the stack for
+  // the handful of messages most calls have, else in one allocation.
   std::size_t capacity = 8;
   int capacity_bits = 3;
   while (capacity < call.messages.size() * 2) {
     capacity <<= 1;
     ++capacity_bits;
   }
-  std::vector<std::pair<std::size_t, std::uint32_t>> seen(capacity, {0, kNoId});
+  using Seen = std::pair<std::size_t, std::uint32_t>;
+  constexpr std::size_t kSeenOnStack = 64;
+  std::array<Seen, kSeenOnStack> seen_on_stack;
+  std::vector<Seen> seen_on_heap;
+  Seen* seen = seen_on_stack.data();
+  if (capacity > kSeenOnStack) {
+    seen_on_heap.resize(capacity);
+    seen = seen_on_heap.data();
+  }
+  std::fill(seen, seen + capacity, Seen{0, kNoId});
+  // Room for a usual call at once, rather than grown one doubling at a time:
+  // an INVITE, its ACK and BYE, each with a few responses, from two ends.
+  call.transactions.reserve(std::min<std::size_t>(call.messages.size(), 4));
+  call.endpoints.reserve(2);
   for (std::uint32_t id : call.messages) {
     Message& m = trace.messages[id];
     if (inputs.empty() || inputs.back() != m.input) inputs.push_back(m.input);
@@ -225,6 +260,7 @@ void analyse_call(Trace& trace, Call& call) {
       if (!tx) {
         call.transactions.push_back({*number, method, {}, false, {}, 0});
         tx = &call.transactions.back();
+        tx->messages.reserve(4);  // a request, a provisional, a final response, a copy
       }
       tx->messages.push_back(id);
       if (m.sip.is_request()) {

@@ -6,7 +6,6 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <unordered_map>
 
 #include "base/parallel.hpp"
 #include "sip/text.hpp"
@@ -84,9 +83,10 @@ LinkedObservations linked_observations(const Trace& trace, const Call& call) {
   }
   // Copies of one message share their CSeq, method and status. When no two
   // messages of the call do, there is nothing to link and no key is built:
-  // a capture at one point sees nearly every message once.
-  std::vector<std::uint64_t> brief;
-  brief.reserve(call.messages.size());
+  // a capture at one point sees nearly every message once. The scratch
+  // lists are kept per thread: every call of every batch needs them.
+  thread_local std::vector<std::uint64_t> brief;
+  brief.clear();
   for (std::uint32_t id : call.messages) {
     const Message& m = trace.messages[id];
     if (m.retransmission_of != kNoId || !m.sip.cseq_number()) continue;
@@ -97,20 +97,46 @@ LinkedObservations linked_observations(const Trace& trace, const Call& call) {
   std::sort(brief.begin(), brief.end());
   if (std::adjacent_find(brief.begin(), brief.end()) == brief.end()) return linked;
 
-  std::unordered_map<HopKey, std::uint32_t, HopKeyHash> group_of;
-  std::vector<std::vector<std::uint32_t>> groups;  // first-seen order, so events are numbered in time order
+  // Keys sorted by hash, so that equal keys sit together, each run in call
+  // order; a run of one hash with different keys is rare and taken apart.
+  struct Keyed {
+    std::size_t hash;
+    std::uint32_t order, id;  // id is kNoId once its group is taken
+    HopKey key;
+  };
+  thread_local std::vector<Keyed> keyed;
+  keyed.clear();
   for (std::uint32_t id : call.messages) {
     const Message& m = trace.messages[id];
     if (m.retransmission_of != kNoId) continue;
     auto key = hop_key(m);
     if (!key) continue;
-    auto [it, inserted] = group_of.emplace(*key, static_cast<std::uint32_t>(groups.size()));
-    if (inserted) groups.emplace_back();
-    groups[it->second].push_back(id);
+    keyed.push_back({HopKeyHash{}(*key), static_cast<std::uint32_t>(keyed.size()), id, *key});
   }
-  for (auto& ids : groups) {
-    if (ids.size() < 2) continue;
-    std::vector<std::pair<int, std::uint32_t>> positioned;  // path position computed once per message
+  std::sort(keyed.begin(), keyed.end(),
+            [](const Keyed& a, const Keyed& b) { return a.hash != b.hash ? a.hash < b.hash : a.order < b.order; });
+  std::vector<std::pair<std::uint32_t, std::vector<std::uint32_t>>> groups;  // by the order of their first
+  for (std::size_t run = 0; run < keyed.size();) {
+    std::size_t run_end = run + 1;
+    while (run_end < keyed.size() && keyed[run_end].hash == keyed[run].hash) ++run_end;
+    for (std::size_t a = run; a < run_end; ++a) {
+      if (keyed[a].id == kNoId) continue;
+      std::vector<std::uint32_t> ids;
+      for (std::size_t b = a + 1; b < run_end; ++b) {
+        if (keyed[b].id == kNoId || !(keyed[b].key == keyed[a].key)) continue;
+        if (ids.empty()) ids.push_back(keyed[a].id);
+        ids.push_back(keyed[b].id);
+        keyed[b].id = kNoId;
+      }
+      if (!ids.empty()) groups.emplace_back(keyed[a].order, std::move(ids));
+    }
+    run = run_end;
+  }
+  // First-seen order, so events are numbered in time order.
+  std::sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  thread_local std::vector<std::pair<int, std::uint32_t>> positioned;  // path position computed once per message
+  for (auto& [first, ids] : groups) {
+    positioned.clear();
     for (std::uint32_t id : ids) positioned.emplace_back(path_position(trace.messages[id]), id);
     std::stable_sort(positioned.begin(), positioned.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });

@@ -318,8 +318,10 @@ void civil_from_days(std::int64_t z, int& y, unsigned& m, unsigned& d) {
   y = static_cast<int>(year + (m <= 2 ? 1 : 0));
 }
 
-std::string format_with(const Timestamp& t, char separator) {
-  if (!t.valid) return {};
+// Writes into `out`, which then holds "" for a time not known.
+void format_with(const Timestamp& t, char separator, TimeText& out) {
+  out.size = 0;
+  if (!t.valid) return;
   std::int64_t millis_total = t.micros / 1000;
   if (t.micros < 0 && t.micros % 1000 != 0) --millis_total;
   std::int64_t seconds = millis_total / 1000;
@@ -340,11 +342,15 @@ std::string format_with(const Timestamp& t, char separator) {
   const auto hour = static_cast<unsigned>(rem / 3600), minute = static_cast<unsigned>(rem / 60 % 60),
              second = static_cast<unsigned>(rem % 60);
   if (y < 0 || y > 9999) {
-    return fmt::format("{:04}-{:02}-{:02}{}{:02}:{:02}:{:02}.{:03}", y, m, d, separator, hour, minute, second, millis);
+    // Room for any int year; one byte is kept for the zone mark.
+    auto written = fmt::format_to_n(out.text, sizeof out.text - 1, "{:04}-{:02}-{:02}{}{:02}:{:02}:{:02}.{:03}", y, m,
+                                    d, separator, hour, minute, second, millis);
+    out.size = written.size;
+    return;
   }
   // Digits written in place: every call's JSON line has several times, and
   // even compiled fmt spent more on these than on the rest of a line.
-  char text[23];
+  char* text = out.text;
   auto digits = [&](std::size_t at, unsigned value, std::size_t width) {
     for (std::size_t i = width; i-- > 0; value /= 10) text[at + i] = static_cast<char>('0' + value % 10);
   };
@@ -361,12 +367,16 @@ std::string format_with(const Timestamp& t, char separator) {
   digits(17, second, 2);
   text[19] = '.';
   digits(20, static_cast<unsigned>(millis), 3);
-  return std::string(text, sizeof text);
+  out.size = 23;
 }
 
 }  // namespace
 
-std::string format_time(const Timestamp& t) { return format_with(t, ' '); }
+std::string format_time(const Timestamp& t) {
+  TimeText text;
+  format_with(t, ' ', text);
+  return std::string(text.view());
+}
 
 std::string format_time_of_day(const Timestamp& t) {
   std::string full = format_time(t);
@@ -374,11 +384,14 @@ std::string format_time_of_day(const Timestamp& t) {
   return space == std::string::npos ? full : full.substr(space + 1);
 }
 
-std::string format_iso8601(const Timestamp& t) {
-  std::string s = format_with(t, 'T');
-  if (!s.empty() && t.utc) s.push_back('Z');
-  return s;
+TimeText iso8601_text(const Timestamp& t) {
+  TimeText text;
+  format_with(t, 'T', text);
+  if (text.size != 0 && t.utc) text.text[text.size++] = 'Z';
+  return text;
 }
+
+std::string format_iso8601(const Timestamp& t) { return std::string(iso8601_text(t).view()); }
 
 std::string format_duration(std::int64_t micros) {
   if (micros < 0) micros = 0;

@@ -252,6 +252,13 @@ int path_position(const Message& m);
 std::string format_time(const Timestamp& t);      // "2010-01-05 14:00:47.889"
 std::string format_time_of_day(const Timestamp& t);  // "14:00:47.889"
 std::string format_iso8601(const Timestamp& t);   // "2010-01-05T14:00:47.889" (+ "Z" for UTC)
+// The same text in place, for outputs that write several per call.
+struct TimeText {
+  char text[40];  // any int year fits
+  std::size_t size = 0;
+  std::string_view view() const { return {text, size}; }
+};
+TimeText iso8601_text(const Timestamp& t);
 std::string format_duration(std::int64_t micros); // "12.407s", "1m05s"
 
 }  // namespace sipsleuth::model

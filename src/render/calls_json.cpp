@@ -19,7 +19,7 @@ std::string json_line(const Json& value) {
 }
 
 void write_call_fields(JsonWriter& w, const model::Trace& trace, const model::Call& call) {
-  auto time = [&](const formats::Timestamp& t) { t.valid ? w.string(model::format_iso8601(t)) : w.null(); };
+  auto time = [&](const formats::Timestamp& t) { t.valid ? w.string(model::iso8601_text(t).view()) : w.null(); };
   auto optional_ms = [&](const std::optional<std::int64_t>& ms) { ms ? w.number(*ms) : w.null(); };
   auto count = [&](std::size_t n) { w.number(static_cast<std::uint64_t>(n)); };
   w.key("type"); w.string("call");
@@ -88,14 +88,19 @@ void write_call_fields(JsonWriter& w, const model::Trace& trace, const model::Ca
   w.end_array();
   w.key("conversation_id"); w.optional_string(call.conversation_id);
   w.key("transactions"); count(call.transactions.size());
-  w.key("log_events"); count(call.events.size());
-  std::vector<std::uint32_t> inputs = call.inputs;
-  for (std::uint32_t e : call.events) inputs.push_back(trace.events[e].input);
-  std::sort(inputs.begin(), inputs.end());
-  inputs.erase(std::unique(inputs.begin(), inputs.end()), inputs.end());
+  w.key("log_events");
+  count(call.events.size());
   w.key("sources");
   w.begin_array();
-  for (std::uint32_t i : inputs) w.string(trace.inputs[i].name);
+  if (call.events.empty()) {  // call.inputs is sorted and unique already
+    for (std::uint32_t i : call.inputs) w.string(trace.inputs[i].name);
+  } else {
+    std::vector<std::uint32_t> inputs = call.inputs;
+    for (std::uint32_t e : call.events) inputs.push_back(trace.events[e].input);
+    std::sort(inputs.begin(), inputs.end());
+    inputs.erase(std::unique(inputs.begin(), inputs.end()), inputs.end());
+    for (std::uint32_t i : inputs) w.string(trace.inputs[i].name);
+  }
   w.end_array();
 }
 

@@ -1,22 +1,24 @@
 #include "render/json_writer.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
 #include <cstring>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "sip/text.hpp"
 
 namespace sipsleuth::render {
 
 void JsonWriter::open(char bracket) {
+  if (depth_ == kMaxDepth) throw std::logic_error("JSON output nested deeper than 64 levels");
   separate();
   out_.push_back(bracket);
-  first_.push_back(1);
+  empty_ |= std::uint64_t{1} << depth_;
+  ++depth_;
 }
 
 void JsonWriter::close(char bracket) {
-  first_.pop_back();
+  --depth_;
   out_.push_back(bracket);
 }
 

@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace sipsleuth::render {
 
@@ -54,9 +53,10 @@ class JsonWriter {
       after_key_ = false;
       return false;
     }
-    if (first_.empty()) return false;
-    const bool owed = !first_.back();
-    first_.back() = 0;
+    if (depth_ == 0) return false;
+    const std::uint64_t bit = std::uint64_t{1} << (depth_ - 1);
+    const bool owed = (empty_ & bit) == 0;
+    empty_ &= ~bit;
     return owed;
   }
   void separate() {
@@ -66,8 +66,13 @@ class JsonWriter {
   void open(char bracket);
   void close(char bracket);
 
+  // The outputs' schemas nest a few levels: a bit per open container, set
+  // while nothing is written in it yet, and no allocation per call's line.
+  static constexpr unsigned kMaxDepth = 64;
+
   std::string& out_;
-  std::vector<std::uint8_t> first_;  // per open container: nothing written in it yet
+  std::uint64_t empty_ = 0;
+  unsigned depth_ = 0;
   bool after_key_ = false;
 };
 

@@ -110,19 +110,6 @@ bool parse_candidate(std::string_view value, Candidate& c) {
   return true;
 }
 
-std::vector<std::string_view> sdp_media_types(std::string_view body) {
-  std::vector<std::string_view> types;
-  LineCursor lines(body);
-  std::string_view line;
-  while (lines.next(line)) {
-    line = trim(line);
-    if (line.size() < 2 || line[0] != 'm' || line[1] != '=') continue;
-    std::string_view rest = line.substr(2);
-    types.push_back(pop_word(rest));
-  }
-  return types;
-}
-
 Sdp parse_sdp(std::string_view body) {
   Sdp sdp;
   LineCursor lines(body);

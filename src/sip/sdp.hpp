@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sip/text.hpp"
+
 namespace sipsleuth::sip {
 
 struct BodyPart {
@@ -50,9 +52,19 @@ struct Sdp {
 bool looks_like_sdp(std::string_view body);
 // The media lines of a message body: its SDP part (also inside multipart/*), or none.
 std::vector<MediaLine> message_media(std::string_view content_type, std::string_view body);
-// The media of each m= line, as parse_sdp(body).media gives them, without
-// reading anything else: a call's kind needs only these.
-std::vector<std::string_view> sdp_media_types(std::string_view body);
+// Gives visit() the media of each m= line, as parse_sdp(body).media gives
+// them, without reading anything else: a call's kind needs only these.
+template <typename Visit>
+void for_each_sdp_media_type(std::string_view body, Visit&& visit) {
+  LineCursor lines(body);
+  std::string_view line;
+  while (lines.next(line)) {
+    line = trim(line);
+    if (line.size() < 2 || line[0] != 'm' || line[1] != '=') continue;
+    std::string_view rest = line.substr(2);
+    visit(pop_word(rest));
+  }
+}
 Sdp parse_sdp(std::string_view body);
 bool parse_candidate(std::string_view value, Candidate& out);
 

@@ -161,5 +161,27 @@ TEST(JsonWriter, WritesWhatNlohmannWrites) {
   }
 }
 
+// Commas are owed per open container: every level down to the deepest
+// allowed keeps its own, and one level more is refused rather than miswritten.
+TEST(JsonWriter, KeepsCommasRightAtEveryDepth) {
+  std::string ours;
+  JsonWriter w(ours);
+  nlohmann::json expected = nlohmann::json::array({1});
+  for (int level = 1; level < 64; ++level) expected = nlohmann::json::array({level + 1, expected, level + 1});
+  auto write = [&](auto& self, int level) -> void {
+    w.begin_array();
+    w.number(std::int64_t{64 - level + 1});
+    if (level < 64) {
+      self(self, level + 1);
+      w.number(std::int64_t{64 - level + 1});
+    }
+    w.end_array();
+  };
+  write(write, 1);
+  EXPECT_EQ(ours, expected.dump());
+  for (int level = 0; level < 64; ++level) w.begin_array();
+  EXPECT_THROW(w.begin_array(), std::logic_error);
+}
+
 }  // namespace
 }  // namespace sipsleuth::render
