@@ -66,13 +66,15 @@ void frame_deferred(SipRecord& record) {
   if (deferred(record)) frame_delimited_message(record.raw, record);
 }
 
-sip::Message frame_and_parse(SipRecord& record) {
-  if (!deferred(record)) return sip::Message::parse(record.parts);
+void frame_and_parse(SipRecord& record, sip::Message& message) {
+  if (!deferred(record)) {
+    message.parse_from(record.parts);
+    return;
+  }
   std::string_view text = record.raw;
   sip::SplitResult split;
-  sip::Message message = sip::Message::frame_and_parse(text, &record.framing_issues, split);
+  message.frame_and_parse_from(text, &record.framing_issues, split);
   take_split(text, split, record);
-  return message;
 }
 
 void join_pieces(SipRecord& record, std::string& storage) {

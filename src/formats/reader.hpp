@@ -63,9 +63,10 @@ void frame_delimited_message(std::string_view text, SipRecord& record);
 // Frames a record a capture read with ReadOptions::defer_framing; does
 // nothing to a record already framed.
 void frame_deferred(SipRecord& record);
-// frame_deferred(record), then sip::Message::parse(record.parts), in one
-// walk over the header lines of a record not yet framed.
-sip::Message frame_and_parse(SipRecord& record);
+// frame_deferred(record), then sip::Message::parse(record.parts) into
+// `message` (see sip::Message::parse_from()), in one walk over the header
+// lines of a record not yet framed.
+void frame_and_parse(SipRecord& record, sip::Message& message);
 
 // Joins the pieces of a record read with ReadOptions::pieces_not_copies into
 // `storage` and points `raw` at it; does nothing to a record with `raw`.

@@ -72,7 +72,7 @@ void make_stubs(std::vector<formats::SipRecord>& records, std::uint32_t input, f
         pending.call_id = sip::first_header_value(m.record.parts.header_block, sip::HeaderId::call_id);
       }
       if (pending.call_id.empty()) {
-        m.sip = formats::frame_and_parse(m.record);
+        formats::frame_and_parse(m.record, m.sip);
         check_message(m, chunk_findings[chunk]);
       }
       MessageStub& s = pending.stub;
@@ -114,6 +114,14 @@ void make_stubs(std::vector<formats::SipRecord>& records, std::uint32_t input, f
 }
 
 std::int64_t time_key(const formats::Timestamp& t) { return t.valid ? t.micros : INT64_MAX; }
+
+// Makes `m` as a new message, but for the room its parsed form keeps (see
+// sip::Message::parse_from()).
+void start_over(Message& m) {
+  sip::Message parsed = std::move(m.sip);
+  m = Message{};
+  m.sip = std::move(parsed);
+}
 
 // The shared inputs, events and flows, lent to one batch and given back
 // however the batch ends. Moving a vector keeps its elements in place, so
@@ -666,6 +674,9 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
       },
       1);
 
+  // The last batch's messages, parsed into again by the next: their header
+  // indexes keep their room, rather than each being freed and allocated.
+  std::vector<Message> kept_messages;
   for (std::size_t b = 0; b < batches; ++b) {
     const std::size_t first = b * calls_per_batch, last = last_of(first);
     const std::vector<std::uint32_t> ids = std::move(batch_ids[b]);
@@ -677,6 +688,7 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
 
     Trace batch;
     Lent lent(shared, batch);
+    batch.messages = std::move(kept_messages);
     batch.messages.resize(ids.size());
     batch.calls.resize(last - first);
     std::vector<std::string> joined(ids.size());  // messages rebuilt from pieces; not moved while the batch lives
@@ -697,10 +709,11 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
           const std::uint32_t id = local(number);
           const MessageStub& message_stub = stubs_[number];
           Message& m = batch.messages[id];
+          start_over(m);
           m.id = number;  // for its findings
           m.input = message_stub.input;
           m.record = record_of(message_stub, batch.inputs[message_stub.input], joined[id]);
-          m.sip = formats::frame_and_parse(m.record);
+          formats::frame_and_parse(m.record, m.sip);
           check_message(m, chunk_findings[chunk]);
           m.id = id;
           m.call = call.id;
@@ -721,14 +734,12 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
     use(batch);
     lent.give_back();
     if (progress) progress->calls_built += last - first;
-    // Freed on every core: each of the batch's thousands of messages and
-    // calls holds allocations of its own.
+    // Freed on every core: each of the batch's thousands of calls holds
+    // allocations of its own.
     base::for_each_chunk(chunks, threads, [&](std::size_t, std::size_t begin, std::size_t end) {
-      for (std::size_t i = begin; i < end; ++i) {
-        for (std::uint32_t id : batch.calls[i].messages) batch.messages[id] = Message{};
-        batch.calls[i] = Call{};
-      }
+      for (std::size_t i = begin; i < end; ++i) batch.calls[i] = Call{};
     });
+    kept_messages = std::move(batch.messages);
 
     // Give back the input read by this batch that the next one will not
     // read: calls come in order of start, so later batches seldom reach

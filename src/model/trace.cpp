@@ -233,7 +233,7 @@ Trace load(io::OpenedInputs opened, const LoadOptions& options) {
   // rather than in the readers' workers, so that an input read in one piece
   // (a capture) still uses every core for them.
   base::for_each_index(trace.messages.size(), threads, [&](std::size_t i) {
-    trace.messages[i].sip = formats::frame_and_parse(trace.messages[i].record);
+    formats::frame_and_parse(trace.messages[i].record, trace.messages[i].sip);
   });
   build_calls(trace, threads);
   if (options.align_clocks && !trace.clocks.empty()) align_clocks(trace);

@@ -442,39 +442,54 @@ void Message::read_cseq() {
 // Room for the headers most messages have; more grow the index.
 constexpr std::size_t kUsualHeaders = 32;
 
-Message Message::parse(const MessageParts& parts) {
-  Message m;
-  m.parts_ = parts;
-  m.first_.fill(kNone);
-  m.parse_start_line(parts.start_line);
-  m.headers_.reserve(kUsualHeaders);
-  walk_header_lines(parts.header_block, [&](const HeaderLine& line) {
-    m.index(line, parts.header_block);
-    return true;
-  });
-  m.read_cseq();
-  m.read_tags();
-  return m;
+void Message::start_over() {
+  std::vector<HeaderSlot> headers = std::move(headers_);
+  headers.clear();
+  *this = Message{};
+  headers_ = std::move(headers);
+  headers_.reserve(kUsualHeaders);
+  first_.fill(kNone);
 }
 
-Message Message::frame_and_parse(std::string_view text, std::vector<ParseIssue>* issues, SplitResult& split) {
-  Message m;
-  m.first_.fill(kNone);
+void Message::parse_from(const MessageParts& parts) {
+  start_over();
+  parts_ = parts;
+  parse_start_line(parts.start_line);
+  walk_header_lines(parts.header_block, [&](const HeaderLine& line) {
+    index(line, parts.header_block);
+    return true;
+  });
+  read_cseq();
+  read_tags();
+}
+
+void Message::frame_and_parse_from(std::string_view text, std::vector<ParseIssue>* issues, SplitResult& split) {
+  start_over();
   // The start line as split_message() finds it, parsed first as parse() does.
   LineCursor start(text);
   start.seek(leading_line_breaks(text));
   std::string_view start_line;
   start.next(start_line);
-  m.parse_start_line(start_line);
-  m.headers_.reserve(kUsualHeaders);
+  parse_start_line(start_line);
   const std::string_view block = text.substr(start.position());
   split = frame_walking(text, issues, [&](const HeaderLine& line) {
-    m.index(line, block);
+    index(line, block);
     return true;
   });
-  m.parts_ = split.parts;
-  m.read_cseq();
-  m.read_tags();
+  parts_ = split.parts;
+  read_cseq();
+  read_tags();
+}
+
+Message Message::parse(const MessageParts& parts) {
+  Message m;
+  m.parse_from(parts);
+  return m;
+}
+
+Message Message::frame_and_parse(std::string_view text, std::vector<ParseIssue>* issues, SplitResult& split) {
+  Message m;
+  m.frame_and_parse_from(text, issues, split);
   return m;
 }
 

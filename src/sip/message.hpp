@@ -89,6 +89,11 @@ class Message {
   // split_message(text, issues) into `split`, and parse(split.parts), in one
   // walk over the header lines: for a message read but not yet framed.
   static Message frame_and_parse(std::string_view text, std::vector<ParseIssue>* issues, SplitResult& split);
+  // The same two, into this message, whatever it held: its header index
+  // keeps its room, so that parsing message after message into one object
+  // allocates only for the first, or for one with more headers.
+  void parse_from(const MessageParts& parts);
+  void frame_and_parse_from(std::string_view text, std::vector<ParseIssue>* issues, SplitResult& split);
 
   const MessageParts& parts() const { return parts_; }
   bool is_request() const { return is_request_; }
@@ -136,6 +141,7 @@ class Message {
   void parse_start_line(std::string_view start_line);
   // Indexes one line of the header block, which starts at `block`.
   void index(const HeaderLine& line, std::string_view block);
+  void start_over();  // as a new message, the header index's room kept
   void read_cseq();
   void read_tags();
   // Where each known header first occurs; one byte each keeps the index small

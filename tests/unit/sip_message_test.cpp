@@ -208,6 +208,59 @@ TEST(SipMessage, FrameAndParseIsSplitThenParse) {
   EXPECT_EQ(split.parts.body, "hi");
 }
 
+// Parsing into a message that held another (as a batch of calls reuses its
+// messages) leaves nothing of the other behind: each comes out as parsed
+// afresh, after a larger one, a smaller one, one with issues or tags.
+TEST(SipMessage, ParsingIntoAMessageForgetsWhatItHeld) {
+  std::string many = "SIP/2.0 200 OK\r\n";
+  for (int i = 0; i < 40; ++i) many += "X-H" + std::to_string(i) + ": v\r\n";
+  many += "From: \"A\" <sip:a@b>;tag=ft;epid=fe\r\nTo: <sip:c@d>;tag=tt;epid=te\r\nCSeq: 9 BYE\r\n\r\n";
+  const std::vector<std::string> messages = {
+      many,
+      "INVITE sip:a@b SIP/2.0\r\nCall-ID: c\r\nCSeq: 7 INVITE\r\nContent-Length: 3\r\n\r\nv=0extra",
+      "BYE sip:a@b SIP/2.0\r\nFrom: <sip:a@b>\r\nnot a header\r\nCall-ID: body\r\n",
+      "SIP/2.0 999 Odd\r\nContent-Length: 10\r\n\r\nshort",
+      "",
+  };
+  auto expect_same = [](const Message& reused, const Message& fresh, const std::string& text) {
+    EXPECT_EQ(reused.parts().start_line, fresh.parts().start_line) << text;
+    EXPECT_EQ(reused.parts().header_block, fresh.parts().header_block) << text;
+    EXPECT_EQ(reused.parts().body, fresh.parts().body) << text;
+    EXPECT_EQ(reused.is_request(), fresh.is_request()) << text;
+    EXPECT_EQ(reused.valid_start_line(), fresh.valid_start_line()) << text;
+    EXPECT_EQ(reused.method(), fresh.method()) << text;
+    EXPECT_EQ(reused.request_uri(), fresh.request_uri()) << text;
+    EXPECT_EQ(reused.status(), fresh.status()) << text;
+    EXPECT_EQ(reused.reason(), fresh.reason()) << text;
+    EXPECT_EQ(reused.call_id(), fresh.call_id()) << text;
+    EXPECT_EQ(reused.cseq_number(), fresh.cseq_number()) << text;
+    EXPECT_EQ(reused.cseq_method(), fresh.cseq_method()) << text;
+    EXPECT_EQ(reused.from_tag(), fresh.from_tag()) << text;
+    EXPECT_EQ(reused.from_epid(), fresh.from_epid()) << text;
+    EXPECT_EQ(reused.to_tag(), fresh.to_tag()) << text;
+    EXPECT_EQ(reused.to_epid(), fresh.to_epid()) << text;
+    EXPECT_EQ(reused.header(HeaderId::content_length), fresh.header(HeaderId::content_length)) << text;
+    ASSERT_EQ(reused.header_count(), fresh.header_count()) << text;
+    for (std::size_t i = 0; i < fresh.header_count(); ++i) {
+      EXPECT_EQ(reused.header_at(i).name, fresh.header_at(i).name) << text;
+      EXPECT_EQ(reused.header_at(i).value, fresh.header_at(i).value) << text;
+    }
+    ASSERT_EQ(reused.issues().size(), fresh.issues().size()) << text;
+    for (std::size_t i = 0; i < fresh.issues().size(); ++i) EXPECT_EQ(reused.issues()[i].code, fresh.issues()[i].code);
+  };
+  for (bool backwards : {false, true}) {
+    Message framed, parsed;
+    for (std::size_t k = 0; k < messages.size(); ++k) {
+      const std::string& text = messages[backwards ? messages.size() - 1 - k : k];
+      SplitResult split, fresh_split;
+      framed.frame_and_parse_from(text, nullptr, split);
+      expect_same(framed, Message::frame_and_parse(text, nullptr, fresh_split), text);
+      parsed.parse_from(split.parts);
+      expect_same(parsed, Message::parse(split.parts), text);
+    }
+  }
+}
+
 TEST(SipMessage, RepeatedHeadersAreAllKept) {
   Message m = parse_text("INVITE sip:a@b SIP/2.0\nSupported: timer\nSupported: 100rel\nCall-ID: z\n\n");
   std::vector<std::string_view> values;
