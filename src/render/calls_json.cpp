@@ -18,6 +18,8 @@ std::string json_line(const Json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// One key and its value a line: the fields read as the schema does.
+// clang-format off
 void write_call_fields(JsonWriter& w, const model::Trace& trace, const model::Call& call) {
   auto time = [&](const formats::Timestamp& t) { t.valid ? w.string(model::iso8601_text(t).view()) : w.null(); };
   auto optional_ms = [&](const std::optional<std::int64_t>& ms) { ms ? w.number(*ms) : w.null(); };
@@ -88,8 +90,7 @@ void write_call_fields(JsonWriter& w, const model::Trace& trace, const model::Ca
   w.end_array();
   w.key("conversation_id"); w.optional_string(call.conversation_id);
   w.key("transactions"); count(call.transactions.size());
-  w.key("log_events");
-  count(call.events.size());
+  w.key("log_events"); count(call.events.size());
   w.key("sources");
   w.begin_array();
   if (call.events.empty()) {  // call.inputs is sorted and unique already
@@ -103,6 +104,7 @@ void write_call_fields(JsonWriter& w, const model::Trace& trace, const model::Ca
   }
   w.end_array();
 }
+// clang-format on
 
 namespace {
 
