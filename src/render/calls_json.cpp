@@ -106,18 +106,6 @@ void write_call_fields(JsonWriter& w, const model::Trace& trace, const model::Ca
 }
 // clang-format on
 
-namespace {
-
-void append_call_object(std::string& out, const model::Trace& trace, const model::Call& call) {
-  JsonWriter w(out);
-  w.begin_object();
-  write_call_fields(w, trace, call);
-  w.end_object();
-}
-
-}  // namespace
-
-
 Json summary_json(const model::Trace& trace) { return summary_json(trace, trace.counts()); }
 
 Json summary_json(const model::Trace& trace, const model::Trace::Counts& counts) {
@@ -166,13 +154,14 @@ void write_call_lines(std::ostream& out, const model::Trace& trace, const std::v
   base::make_in_order(
       chunks, kChunksAtOnce, 1,
       [&](std::size_t chunk) {
-        std::string lines;
-        lines.reserve(kCallsPerChunk * kUsualLineBytes);
+        JsonWriter lines(kCallsPerChunk * kUsualLineBytes);
         for (std::size_t i = chunk * kCallsPerChunk; i < std::min(count, (chunk + 1) * kCallsPerChunk); ++i) {
-          append_call_object(lines, trace, trace.calls[only ? (*only)[i] : i]);
-          lines.push_back('\n');
+          lines.begin_object();
+          write_call_fields(lines, trace, trace.calls[only ? (*only)[i] : i]);
+          lines.end_object();
+          lines.line_break();
         }
-        return lines;
+        return lines.take();
       },
       [&](std::size_t, const std::string& lines) {
         out.write(lines.data(), static_cast<std::streamsize>(lines.size()));

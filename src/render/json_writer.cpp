@@ -1,5 +1,7 @@
 #include "render/json_writer.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -9,46 +11,64 @@
 
 namespace sipsleuth::render {
 
+JsonWriter::JsonWriter(std::size_t expected) { buffer_.resize(expected); }
+
+std::string JsonWriter::take() {
+  buffer_.resize(used_);
+  std::string text = std::move(buffer_);
+  buffer_.clear();
+  used_ = 0;
+  return text;
+}
+
+void JsonWriter::grow(std::size_t bytes) {
+  // Resized rather than reserved: the text is written past size() otherwise.
+  buffer_.resize(std::max(buffer_.size() * 2, used_ + bytes + 256));
+}
+
 void JsonWriter::open(char bracket) {
   if (depth_ == kMaxDepth) throw std::logic_error("JSON output nested deeper than 64 levels");
   separate();
-  out_.push_back(bracket);
+  *room(1) = bracket;
+  ++used_;
   empty_ |= std::uint64_t{1} << depth_;
   ++depth_;
 }
 
 void JsonWriter::close(char bracket) {
   --depth_;
-  out_.push_back(bracket);
+  *room(1) = bracket;
+  ++used_;
 }
 
-void JsonWriter::key(PlainKey name) {
+void JsonWriter::line_break() {
+  *room(1) = '\n';
+  ++used_;
+}
+
+void JsonWriter::key(const PlainKey& name) {
   const bool comma = comma_owed();
   after_key_ = true;
-  // Put together here and appended at once: a call's line has dozens of keys.
-  const std::string_view text = name.text();
-  char piece[64];
-  if (text.size() + 4 > sizeof piece) {
-    if (comma) out_.push_back(',');
-    out_.push_back('"');
-    out_.append(text);
-    out_.append("\":", 2);
+  if (!name.fits()) {
+    if (comma) put(",");
+    put("\"");
+    put(name.text());
+    put("\":");
     return;
   }
-  char* p = piece;
-  if (comma) *p++ = ',';
-  *p++ = '"';
-  std::memcpy(p, text.data(), text.size());
-  p += text.size();
-  *p++ = '"';
-  *p++ = ':';
-  out_.append(piece, static_cast<std::size_t>(p - piece));
+  // The quoted key is copied whole, room and all: a copy of a size known
+  // when compiling, where one of the key's own size is a call.
+  char* out = room(1 + PlainKey::kQuotedRoom);
+  *out = ',';
+  std::memcpy(out + (comma ? 1 : 0), name.quoted(), PlainKey::kQuotedRoom);
+  used_ += (comma ? 1 : 0) + name.quoted_size();
 }
 
 void JsonWriter::escaped_key(std::string_view name) {
   separate();
   quoted(name);
-  out_.push_back(':');
+  *room(1) = ':';
+  ++used_;
   after_key_ = true;
 }
 
@@ -58,9 +78,12 @@ void JsonWriter::string(std::string_view text) {
 }
 
 void JsonWriter::quoted(std::string_view text) {
-  const std::size_t start = out_.size();
+  const std::size_t start = used_;
   bool checked = false;  // whether the text is known to be valid UTF-8: asked only of text with bytes over 0x7f
-  out_.push_back('"');
+  // Room for the text as it is and its quotes; each escape makes room again
+  // for itself and the rest.
+  char* out = room(text.size() + 2);
+  *out++ = '"';
   // Runs that need no escaping (nearly all of every SIP value) go in whole.
   std::size_t run = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -79,59 +102,81 @@ void JsonWriter::quoted(std::string_view text) {
     if (c >= 0x80) {
       if (!checked && !sip::valid_utf8(text)) {
         // Rare: let nlohmann replace the bad bytes, exactly as every other output does.
-        out_.resize(start);
-        out_ += nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        used_ = start;
+        put(nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
         return;
       }
       checked = true;
       continue;  // bytes of valid UTF-8 need no escaping
     }
     if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out_.append(text.data() + run, i - run);
+    std::memcpy(out, text.data() + run, i - run);
+    out += i - run;
     run = i + 1;
+    used_ = static_cast<std::size_t>(out - buffer_.data());
+    constexpr std::size_t kLongestEscape = 6;  // \u00XX
+    out = room(kLongestEscape + (text.size() - run) + 1);
     switch (c) {
-      case '"': out_ += "\\\""; break;
-      case '\\': out_ += "\\\\"; break;
-      case '\b': out_ += "\\b"; break;
-      case '\f': out_ += "\\f"; break;
-      case '\n': out_ += "\\n"; break;
-      case '\r': out_ += "\\r"; break;
-      case '\t': out_ += "\\t"; break;
+      case '"':
+        out = std::copy_n("\\\"", 2, out);
+        break;
+      case '\\':
+        out = std::copy_n("\\\\", 2, out);
+        break;
+      case '\b':
+        out = std::copy_n("\\b", 2, out);
+        break;
+      case '\f':
+        out = std::copy_n("\\f", 2, out);
+        break;
+      case '\n':
+        out = std::copy_n("\\n", 2, out);
+        break;
+      case '\r':
+        out = std::copy_n("\\r", 2, out);
+        break;
+      case '\t':
+        out = std::copy_n("\\t", 2, out);
+        break;
       default: {  // the other control characters
         static constexpr char kHex[] = "0123456789abcdef";
-        out_ += "\\u00";
-        out_.push_back(kHex[c >> 4]);
-        out_.push_back(kHex[c & 0x0f]);
+        out = std::copy_n("\\u00", 4, out);
+        *out++ = kHex[c >> 4];
+        *out++ = kHex[c & 0x0f];
       }
     }
   }
-  out_.append(text.data() + run, text.size() - run);
-  out_.push_back('"');
+  std::memcpy(out, text.data() + run, text.size() - run);
+  out += text.size() - run;
+  *out++ = '"';
+  used_ = static_cast<std::size_t>(out - buffer_.data());
 }
 
 void JsonWriter::number(std::int64_t value) {
   separate();
-  out_ += std::to_string(value);
+  char* out = room(kLongestNumber);
+  used_ += static_cast<std::size_t>(std::to_chars(out, out + kLongestNumber, value).ptr - out);
 }
 
 void JsonWriter::number(std::uint64_t value) {
   separate();
-  out_ += std::to_string(value);
+  char* out = room(kLongestNumber);
+  used_ += static_cast<std::size_t>(std::to_chars(out, out + kLongestNumber, value).ptr - out);
 }
 
 void JsonWriter::boolean(bool value) {
   separate();
-  out_ += value ? "true" : "false";
+  put(value ? "true" : "false");
 }
 
 void JsonWriter::null() {
   separate();
-  out_ += "null";
+  put("null");
 }
 
 void JsonWriter::raw(std::string_view json) {
   separate();
-  out_ += json;
+  put(json);
 }
 
 }  // namespace sipsleuth::render

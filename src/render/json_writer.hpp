@@ -1,40 +1,59 @@
 // A streaming JSON writer for the large outputs (one object per call): it
-// appends to a string without building a document first, and writes exactly
-// what nlohmann::json's compact dump writes for the same values, so the two
-// can be mixed and the JSON schema does not depend on which one wrote it.
+// writes into a text of its own without building a document first, and
+// writes exactly what nlohmann::json's compact dump writes for the same
+// values, so the two can be mixed and the JSON schema does not depend on
+// which one wrote it.
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
 namespace sipsleuth::render {
 
-// A key written as it is, checked when the program is compiled: keys are
-// literals of plain ASCII that need no escaping, and every call has dozens.
+// A key written as it is, checked and put in quotes when the program is
+// compiled: keys are literals of plain ASCII that need no escaping, and every
+// call has dozens.
 class PlainKey {
  public:
+  // Room for the quoted key and its colon; a longer key is written from
+  // `name_` instead.
+  static constexpr std::size_t kQuotedRoom = 32;
+
   template <std::size_t N>
   consteval PlainKey(const char (&name)[N]) : name_(name, N - 1) {  // NOLINT: literals convert
     for (char c : name_) {
       if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') throw "a JSON key literal needs escaping";
     }
+    if (name_.size() + 3 <= kQuotedRoom) {
+      quoted_[0] = '"';
+      for (std::size_t i = 0; i < name_.size(); ++i) quoted_[i + 1] = name_[i];
+      quoted_[name_.size() + 1] = '"';
+      quoted_[name_.size() + 2] = ':';
+    }
   }
   std::string_view text() const { return name_; }
+  bool fits() const { return name_.size() + 3 <= kQuotedRoom; }
+  const char* quoted() const { return quoted_; }  // `"name":`, padded to kQuotedRoom; when fits()
+  std::size_t quoted_size() const { return name_.size() + 3; }
 
  private:
   std::string_view name_;
+  char quoted_[kQuotedRoom] = {};
 };
 
+// Writes one or more values (JSON Lines: each followed by line_break()).
 class JsonWriter {
  public:
-  explicit JsonWriter(std::string& out) : out_(out) {}
+  // `expected`: room made at once for what is about to be written.
+  explicit JsonWriter(std::size_t expected = 0);
 
   void begin_object() { open('{'); }
   void end_object() { close('}'); }
   void begin_array() { open('['); }
   void end_array() { close(']'); }
-  void key(PlainKey name);
+  void key(const PlainKey& name);
   void escaped_key(std::string_view name);  // any text
 
   void string(std::string_view text);  // invalid UTF-8 becomes U+FFFD, as in nlohmann's "replace"
@@ -44,6 +63,12 @@ class JsonWriter {
   void boolean(bool value);
   void null();
   void raw(std::string_view json);  // a value already serialised
+  void line_break();                // between top-level values
+
+  // What has been written.
+  std::string_view text() const { return {buffer_.data(), used_}; }
+  // What has been written, as a string; the writer starts again empty.
+  std::string take();
 
  private:
   // Whether a comma goes before the next key or value: not after a key, nor
@@ -60,8 +85,20 @@ class JsonWriter {
     return owed;
   }
   void separate() {
-    if (comma_owed()) out_.push_back(',');
+    if (comma_owed()) *room(1) = ',', ++used_;
   }
+  // Room for `bytes` more past what is written: the text is written through
+  // the pointer, then `used_` moved past it. The buffer grows by doubling, so
+  // that most values are written with no check of its size but this one.
+  char* room(std::size_t bytes) {
+    if (buffer_.size() - used_ < bytes) grow(bytes);
+    return buffer_.data() + used_;
+  }
+  void put(std::string_view text) {
+    std::memcpy(room(text.size()), text.data(), text.size());
+    used_ += text.size();
+  }
+  void grow(std::size_t bytes);
   void quoted(std::string_view text);
   void open(char bracket);
   void close(char bracket);
@@ -69,8 +106,10 @@ class JsonWriter {
   // The outputs' schemas nest a few levels: a bit per open container, set
   // while nothing is written in it yet, and no allocation per call's line.
   static constexpr unsigned kMaxDepth = 64;
+  static constexpr std::size_t kLongestNumber = 20;  // "-9223372036854775808", "18446744073709551615"
 
-  std::string& out_;
+  std::string buffer_;  // the text written, then room for more
+  std::size_t used_ = 0;
   std::uint64_t empty_ = 0;
   unsigned depth_ = 0;
   bool after_key_ = false;

@@ -257,14 +257,13 @@ void write_show_json(std::ostream& out, const model::Trace& trace, const model::
     }
     items.push_back(std::move(entry));
   }
-  std::string line;
-  JsonWriter w(line);
+  JsonWriter w;
   w.begin_object();
   write_call_fields(w, trace, call);
   w.key("items");
   w.raw(json_line(items));
   w.end_object();
-  out << line << '\n';
+  out << w.text() << '\n';
 }
 
 }  // namespace sipsleuth::render

@@ -112,10 +112,9 @@ TEST(JsonWriter, EscapesAtEveryPositionOfLongStrings) {
     for (std::size_t at = 0; at < length; ++at) {
       for (const auto& special : specials) {
         std::string s = std::string(at, 'a') + special + std::string(length - at - 1, 'b');
-        std::string ours;
-        JsonWriter w(ours);
+        JsonWriter w;
         w.string(s);
-        EXPECT_EQ(ours, nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+        EXPECT_EQ(w.text(), nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
             << length << " " << at;
       }
     }
@@ -130,8 +129,7 @@ TEST(JsonWriter, WritesWhatNlohmannWrites) {
       // escapes written before a bad byte is met are not left behind
       "\"quoted\"\ttab, then a long enough run \xff", "caf\xc3\xa9 \"quoted\" then cut \xe2\x82"};
   for (const auto& s : strings) {
-    std::string ours;
-    JsonWriter w(ours);
+    JsonWriter w;
     w.begin_object();
     w.escaped_key(s);
     w.string(s);
@@ -157,15 +155,48 @@ TEST(JsonWriter, WritesWhatNlohmannWrites) {
     j["a_key_longer_than_the_sixty_characters_that_are_put_together_at_once"] = nullptr;
     j["list"] = nlohmann::ordered_json::array({nullptr, true, nlohmann::ordered_json::object(), nullptr});
     if (s == "n" || s == "u" || s == "list") continue;
-    EXPECT_EQ(ours, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) << s;
+    EXPECT_EQ(w.text(), j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) << s;
+  }
+}
+
+// The writer's text grows as it is written: strings whose escapes take
+// several times their length, values past any room made at first, keys on
+// either side of the length copied whole, and values taken a line at a time.
+TEST(JsonWriter, GrowsItsTextAndStartsAgainAfterTake) {
+  std::string escapes;
+  for (int i = 0; i < 5000; ++i) escapes += static_cast<char>(i % 32);
+  escapes += "\"\\tail";
+  const std::string plain(70000, 'x');
+  for (std::size_t expected : {std::size_t{0}, std::size_t{16}, std::size_t{1} << 20}) {
+    JsonWriter w(expected);
+    for (int line = 0; line < 3; ++line) {
+      w.begin_object();
+      w.key("a_key_of_twenty_nine_letters_");  // 29 + 3: just fits the room copied whole
+      w.string(escapes);
+      w.key("a_key_of_thirty_letters_long__");  // one more: written from its text
+      w.string(plain);
+      w.key("n");
+      w.number(std::int64_t{-9223372036854775807 - 1});
+      w.end_object();
+      w.line_break();
+    }
+    nlohmann::ordered_json j;
+    j["a_key_of_twenty_nine_letters_"] = escapes;
+    j["a_key_of_thirty_letters_long__"] = plain;
+    j["n"] = std::int64_t{-9223372036854775807 - 1};
+    const std::string line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    EXPECT_EQ(w.text(), line + line + line);
+    EXPECT_EQ(w.take(), line + line + line);
+    EXPECT_EQ(w.text(), "");
+    w.null();
+    EXPECT_EQ(w.take(), "null");
   }
 }
 
 // Commas are owed per open container: every level down to the deepest
 // allowed keeps its own, and one level more is refused rather than miswritten.
 TEST(JsonWriter, KeepsCommasRightAtEveryDepth) {
-  std::string ours;
-  JsonWriter w(ours);
+  JsonWriter w;
   nlohmann::json expected = nlohmann::json::array({1});
   for (int level = 1; level < 64; ++level) expected = nlohmann::json::array({level + 1, expected, level + 1});
   auto write = [&](auto& self, int level) -> void {
@@ -178,7 +209,7 @@ TEST(JsonWriter, KeepsCommasRightAtEveryDepth) {
     w.end_array();
   };
   write(write, 1);
-  EXPECT_EQ(ours, expected.dump());
+  EXPECT_EQ(w.text(), expected.dump());
   for (int level = 0; level < 64; ++level) w.begin_array();
   EXPECT_THROW(w.begin_array(), std::logic_error);
 }
