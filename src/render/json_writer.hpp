@@ -85,7 +85,10 @@ class JsonWriter {
     return owed;
   }
   void separate() {
-    if (comma_owed()) *room(1) = ',', ++used_;
+    if (comma_owed()) {
+      *room(1) = ',';
+      ++used_;
+    }
   }
   // Room for `bytes` more past what is written: the text is written through
   // the pointer, then `used_` moved past it. The buffer grows by doubling, so

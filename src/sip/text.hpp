@@ -10,6 +10,10 @@
 #include <string>
 #include <string_view>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace sipsleuth::sip {
 
 constexpr bool is_space(char c) { return c == ' ' || c == '\t'; }
@@ -26,9 +30,21 @@ constexpr CharacterSet characters(std::string_view which) {
 // and their parameters) that every message's steps walk between a few
 // marks. A byte equal to a mark makes a zero byte of word ^ mark; the lowest
 // zero byte of a word is found exactly (the trick's false hits lie above it).
+// Where SSE2 is there (every x86-64), sixteen bytes at a look first: it
+// also finds line ends, where the C library's memchr costs a call and its
+// checks per line of a few dozen bytes.
 template <char... Marks>
 std::size_t find_mark(std::string_view s, std::size_t from) {
   constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+#if defined(__SSE2__)
+  for (; from + 16 <= s.size(); from += 16) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + from));
+    const __m128i hits = (_mm_cmpeq_epi8(bytes, _mm_set1_epi8(Marks)) | ...);
+    if (const int mask = _mm_movemask_epi8(hits); mask != 0) {
+      return from + static_cast<std::size_t>(std::countr_zero(static_cast<unsigned>(mask)));
+    }
+  }
+#endif
   if constexpr (std::endian::native == std::endian::little) {
     for (; from + 8 <= s.size(); from += 8) {
       std::uint64_t word;
@@ -109,9 +125,8 @@ class LineCursor {
   explicit LineCursor(std::string_view text) : text_(text) {}
   bool next(std::string_view& line) {
     if (pos_ >= text_.size()) return false;
-    std::size_t end = text_.find('\n', pos_);
-    std::size_t next = end == std::string_view::npos ? text_.size() : end + 1;
-    if (end == std::string_view::npos) end = text_.size();
+    std::size_t end = find_mark<'\n'>(text_, pos_);
+    std::size_t next = end == text_.size() ? end : end + 1;
     std::size_t stop = end;
     if (stop > pos_ && text_[stop - 1] == '\r') --stop;
     line = text_.substr(pos_, stop - pos_);
