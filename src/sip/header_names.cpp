@@ -4,6 +4,7 @@
 #include <cstring>
 #include <iterator>
 #include <string_view>
+#include <type_traits>
 
 #include "sip/message.hpp"
 #include "sip/text.hpp"
@@ -130,6 +131,29 @@ HeaderId compact_id(char c) {
   return HeaderId::other;
 }
 
+// memcpy(words, name.data(), name.size()) for 2 to kLongestName bytes, in
+// two copies of a fixed size that overlap: a copy of a size known only when
+// running is a call, and every header of every message comes through here.
+inline void copy_name(std::string_view name, NameWords& words) {
+  static_assert(kLongestName <= 32);
+  auto* out = reinterpret_cast<unsigned char*>(words.data());
+  const char* in = name.data();
+  const std::size_t n = name.size();
+  auto both_ends = [&](auto width) {
+    std::memcpy(out, in, width);
+    std::memcpy(out + n - width, in + n - width, width);
+  };
+  if (n >= 16) {
+    both_ends(std::integral_constant<std::size_t, 16>{});
+  } else if (n >= 8) {
+    both_ends(std::integral_constant<std::size_t, 8>{});
+  } else if (n >= 4) {
+    both_ends(std::integral_constant<std::size_t, 4>{});
+  } else {
+    both_ends(std::integral_constant<std::size_t, 2>{});
+  }
+}
+
 }  // namespace
 
 HeaderId header_id(std::string_view name) {
@@ -137,7 +161,7 @@ HeaderId header_id(std::string_view name) {
   if (name.empty() || name.size() > kLongestName) return HeaderId::other;
   const std::size_t words = (name.size() + 7) / 8;
   NameWords lowered{};
-  std::memcpy(lowered.data(), name.data(), name.size());
+  copy_name(name, lowered);
   for (std::size_t w = 0; w < words; ++w) lowered[w] = lower_case(lowered[w]);
   for (std::uint8_t k = 0; k < kByLength.count[name.size()]; ++k) {
     const std::uint8_t entry = kByLength.entries[name.size()][k];
