@@ -651,47 +651,36 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
   linked_messages_ = 0;
   std::vector<std::size_t> given_back(shared.inputs.size(), 0);  // each input's bytes below this are done with
 
-  // Each batch's messages, in the order load() numbers them (so that ties in
-  // time fall the same way), and the bytes of each input they read: worked
-  // out for every batch at once on every core, not between batches on one.
+  // The bytes of each input each batch reads: worked out for every batch at
+  // once on every core, not between batches on one.
   const std::size_t batches = (calls_.size() + calls_per_batch - 1) / calls_per_batch;
   auto last_of = [&](std::size_t first) { return std::min(calls_.size(), first + calls_per_batch); };
-  std::vector<std::vector<std::uint32_t>> batch_ids(batches);
   std::vector<std::vector<Extent>> batch_extents(batches + 1);
   batch_extents[batches] = input_extents(calls_.size(), calls_.size());  // none: there is no next batch
   base::for_each_index(
       batches, threads,
-      [&](std::size_t b) {
-        const std::size_t first = b * calls_per_batch, last = last_of(first);
-        std::vector<std::uint32_t>& ids = batch_ids[b];
-        for (std::size_t c = first; c < last; ++c) {
-          const CallStub& call = calls_[c];
-          ids.insert(ids.end(), call_messages_.begin() + call.first_message,
-                     call_messages_.begin() + call.first_message + call.messages);
-        }
-        std::sort(ids.begin(), ids.end());
-        batch_extents[b] = input_extents(first, last);
-      },
-      1);
+      [&](std::size_t b) { batch_extents[b] = input_extents(b * calls_per_batch, last_of(b * calls_per_batch)); }, 1);
 
   // The last batch's messages, parsed into again by the next: their header
   // indexes keep their room, rather than each being freed and allocated.
   std::vector<Message> kept_messages;
   for (std::size_t b = 0; b < batches; ++b) {
     const std::size_t first = b * calls_per_batch, last = last_of(first);
-    const std::vector<std::uint32_t> ids = std::move(batch_ids[b]);
     const std::vector<Extent>& touched = batch_extents[b];
     const std::vector<Extent>& next = batch_extents[b + 1];
-    auto local = [&](std::uint32_t id) {
-      return static_cast<std::uint32_t>(std::lower_bound(ids.begin(), ids.end(), id) - ids.begin());
-    };
+    // The batch's messages call by call, in the order they are worked on: a
+    // task walks its calls' messages in order through memory. (Only the calls'
+    // lists of them carry meaning; findings keep the numbers load() gives.)
+    std::vector<std::uint32_t> first_local(last - first + 1, 0);
+    for (std::size_t c = first; c < last; ++c) first_local[c - first + 1] = first_local[c - first] + calls_[c].messages;
 
     Trace batch;
     Lent lent(shared, batch);
     batch.messages = std::move(kept_messages);
-    batch.messages.resize(ids.size());
+    batch.messages.resize(first_local.back());
     batch.calls.resize(last - first);
-    std::vector<std::string> joined(ids.size());  // messages rebuilt from pieces; not moved while the batch lives
+    // Messages rebuilt from pieces; not moved while the batch lives.
+    std::vector<std::string> joined(batch.messages.size());
     std::vector<LinkedObservations> linked(batch.calls.size());
     // Each call in one go on one thread, while its messages are in that
     // core's cache: its messages read again, framed, parsed and checked, then
@@ -706,7 +695,7 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
         call.messages.reserve(stub.messages);
         for (std::uint32_t k = 0; k < stub.messages; ++k) {
           const std::uint32_t number = call_messages_[stub.first_message + k];  // as load() numbers it
-          const std::uint32_t id = local(number);
+          const std::uint32_t id = first_local[i] + k;
           const MessageStub& message_stub = stubs_[number];
           Message& m = batch.messages[id];
           start_over(m);
