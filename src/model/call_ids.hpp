@@ -23,27 +23,40 @@ class CallIdIndex {
   CallIdIndex(std::size_t expected, bool copy_keys) : copy_keys_(copy_keys) {
     std::size_t size = 16;
     while (size < expected * 2) size <<= 1;
-    slots_.assign(size, kNoId);
-    hashes_.assign(size, 0);
+    slots_.assign(size, Slot{});
   }
 
   // The number of `call_id`, and whether it was added now.
   std::pair<std::uint32_t, bool> find_or_add(std::string_view call_id, std::size_t hash) {
-    if (keys_.size() * 2 >= slots_.size()) grow();
+    if (count_ * 2 >= slots_.size()) grow();
     std::size_t mask = slots_.size() - 1;
     for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
-      if (slots_[i] == kNoId) {
-        slots_[i] = static_cast<std::uint32_t>(keys_.size());
-        hashes_[i] = hash;
-        keys_.push_back(copy_keys_ ? store(call_id) : call_id);
-        return {slots_[i], true};
+      Slot& slot = slots_[i];
+      if (slot.number == kNoId) {
+        const std::string_view key = copy_keys_ ? store(call_id) : call_id;
+        slot = {key.data(), key.size(), static_cast<std::uint32_t>(hash), static_cast<std::uint32_t>(count_++)};
+        return {slot.number, true};
       }
-      if (hashes_[i] == hash && keys_[slots_[i]] == call_id) return {slots_[i], false};
+      if (slot.hash == static_cast<std::uint32_t>(hash) && std::string_view(slot.key, slot.size) == call_id) {
+        return {slot.number, false};
+      }
     }
   }
-  std::size_t size() const { return keys_.size(); }
+  std::size_t size() const { return count_; }
 
  private:
+  // Key, hash and number side by side: most messages belong to a call met
+  // before, and finding it then reads one slot and the key's bytes, where
+  // separate lists cost a cache miss each. The hash's low half is all a slot
+  // keeps: it places the key (no table has 2^32 slots) and turns away most
+  // others before their bytes are compared.
+  struct Slot {
+    const char* key = nullptr;
+    std::size_t size = 0;
+    std::uint32_t hash = 0;
+    std::uint32_t number = kNoId;
+  };
+
   std::string_view store(std::string_view text) {
     constexpr std::size_t kBlock = std::size_t{1} << 20;
     if (blocks_.empty() || left_ < text.size()) {
@@ -59,24 +72,20 @@ class CallIdIndex {
     return stored;
   }
   void grow() {
-    std::vector<std::uint32_t> slots(slots_.size() * 2, kNoId);
-    std::vector<std::size_t> hashes(slots.size(), 0);
+    std::vector<Slot> slots(slots_.size() * 2);
     std::size_t mask = slots.size() - 1;
-    for (std::size_t k = 0; k < slots_.size(); ++k) {
-      if (slots_[k] == kNoId) continue;
-      std::size_t i = hashes_[k] & mask;
-      while (slots[i] != kNoId) i = (i + 1) & mask;
-      slots[i] = slots_[k];
-      hashes[i] = hashes_[k];
+    for (const Slot& slot : slots_) {
+      if (slot.number == kNoId) continue;
+      std::size_t i = slot.hash & mask;
+      while (slots[i].number != kNoId) i = (i + 1) & mask;
+      slots[i] = slot;
     }
     slots_.swap(slots);
-    hashes_.swap(hashes);
   }
 
   bool copy_keys_;
-  std::vector<std::uint32_t> slots_;
-  std::vector<std::size_t> hashes_;
-  std::vector<std::string_view> keys_;           // by number
+  std::vector<Slot> slots_;
+  std::size_t count_ = 0;
   std::vector<std::unique_ptr<char[]>> blocks_;  // copies, with copy_keys
   char* next_ = nullptr;
   std::size_t left_ = 0;

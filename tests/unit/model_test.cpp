@@ -5,6 +5,7 @@
 
 #include "formats/reader.hpp"
 #include "model/batches.hpp"
+#include "model/call_ids.hpp"
 #include "support/helpers.hpp"
 #include "support/pcap_writer.hpp"
 #include "support/scenario.hpp"
@@ -15,6 +16,34 @@ namespace {
 using testing::has_finding;
 using testing::load_paths;
 using testing::load_text;
+
+// Call-IDs are numbered in the order first met, through growth of the
+// table, whether kept as views or copied, and keys whose hashes collide, in
+// full or in the half a slot keeps, are told apart by their bytes.
+TEST(Model, CallIdIndexNumbersEachCallIdOnceThroughGrowthAndCollisions) {
+  for (bool copy_keys : {false, true}) {
+    CallIdIndex index(0, copy_keys);
+    std::vector<std::string> ids;
+    for (int i = 0; i < 5000; ++i) ids.push_back("call-" + std::to_string(i) + "@host");
+    auto hash_of = [](std::size_t i) -> std::size_t {
+      // Four in a row share a hash; i and i + 2400 share its low half only.
+      return (i / 4) % 600 + ((i / 2400) << 40);
+    };
+    for (std::size_t round = 0; round < 3; ++round) {
+      for (std::size_t i = 0; i < ids.size(); ++i) {
+        // Kept as views, keys must outlive the index; later rounds look up
+        // copies, found by their bytes, not their address.
+        std::string copy = ids[i];
+        std::string_view key = round == 0 && !copy_keys ? std::string_view(ids[i]) : std::string_view(copy);
+        auto [number, added] = index.find_or_add(key, hash_of(i));
+        EXPECT_EQ(number, i) << key;
+        EXPECT_EQ(added, round == 0) << key;
+      }
+    }
+    EXPECT_EQ(index.size(), ids.size());
+    EXPECT_EQ(index.find_or_add("call-5000@host", hash_of(0)), std::make_pair(std::uint32_t{5000}, true));
+  }
+}
 
 TEST(Model, TimesAreWrittenToTheMillisecondInEveryRange) {
   auto at = [](std::int64_t micros, bool utc = false) {
