@@ -116,34 +116,16 @@ void JsonWriter::quoted(std::string_view text) {
     used_ = static_cast<std::size_t>(out - buffer_.data());
     constexpr std::size_t kLongestEscape = 6;  // \u00XX
     out = room(kLongestEscape + (text.size() - run) + 1);
-    switch (c) {
-      case '"':
-        out = std::copy_n("\\\"", 2, out);
-        break;
-      case '\\':
-        out = std::copy_n("\\\\", 2, out);
-        break;
-      case '\b':
-        out = std::copy_n("\\b", 2, out);
-        break;
-      case '\f':
-        out = std::copy_n("\\f", 2, out);
-        break;
-      case '\n':
-        out = std::copy_n("\\n", 2, out);
-        break;
-      case '\r':
-        out = std::copy_n("\\r", 2, out);
-        break;
-      case '\t':
-        out = std::copy_n("\\t", 2, out);
-        break;
-      default: {  // the other control characters
-        static constexpr char kHex[] = "0123456789abcdef";
-        out = std::copy_n("\\u00", 4, out);
-        *out++ = kHex[c >> 4];
-        *out++ = kHex[c & 0x0f];
-      }
+    // Two characters for these, \u00XX for the other control characters.
+    constexpr std::string_view kShortEscaped = "\"\\\b\f\n\r\t", kShortLetters = "\"\\bfnrt";
+    *out++ = '\\';
+    if (const std::size_t k = kShortEscaped.find(static_cast<char>(c)); k != std::string_view::npos) {
+      *out++ = kShortLetters[k];
+    } else {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out = std::copy_n("u00", 3, out);
+      *out++ = kHex[c >> 4];
+      *out++ = kHex[c & 0x0f];
     }
   }
   std::memcpy(out, text.data() + run, text.size() - run);
@@ -152,17 +134,16 @@ void JsonWriter::quoted(std::string_view text) {
   used_ = static_cast<std::size_t>(out - buffer_.data());
 }
 
-void JsonWriter::number(std::int64_t value) {
+template <typename Integer>
+void JsonWriter::integer(Integer value) {
   separate();
   char* out = room(kLongestNumber);
   used_ += static_cast<std::size_t>(std::to_chars(out, out + kLongestNumber, value).ptr - out);
 }
 
-void JsonWriter::number(std::uint64_t value) {
-  separate();
-  char* out = room(kLongestNumber);
-  used_ += static_cast<std::size_t>(std::to_chars(out, out + kLongestNumber, value).ptr - out);
-}
+void JsonWriter::number(std::int64_t value) { integer(value); }
+
+void JsonWriter::number(std::uint64_t value) { integer(value); }
 
 void JsonWriter::boolean(bool value) {
   separate();

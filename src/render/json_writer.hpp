@@ -103,6 +103,8 @@ class JsonWriter {
   }
   void grow(std::size_t bytes);
   void quoted(std::string_view text);
+  template <typename Integer>
+  void integer(Integer value);  // std::int64_t or std::uint64_t
   void open(char bracket);
   void close(char bracket);
 

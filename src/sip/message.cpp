@@ -28,13 +28,15 @@ constexpr std::size_t kMaxHeaders = 4096;
 constexpr CharacterSet kTokenChars =
     characters("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.!%*_+`'~");
 
-bool is_token(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (!kTokenChars[static_cast<unsigned char>(c)]) return false;
-  }
-  return true;
+// How many of `s`'s first characters are token characters. Inlined into
+// the walks of every header line and the look at every start line.
+[[gnu::always_inline]] inline std::size_t token_length(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size() && kTokenChars[static_cast<unsigned char>(s[i])]) ++i;
+  return i;
 }
+
+bool is_token(std::string_view s) { return !s.empty() && token_length(s) == s.size(); }
 
 // Where a "Name:" or "Name :" line with a token name has its colon, and
 // the name's length; nothing when the line is not one. One look at the
@@ -44,8 +46,7 @@ struct TokenName {
   std::size_t length = 0, colon = 0;
 };
 [[gnu::always_inline]] inline std::optional<TokenName> token_name(std::string_view line) {
-  std::size_t i = 0;
-  while (i < line.size() && kTokenChars[static_cast<unsigned char>(line[i])]) ++i;
+  std::size_t i = token_length(line);
   const std::size_t length = i;
   while (i < line.size() && is_space(line[i])) ++i;
   if (length == 0 || i == line.size() || line[i] != ':') return std::nullopt;
@@ -176,8 +177,7 @@ bool looks_like_start_line(std::string_view line) {
   // The method, a token: most lines that are not start lines (a client
   // log's other entries, a capture's other packets) end the look at their
   // first character that is neither a token's nor a space.
-  std::size_t method_end = 0;
-  while (method_end < line.size() && kTokenChars[static_cast<unsigned char>(line[method_end])]) ++method_end;
+  const std::size_t method_end = token_length(line);
   if (method_end == 0 || method_end == line.size() || !is_space(line[method_end])) return false;
   rest = line.substr(method_end);
   // The URI is the next word and holds a colon: only its start is read, up

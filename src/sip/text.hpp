@@ -93,13 +93,13 @@ inline bool iequals(std::string_view a, std::string_view b) {
 // its own, and the start line and Via of every message go through these.
 inline std::size_t find_blank(std::string_view s, std::size_t from = 0) {
   for (std::size_t i = from; i < s.size(); ++i) {
-    if (s[i] == ' ' || s[i] == '\t') return i;
+    if (is_space(s[i])) return i;
   }
   return std::string_view::npos;
 }
 inline std::size_t rfind_blank(std::string_view s) {
   for (std::size_t i = s.size(); i-- > 0;) {
-    if (s[i] == ' ' || s[i] == '\t') return i;
+    if (is_space(s[i])) return i;
   }
   return std::string_view::npos;
 }
