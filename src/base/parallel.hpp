@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace sipsleuth::base {
@@ -301,12 +302,14 @@ class HandOff {
 };
 
 // Output made on every core but written in order: `make(i)` gives item i's
-// text, `batch` items at a time, and `write(i, text)` receives them in index
-// order, so the whole output is never held at once.
+// text (a string, or anything holding text), `batch` items at a time, and
+// `write(i, text)` receives them in index order, so the whole output is never
+// held at once.
 template <typename Make, typename Write>
 void make_in_order(std::size_t count, std::size_t batch, std::size_t min_chunk, Make&& make, Write&& write) {
+  using Text = std::invoke_result_t<Make&, std::size_t>;
   for (std::size_t first = 0; first < count; first += batch) {
-    std::vector<std::string> texts(std::min(batch, count - first));
+    std::vector<Text> texts(std::min(batch, count - first));
     for_each_index(texts.size(), core_count(), [&](std::size_t i) { texts[i] = make(first + i); }, min_chunk);
     for (std::size_t i = 0; i < texts.size(); ++i) write(first + i, texts[i]);
   }

@@ -161,10 +161,10 @@ void write_call_lines(std::ostream& out, const model::Trace& trace, const std::v
           lines.end_object();
           lines.line_break();
         }
-        return lines.take();
+        return lines;
       },
-      [&](std::size_t, const std::string& lines) {
-        out.write(lines.data(), static_cast<std::streamsize>(lines.size()));
+      [&](std::size_t, const JsonWriter& lines) {
+        out.write(lines.text().data(), static_cast<std::streamsize>(lines.text().size()));
       });
 }
 

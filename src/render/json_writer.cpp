@@ -11,19 +11,21 @@
 
 namespace sipsleuth::render {
 
-JsonWriter::JsonWriter(std::size_t expected) { buffer_.resize(expected); }
+JsonWriter::JsonWriter(std::size_t expected)
+    : buffer_(std::make_unique_for_overwrite<char[]>(expected)), capacity_(expected) {}
 
 std::string JsonWriter::take() {
-  buffer_.resize(used_);
-  std::string text = std::move(buffer_);
-  buffer_.clear();
+  std::string text(this->text());
   used_ = 0;
   return text;
 }
 
 void JsonWriter::grow(std::size_t bytes) {
-  // Resized rather than reserved: the text is written past size() otherwise.
-  buffer_.resize(std::max(buffer_.size() * 2, used_ + bytes + 256));
+  const std::size_t capacity = std::max(capacity_ * 2, used_ + bytes + 256);
+  auto buffer = std::make_unique_for_overwrite<char[]>(capacity);
+  if (used_ > 0) std::memcpy(buffer.get(), buffer_.get(), used_);
+  buffer_ = std::move(buffer);
+  capacity_ = capacity;
 }
 
 void JsonWriter::open(char bracket) {
@@ -113,7 +115,7 @@ void JsonWriter::quoted(std::string_view text) {
     std::memcpy(out, text.data() + run, i - run);
     out += i - run;
     run = i + 1;
-    used_ = static_cast<std::size_t>(out - buffer_.data());
+    used_ = static_cast<std::size_t>(out - buffer_.get());
     constexpr std::size_t kLongestEscape = 6;  // \u00XX
     out = room(kLongestEscape + (text.size() - run) + 1);
     // Two characters for these, \u00XX for the other control characters.
@@ -131,7 +133,7 @@ void JsonWriter::quoted(std::string_view text) {
   std::memcpy(out, text.data() + run, text.size() - run);
   out += text.size() - run;
   *out++ = '"';
-  used_ = static_cast<std::size_t>(out - buffer_.data());
+  used_ = static_cast<std::size_t>(out - buffer_.get());
 }
 
 template <typename Integer>

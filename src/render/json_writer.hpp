@@ -7,8 +7,10 @@
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace sipsleuth::render {
 
@@ -48,6 +50,17 @@ class JsonWriter {
  public:
   // `expected`: room made at once for what is about to be written.
   explicit JsonWriter(std::size_t expected = 0);
+  // A writer moved from is left empty, with no room, as if made anew.
+  JsonWriter(JsonWriter&& other) noexcept { *this = std::move(other); }
+  JsonWriter& operator=(JsonWriter&& other) noexcept {
+    buffer_ = std::move(other.buffer_);
+    capacity_ = std::exchange(other.capacity_, 0);
+    used_ = std::exchange(other.used_, 0);
+    empty_ = std::exchange(other.empty_, 0);
+    depth_ = std::exchange(other.depth_, 0);
+    after_key_ = std::exchange(other.after_key_, false);
+    return *this;
+  }
 
   void begin_object() { open('{'); }
   void end_object() { close('}'); }
@@ -66,7 +79,7 @@ class JsonWriter {
   void line_break();                // between top-level values
 
   // What has been written.
-  std::string_view text() const { return {buffer_.data(), used_}; }
+  std::string_view text() const { return {buffer_.get(), used_}; }
   // What has been written, as a string; the writer starts again empty.
   std::string take();
 
@@ -94,8 +107,8 @@ class JsonWriter {
   // the pointer, then `used_` moved past it. The buffer grows by doubling, so
   // that most values are written with no check of its size but this one.
   char* room(std::size_t bytes) {
-    if (buffer_.size() - used_ < bytes) grow(bytes);
-    return buffer_.data() + used_;
+    if (capacity_ - used_ < bytes) grow(bytes);
+    return buffer_.get() + used_;
   }
   void put(std::string_view text) {
     std::memcpy(room(text.size()), text.data(), text.size());
@@ -113,7 +126,10 @@ class JsonWriter {
   static constexpr unsigned kMaxDepth = 64;
   static constexpr std::size_t kLongestNumber = 20;  // "-9223372036854775808", "18446744073709551615"
 
-  std::string buffer_;  // the text written, then room for more
+  // The text written, then room for more, left as allocated: filling it
+  // first (as std::string's resize() does) would write the output twice.
+  std::unique_ptr<char[]> buffer_;
+  std::size_t capacity_ = 0;
   std::size_t used_ = 0;
   std::uint64_t empty_ = 0;
   unsigned depth_ = 0;
