@@ -133,6 +133,13 @@ bool ascii_without_nul(std::string_view s) {
   // minus one, and borrows nothing; 0 or 0x80-0xff sets some high bit.
   auto outside = [&](std::uint64_t word) { return ((word - kOnes) | word) & kHigh; };
   std::size_t i = 0;
+#if defined(__SSE2__)
+  // Signed, 0x80-0xff are below 1: one compare finds them and NUL.
+  for (; i + 16 <= s.size(); i += 16) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    if (_mm_movemask_epi8(_mm_cmplt_epi8(bytes, _mm_set1_epi8(1))) != 0) return false;
+  }
+#endif
   for (; i + 16 <= s.size(); i += 16) {
     std::uint64_t a, b;
     std::memcpy(&a, s.data() + i, 8);
