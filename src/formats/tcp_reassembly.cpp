@@ -157,14 +157,32 @@ void TcpReassembler::append(const StreamKey& key, Stream& s, std::string_view by
   s.next_seq += static_cast<std::uint32_t>(bytes.size());
   if (s.kind == Kind::other) return;
   if (s.packets.empty() || s.packets.back() != segment.location.packet) s.packets.push_back(segment.location.packet);
-  Appended& appended = s.appends.emplace_back();
-  appended.at = s.buffer.size();
-  appended.size = bytes.size();
+  std::string_view in_input;  // the same bytes as `bytes`, in the input (the reader has compared them)
   const char* payload = segment.payload.data();
   if (!segment.payload_in_input.empty() && bytes.data() >= payload &&
       bytes.data() + bytes.size() <= payload + segment.payload.size()) {
-    appended.in_input = segment.payload_in_input.substr(static_cast<std::size_t>(bytes.data() - payload), bytes.size());
+    in_input = segment.payload_in_input.substr(static_cast<std::size_t>(bytes.data() - payload), bytes.size());
   }
+  if (s.kind == Kind::sip && s.consumed == s.buffer.size() && !in_input.empty()) {
+    // Nothing is held from earlier segments (the usual case: a segment
+    // carries whole messages): the messages are framed where they lie in the
+    // input, not copied into the buffer first. Only the start of a message
+    // that goes on in a later segment is buffered.
+    s.buffer.clear();
+    s.appends.clear();
+    s.consumed = 0;
+    std::size_t consumed = 0;
+    frame_messages(key, s, in_input, consumed, segment, false,
+                   [&](std::size_t begin, std::size_t size, std::vector<sip::ParseIssue> issues) {
+                     emit(key, s, in_input.substr(begin, size), segment, std::move(issues));
+                   });
+    if (consumed < in_input.size()) {
+      s.appends.push_back({0, in_input.size() - consumed, in_input.substr(consumed)});
+      s.buffer.assign(in_input.substr(consumed));
+    }
+    return;
+  }
+  s.appends.push_back({s.buffer.size(), bytes.size(), in_input});
   s.buffer.append(bytes);
   if (s.kind == Kind::undecided) {
     std::string_view view = std::string_view(s.buffer).substr(s.consumed);
@@ -210,10 +228,20 @@ void TcpReassembler::append(const StreamKey& key, Stream& s, std::string_view by
 
 void TcpReassembler::extract(const StreamKey& key, Stream& s, const TcpSegment& segment, bool at_end) {
   if (s.kind != Kind::sip) return;
+  frame_messages(key, s, s.buffer, s.consumed, segment, at_end,
+                 [&](std::size_t begin, std::size_t size, std::vector<sip::ParseIssue> issues) {
+                   emit_buffered(key, s, begin, size, segment, std::move(issues));
+                 });
+  compact(s);
+}
+
+template <typename EmitRange>
+void TcpReassembler::frame_messages(const StreamKey& key, Stream& s, std::string_view data, std::size_t& consumed,
+                                    const TcpSegment& segment, bool at_end, EmitRange&& emit_range) {
   for (;;) {
-    std::string_view view = std::string_view(s.buffer).substr(s.consumed);
+    std::string_view view = data.substr(consumed);
     std::size_t skip = skip_crlf(view);  // keep-alive CRLFs between messages
-    s.consumed += skip;
+    consumed += skip;
     view.remove_prefix(skip);
     if (view.empty()) break;
     std::size_t body_begin = 0;
@@ -226,13 +254,13 @@ void TcpReassembler::extract(const StreamKey& key, Stream& s, const TcpSegment& 
         result_.add_finding("pcap.sip_message_too_large", Severity::warning, segment.location,
                             "SIP headers in " + stream_name(key) + " exceed " +
                                 std::to_string(kMaxMessageBytes) + " bytes; stream skipped to the next message");
-        s.consumed = s.buffer.size();
+        consumed = data.size();
         s.kind = Kind::undecided;
       } else if (at_end) {
         std::vector<sip::ParseIssue> issues{
             {"pcap.tcp_message_incomplete", "the TCP stream ended inside the SIP headers", 0}};
-        emit_buffered(key, s, s.consumed, view.size(), segment, std::move(issues));
-        s.consumed = s.buffer.size();
+        emit_range(consumed, view.size(), std::move(issues));
+        consumed = data.size();
       }
       break;
     }
@@ -252,16 +280,16 @@ void TcpReassembler::extract(const StreamKey& key, Stream& s, const TcpSegment& 
                           "Content-Length " + std::to_string(length) + " is longer than the body (" +
                               std::to_string(view.size() - body_begin) + " bytes) when the TCP stream ended",
                           body_begin});
-        emit_buffered(key, s, s.consumed, view.size(), segment, std::move(issues));
-        s.consumed = s.buffer.size();
+        emit_range(consumed, view.size(), std::move(issues));
+        consumed = data.size();
       }
       break;
     }
     std::size_t total = body_begin + static_cast<std::size_t>(length);
     // What follows should be the next message; if not, the stream lost sync.
-    emit_buffered(key, s, s.consumed, total, segment, std::move(issues));
-    s.consumed += total;
-    std::string_view next = std::string_view(s.buffer).substr(s.consumed);
+    emit_range(consumed, total, std::move(issues));
+    consumed += total;
+    std::string_view next = data.substr(consumed);
     std::size_t next_skip = skip_crlf(next);
     next.remove_prefix(next_skip);
     std::size_t newline = next.find('\n');
@@ -270,11 +298,10 @@ void TcpReassembler::extract(const StreamKey& key, Stream& s, const TcpSegment& 
       result_.add_finding("sip.content_length_mismatch", Severity::warning, segment.location,
                           "data after a SIP message in " + stream_name(key) +
                               " is not a SIP message; its Content-Length may be wrong");
-      s.consumed += next_skip + (resync == std::string_view::npos ? next.size() : resync);
+      consumed += next_skip + (resync == std::string_view::npos ? next.size() : resync);
       if (resync == std::string_view::npos) s.kind = Kind::undecided;
     }
   }
-  compact(s);
 }
 
 // RFC 6455 frames carrying SIP (RFC 7118). Only text and binary frames are

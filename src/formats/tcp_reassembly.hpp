@@ -100,6 +100,12 @@ class TcpReassembler {
 
   void append(const StreamKey& key, Stream& s, std::string_view bytes, const TcpSegment& segment);
   void extract(const StreamKey& key, Stream& s, const TcpSegment& segment, bool at_end);
+  // Frames the SIP messages in `data` from `consumed` on, giving each one's
+  // range in `data` to `emit_range(begin, size, issues)` and moving
+  // `consumed` past it; at the end of the stream, also what is left.
+  template <typename EmitRange>
+  void frame_messages(const StreamKey& key, Stream& s, std::string_view data, std::size_t& consumed,
+                      const TcpSegment& segment, bool at_end, EmitRange&& emit_range);
   void extract_websocket(const StreamKey& key, Stream& s, const TcpSegment& segment);
   void compact(Stream& s);
 
