@@ -99,37 +99,21 @@ void TcpReassembler::add(const StreamKey& key, const TcpSegment& segment) {
     }
     if (diff > 0) {
       if (s.kind != Kind::other) {
-        auto [it, inserted] = s.pending.emplace(segment.seq, std::string(payload));
+        auto [it, inserted] =
+            s.pending.try_emplace(segment.seq, Held{std::string(payload), segment.time, segment.location});
         if (inserted) s.pending_bytes += payload.size();
       }
-      if (s.pending_bytes > kMaxPendingBytes) {
-        // The gap never filled (packets lost before the capture point): skip it.
-        result_.add_finding("pcap.tcp_gap", Severity::warning, segment.location,
-                            "TCP stream " + stream_name(key) +
-                                " lost data before this packet; the stream resumes after the gap");
-        s.buffer.clear();
-        s.appends.clear();
-        s.consumed = 0;
-        s.next_seq = s.pending.begin()->first;
-        if (s.kind == Kind::sip) s.kind = Kind::undecided;
-      } else {
+      if (s.pending_bytes <= kMaxPendingBytes) {
         s.last = segment;
         return;
       }
+      // The gap never filled (packets lost before the capture point): skip it.
+      report_gap(key, segment.location);
+      resume_after_gap(s);
     } else if (!payload.empty()) {
       append(key, s, payload, segment);
     }
-    // Drain out-of-order segments that now fit.
-    while (!s.pending.empty()) {
-      auto it = s.pending.begin();
-      std::int32_t d = static_cast<std::int32_t>(it->first - s.next_seq);
-      if (d > 0) break;
-      std::string data = std::move(it->second);
-      s.pending_bytes -= data.size();
-      s.pending.erase(it);
-      std::size_t old = static_cast<std::size_t>(-static_cast<std::int64_t>(d));
-      if (old < data.size()) append(key, s, std::string_view(data).substr(old), segment);
-    }
+    drain_pending(key, s, &segment);
   }
   s.last = segment;
   if (segment.fin || segment.rst) {
@@ -138,11 +122,55 @@ void TcpReassembler::add(const StreamKey& key, const TcpSegment& segment) {
   }
 }
 
+void TcpReassembler::report_gap(const StreamKey& key, const Location& where) {
+  result_.add_finding(
+      "pcap.tcp_gap", Severity::warning, where,
+      "TCP stream " + stream_name(key) + " lost data before this packet; the stream resumes after the gap");
+}
+
+void TcpReassembler::resume_after_gap(Stream& s) {
+  s.buffer.clear();
+  s.appends.clear();
+  s.consumed = 0;
+  s.next_seq = s.pending.begin()->first;
+  if (s.kind == Kind::sip) s.kind = Kind::undecided;
+}
+
+void TcpReassembler::drain_pending(const StreamKey& key, Stream& s, const TcpSegment* filling) {
+  while (!s.pending.empty()) {
+    auto it = s.pending.begin();
+    std::int32_t d = static_cast<std::int32_t>(it->first - s.next_seq);
+    if (d > 0) break;
+    const std::uint32_t seq = it->first;
+    Held held = std::move(it->second);
+    s.pending_bytes -= held.data.size();
+    s.pending.erase(it);
+    std::size_t old = static_cast<std::size_t>(-static_cast<std::int64_t>(d));
+    if (old >= held.data.size()) continue;
+    std::string_view data = std::string_view(held.data).substr(old);
+    if (filling) {
+      append(key, s, data, *filling);
+      continue;
+    }
+    TcpSegment own = s.last;
+    own.seq = seq;
+    own.payload = data;
+    own.payload_in_input = {};
+    own.time = held.time;
+    own.location = held.location;
+    append(key, s, data, own);
+  }
+}
+
 void TcpReassembler::emit(const StreamKey& key, Stream& s, std::string_view text, const TcpSegment& segment,
-                          std::vector<sip::ParseIssue> issues, std::vector<std::string_view> pieces) {
-  std::vector<std::uint32_t> packets = std::move(s.packets);
+                          bool next_starts_here, std::vector<sip::ParseIssue> issues,
+                          std::vector<std::string_view> pieces) {
+  std::vector<std::uint32_t> packets;
+  // Carried by the segment that completes it alone (nearly every message):
+  // its location says so, and no list is made.
+  if (s.packets.size() != 1 || s.packets.front() != segment.location.packet) packets = std::move(s.packets);
   s.packets.clear();
-  if (!packets.empty()) s.packets.push_back(packets.back());
+  if (next_starts_here) s.packets.push_back(segment.location.packet);
   sink_(key, text, segment, std::move(issues), std::move(packets), std::move(pieces));
 }
 
@@ -150,7 +178,7 @@ void TcpReassembler::emit_buffered(const StreamKey& key, Stream& s, std::size_t 
                                    const TcpSegment& segment, std::vector<sip::ParseIssue> issues) {
   std::vector<std::string_view> pieces;
   std::string_view text = keep(s, begin, size, pieces);
-  emit(key, s, text, segment, std::move(issues), std::move(pieces));
+  emit(key, s, text, segment, begin + size < s.buffer.size(), std::move(issues), std::move(pieces));
 }
 
 void TcpReassembler::append(const StreamKey& key, Stream& s, std::string_view bytes, const TcpSegment& segment) {
@@ -174,7 +202,8 @@ void TcpReassembler::append(const StreamKey& key, Stream& s, std::string_view by
     std::size_t consumed = 0;
     frame_messages(key, s, in_input, consumed, segment, false,
                    [&](std::size_t begin, std::size_t size, std::vector<sip::ParseIssue> issues) {
-                     emit(key, s, in_input.substr(begin, size), segment, std::move(issues));
+                     emit(key, s, in_input.substr(begin, size), segment, begin + size < in_input.size(),
+                          std::move(issues));
                    });
     if (consumed < in_input.size()) {
       s.appends.push_back({0, in_input.size() - consumed, in_input.substr(consumed)});
@@ -344,7 +373,7 @@ void TcpReassembler::extract_websocket(const StreamKey& key, Stream& s, const Tc
     }
     s.consumed += header + static_cast<std::size_t>(length);
     if ((opcode == 1 || opcode == 2) && sip::looks_like_start_line(payload.substr(0, payload.find('\n')))) {
-      emit(key, s, result_.own(std::move(payload)), segment, {});
+      emit(key, s, result_.own(std::move(payload)), segment, s.consumed < s.buffer.size(), {});
     }
   }
   compact(s);
@@ -402,7 +431,21 @@ void TcpReassembler::compact(Stream& s) {
 }
 
 void TcpReassembler::finish() {
-  for (auto& [key, stream] : streams_) extract(key, stream, stream.last, true);
+  for (auto& [key, stream] : streams_) {
+    extract(key, stream, stream.last, true);
+    // Segments held past a gap that never filled (the capture missed them,
+    // or holds only some calls' packets, as `search -o` writes): the stream
+    // resumes after each gap, as Wireshark shows such segments.
+    // A gap in a stream that carries no SIP, before or after it, is not told.
+    while (!stream.pending.empty()) {
+      const Location resumed_at = stream.pending.begin()->second.location;
+      const bool was_sip = stream.kind == Kind::sip;
+      resume_after_gap(stream);
+      drain_pending(key, stream, nullptr);
+      if (was_sip || stream.kind == Kind::sip) report_gap(key, resumed_at);
+      extract(key, stream, stream.last, true);
+    }
+  }
   streams_.clear();
 }
 

@@ -65,13 +65,20 @@ class TcpReassembler {
     std::size_t at = 0, size = 0;  // in the stream's buffer
     std::string_view in_input;
   };
+  // A segment that came before the data ahead of it: its bytes, and where
+  // and when it was seen.
+  struct Held {
+    std::string data;
+    Timestamp time;
+    Location location;
+  };
   struct Stream {
     Kind kind = Kind::undecided;
     bool have_seq = false;
     std::uint32_t next_seq = 0;
     std::string buffer;
     std::size_t consumed = 0;  // bytes of buffer already emitted
-    std::map<std::uint32_t, std::string> pending;  // out-of-order segments by seq
+    std::map<std::uint32_t, Held> pending;  // out-of-order segments by seq
     std::size_t pending_bytes = 0;
     std::uint64_t undecided_bytes = 0;
     TcpSegment last;
@@ -90,9 +97,10 @@ class TcpReassembler {
   // kept by the ReadResult.
   std::string_view keep(const Stream& s, std::size_t begin, std::size_t size, std::vector<std::string_view>& pieces);
 
-  // Hands one message to the sink with the packets that carried it; the
-  // segment it ended in may also carry the start of the next one.
-  void emit(const StreamKey& key, Stream& s, std::string_view text, const TcpSegment& segment,
+  // Hands one message to the sink with the packets that carried it (none
+  // when only `segment` did); with `next_starts_here`, the next message
+  // starts in `segment` too, and counts it among its own.
+  void emit(const StreamKey& key, Stream& s, std::string_view text, const TcpSegment& segment, bool next_starts_here,
             std::vector<sip::ParseIssue> issues, std::vector<std::string_view> pieces = {});
   // keep() and emit() of buffer[begin, begin + size).
   void emit_buffered(const StreamKey& key, Stream& s, std::size_t begin, std::size_t size, const TcpSegment& segment,
@@ -108,6 +116,13 @@ class TcpReassembler {
                       const TcpSegment& segment, bool at_end, EmitRange&& emit_range);
   void extract_websocket(const StreamKey& key, Stream& s, const TcpSegment& segment);
   void compact(Stream& s);
+  void report_gap(const StreamKey& key, const Location& where);
+  // Gives up on the data missing before the first held segment: what is
+  // buffered goes, and the stream goes on from that segment.
+  void resume_after_gap(Stream& s);
+  // Appends the held segments that now follow on, as carried by `filling`
+  // (the segment that filled the gap), or else by their own packets.
+  void drain_pending(const StreamKey& key, Stream& s, const TcpSegment* filling);
 
   ReadResult& result_;
   Sink sink_;

@@ -56,6 +56,42 @@ TEST(Pcap, MessagesPointIntoTheInputWhenWhole) {
   EXPECT_EQ(r.messages[2].parts.start_line, "BYE sip:b@x SIP/2.0");
 }
 
+// A segment that starts with nothing buffered is framed where it lies: its
+// whole messages are the input's bytes, and only the start of a message
+// that goes on is buffered, then joined with the rest from the next segment.
+TEST(Pcap, WholeMessagesInASegmentAreNotCopiedAndTheStartOfTheNextWaits) {
+  PcapWriter w;
+  const PcapWriter::Endpoint server{"10.0.0.2", 5061};
+  std::string first = message("SIP/2.0 100 Trying", "seg"), second = message("SIP/2.0 180 Ringing", "seg");
+  std::string third = message("SIP/2.0 200 OK", "seg", "v=0\r\n"), fourth = message("BYE sip:b@x SIP/2.0", "seg");
+  std::string carried = first + second + third.substr(0, 25);
+  auto seq = [](std::size_t offset) { return static_cast<std::uint32_t>(101 + offset); };
+  w.tcp(1, kA, server, 100, PcapWriter::kSyn);
+  w.tcp(2, kA, server, seq(0), PcapWriter::kAck, carried);
+  w.tcp(3, kA, server, seq(carried.size()), PcapWriter::kAck, third.substr(25));
+  w.tcp(4, kA, server, seq(carried.size() + third.size() - 25), PcapWriter::kAck, fourth);
+  const std::string& file = w.bytes();
+  ReadResult r = read_pcap(file);
+  ASSERT_EQ(r.messages.size(), 4u);
+  auto inside_file = [&](std::string_view text) {
+    return text.data() >= file.data() && text.data() + text.size() <= file.data() + file.size();
+  };
+  const std::vector<std::string> starts{"SIP/2.0 100 Trying", "SIP/2.0 180 Ringing", "SIP/2.0 200 OK",
+                                        "BYE sip:b@x SIP/2.0"};
+  // The packets that carried each, where not only the one it ended in
+  // (location.packet): the fourth starts in a segment of its own.
+  const std::vector<std::vector<std::uint32_t>> packets{{}, {}, {2, 3}, {}};
+  const std::vector<std::uint32_t> ended_in{2, 2, 3, 4};
+  for (std::size_t i = 0; i < 4; ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(r.messages[i].parts.start_line, starts[i]);
+    EXPECT_EQ(inside_file(r.messages[i].parts.start_line), i != 2);
+    EXPECT_EQ(r.messages[i].packets, packets[i]);
+    EXPECT_EQ(r.messages[i].location.packet, ended_in[i]);
+  }
+  EXPECT_EQ(r.messages[2].parts.body, "v=0\r\n");
+}
+
 // A search keeps only the messages holding its text, over UDP and TCP, and
 // still counts every SIP message and every flow.
 TEST(Pcap, SearchKeepsMatchingMessagesAndEveryFlow) {
@@ -169,6 +205,33 @@ TEST(Pcap, RetransmittedAndReorderedSegmentsAreCountedOnce) {
   ASSERT_EQ(r.messages.size(), 2u);
   EXPECT_EQ(r.messages[1].parts.start_line, "BYE sip:b@x SIP/2.0");
   EXPECT_EQ(r.capture.tcp_retransmitted_bytes, a.size());
+}
+
+// Data missing for good (a capture that holds only some calls' packets, as
+// `search -o` writes, or one that lost packets): what comes after each gap
+// is still read once the capture ends, each message as seen in its own
+// packet, and each gap is told.
+TEST(Pcap, MessagesAfterAGapThatNeverFillsAreStillRead) {
+  PcapWriter w;
+  std::string invite = message("INVITE sip:b@x SIP/2.0", "g1"), ringing = message("SIP/2.0 180 Ringing", "g1");
+  std::string ok = message("SIP/2.0 200 OK", "g1");
+  w.tcp(1, kA, kB, 1, PcapWriter::kAck, invite);
+  w.tcp(2, kA, kB, 5000, PcapWriter::kAck, ringing);                                                // after a gap
+  w.tcp(3, kA, kB, 5000 + static_cast<std::uint32_t>(ringing.size()) + 700, PcapWriter::kAck, ok);  // another
+  ReadResult r = read_pcap(w.bytes());
+  ASSERT_EQ(r.messages.size(), 3u);
+  const std::vector<std::string> starts{"INVITE sip:b@x SIP/2.0", "SIP/2.0 180 Ringing", "SIP/2.0 200 OK"};
+  for (std::size_t i = 0; i < 3; ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(r.messages[i].parts.start_line, starts[i]);
+    EXPECT_EQ(r.messages[i].location.packet, i + 1);
+    EXPECT_EQ(r.messages[i].time.micros, static_cast<std::int64_t>(i + 1) * 1000000);
+  }
+  std::vector<std::uint32_t> gaps;
+  for (const auto& f : r.findings) {
+    if (f.code == "pcap.tcp_gap") gaps.push_back(static_cast<std::uint32_t>(f.location.packet));
+  }
+  EXPECT_EQ(gaps, (std::vector<std::uint32_t>{2, 3}));
 }
 
 // For a whole-trace summary, a message over several segments is given as
