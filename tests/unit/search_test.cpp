@@ -1,13 +1,16 @@
 // search: criteria, MatchAny/MatchAll, E.164 normalisation, time parsing,
 // the -o round trip; and the linking of observations across hops with the
 // clock offsets they reveal, on tests/fixtures/hops (known skews).
+#include "analysis/search.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 
-#include "analysis/search.hpp"
 #include "model/hops.hpp"
 #include "support/helpers.hpp"
+#include "support/pcap_writer.hpp"
 
 namespace sipsleuth {
 namespace {
@@ -161,6 +164,46 @@ TEST(Search, WrittenFilesReadBackAsExactlyTheMatchingCalls) {
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "found-client.uccapilog"));
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "found-server.log"));
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "found-capture.pcap"));
+}
+
+// Two calls over one TCP connection, their messages interleaved: the
+// capture written for one holds its packets alone (with gaps in the stream
+// where the other's were), and reads back as that call, whole.
+TEST(Search, OneCallWrittenFromASharedTcpConnectionReadsBackWhole) {
+  testing::TempDir dir;
+  const std::string capture = (dir.path() / "shared.pcap").string();
+  {
+    testing::PcapWriter w;
+    const testing::PcapWriter::Endpoint client{"10.0.0.1", 50000}, server{"10.0.0.2", 5061};
+    auto message = [](const std::string& start, const std::string& call_id) {
+      return start + "\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: " + call_id +
+             "\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+    };
+    std::uint32_t to_server = 1, to_client = 1;
+    double time = 1;
+    auto send = [&](bool from_client, const std::string& text) {
+      std::uint32_t& seq = from_client ? to_server : to_client;
+      w.tcp(time++, from_client ? client : server, from_client ? server : client, seq, testing::PcapWriter::kAck, text);
+      seq += static_cast<std::uint32_t>(text.size());
+    };
+    for (const char* id : {"tcp-one", "tcp-two"}) send(true, message("INVITE sip:b@x SIP/2.0", id));
+    for (const char* id : {"tcp-one", "tcp-two"}) send(false, message("SIP/2.0 180 Ringing", id));
+    for (const char* id : {"tcp-two", "tcp-one"}) send(false, message("SIP/2.0 486 Busy Here", id));
+    std::ofstream(capture, std::ios::binary) << w.bytes();
+  }
+  const std::string out = (dir.path() / "one.pcap").string();
+  auto r = testing::run_cli({"search", "-q", "--call-id", "tcp-one", "-o", out, capture});
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto written = testing::load_paths({out});
+  ASSERT_EQ(written.calls.size(), 1u);
+  EXPECT_EQ(written.calls[0].call_id, "tcp-one");
+  std::vector<std::string> starts;
+  for (std::uint32_t id : written.calls[0].messages) {
+    starts.emplace_back(written.messages[id].record.parts.start_line);
+  }
+  EXPECT_EQ(starts, (Ids{"INVITE sip:b@x SIP/2.0", "SIP/2.0 180 Ringing", "SIP/2.0 486 Busy Here"}));
+  ASSERT_EQ(written.inputs.size(), 1u);
+  EXPECT_EQ(written.inputs[0].capture.packets, 3u);  // its own three packets, none of the other call's
 }
 
 TEST(Hops, ObservationsOfOneMessageAreLinkedInPathOrder) {
