@@ -422,9 +422,38 @@ void Message::index(const HeaderLine& line, std::string_view block) {
   }
 }
 
+namespace {
+
+// tag_and_epid() of the last From or To value a thread read, as places in
+// that value. A call's messages repeat their From and To byte for byte, and
+// are parsed one after another on one thread: comparing the value with the
+// last one then stands in for walking its parameters.
+class RememberedTags {
+ public:
+  TagAndEpid of(std::string_view value) {
+    if (value == value_) return {value.substr(tag_.first, tag_.second), value.substr(epid_.first, epid_.second)};
+    const TagAndEpid found = tag_and_epid(value);
+    value_.assign(value);
+    tag_ = place(found.tag, value);
+    epid_ = place(found.epid, value);
+    return found;
+  }
+
+ private:
+  static std::pair<std::size_t, std::size_t> place(std::string_view part, std::string_view value) {
+    if (part.empty()) return {0, 0};
+    return {static_cast<std::size_t>(part.data() - value.data()), part.size()};
+  }
+  std::string value_;
+  std::pair<std::size_t, std::size_t> tag_{0, 0}, epid_{0, 0};  // offset and size in value_
+};
+
+}  // namespace
+
 void Message::read_tags() {
-  const TagAndEpid from = tag_and_epid(header(HeaderId::from));
-  const TagAndEpid to = tag_and_epid(header(HeaderId::to));
+  thread_local RememberedTags from_tags, to_tags;
+  const TagAndEpid from = from_tags.of(header(HeaderId::from));
+  const TagAndEpid to = to_tags.of(header(HeaderId::to));
   from_tag_ = Span::of(from.tag, parts_.header_block);
   from_epid_ = Span::of(from.epid, parts_.header_block);
   to_tag_ = Span::of(to.tag, parts_.header_block);

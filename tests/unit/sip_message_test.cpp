@@ -208,6 +208,40 @@ TEST(SipMessage, FrameAndParseIsSplitThenParse) {
   EXPECT_EQ(split.parts.body, "hi");
 }
 
+// A call's messages repeat their From and To, and the tags read from the
+// last ones are reused when the bytes are the same: each message's tags are
+// still its own, read from its own text, whatever came before it.
+TEST(SipMessage, TagsAreEachMessagesOwnWhenFromAndToRepeat) {
+  auto with = [](const std::string& from, const std::string& to) {
+    return "SIP/2.0 200 OK\r\nFrom: " + from + "\r\nTo: " + to + "\r\nCall-ID: x\r\nCSeq: 1 INVITE\r\n\r\n";
+  };
+  struct Case {
+    std::string from, to, from_tag, from_epid, to_tag, to_epid;
+  };
+  const std::vector<Case> cases = {
+      {"\"A\" <sip:a@b>;tag=1111;epid=e1", "<sip:c@d>", "1111", "e1", "", ""},
+      {"\"A\" <sip:a@b>;tag=1111;epid=e1", "<sip:c@d>;tag=t2", "1111", "e1", "t2", ""},
+      {"\"A\" <sip:a@b>;tag=1111;epid=e1", "<sip:c@d>;tag=t2", "1111", "e1", "t2", ""},
+      {"\"A\" <sip:a@b>;tag=2222;epid=e1", "<sip:c@d>;tag=t3", "2222", "e1", "t3", ""},  // same lengths
+      {"\"A\" <sip:a@b>;epid=e1;tag=2222", "<sip:c@d>;TAG=t3;epid=x", "2222", "e1", "t3", "x"},
+      {"<sip:a@b>", "<sip:c@d>;tag=t3;epid=x", "", "", "t3", "x"},
+  };
+  for (int pass = 0; pass < 2; ++pass) {  // forwards, then each after a different one
+    for (std::size_t k = 0; k < cases.size(); ++k) {
+      const Case& c = cases[pass == 0 ? k : cases.size() - 1 - k];
+      const std::string text = with(c.from, c.to);
+      Message m = Message::parse(split_message(text, nullptr).parts);
+      EXPECT_EQ(m.from_tag(), c.from_tag) << text;
+      EXPECT_EQ(m.from_epid(), c.from_epid) << text;
+      EXPECT_EQ(m.to_tag(), c.to_tag) << text;
+      EXPECT_EQ(m.to_epid(), c.to_epid) << text;
+      for (std::string_view part : {m.from_tag(), m.from_epid(), m.to_tag(), m.to_epid()}) {
+        if (!part.empty()) EXPECT_TRUE(part.data() >= text.data() && part.data() < text.data() + text.size()) << text;
+      }
+    }
+  }
+}
+
 // Parsing into a message that held another (as a batch of calls reuses its
 // messages) leaves nothing of the other behind: each comes out as parsed
 // afresh, after a larger one, a smaller one, one with issues or tags.
