@@ -1,5 +1,7 @@
 #include "formats/timestamp.hpp"
 
+#include <cstring>
+
 namespace sipsleuth::formats {
 namespace {
 
@@ -34,18 +36,42 @@ std::optional<Timestamp> parse_us_datetime(std::string_view s, char separator, s
       s[19] != '.') {
     return std::nullopt;
   }
-  int month, day, year, hour, minute, second, millis;
-  if (!digits(s, 0, 2, month) || !digits(s, 3, 2, day) || !digits(s, 6, 4, year) || !digits(s, 11, 2, hour) ||
-      !digits(s, 14, 2, minute) || !digits(s, 17, 2, second) || !digits(s, 20, 3, millis)) {
+  // A log's lines come in bursts within one millisecond, and days apart at
+  // most: each thread remembers the last time it read and the last day, and
+  // reads again only what differs.
+  struct Remembered {
+    char text[23];
+    char date[10];
+    std::int64_t days;
+    std::int64_t micros;
+    bool has_text, has_date;
+  };
+  thread_local Remembered last{};
+  if (last.has_text && std::memcmp(s.data(), last.text, sizeof last.text) == 0) {
+    consumed = 23;
+    return Timestamp{last.micros, true};
+  }
+  int hour, minute, second, millis;
+  if (!digits(s, 11, 2, hour) || !digits(s, 14, 2, minute) || !digits(s, 17, 2, second) || !digits(s, 20, 3, millis) ||
+      hour > 23 || minute > 59 || second > 60) {
     return std::nullopt;
   }
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
-    return std::nullopt;
+  if (!last.has_date || std::memcmp(s.data(), last.date, sizeof last.date) != 0) {
+    int month, day, year;
+    if (!digits(s, 0, 2, month) || !digits(s, 3, 2, day) || !digits(s, 6, 4, year) || month < 1 || month > 12 ||
+        day < 1 || day > 31) {
+      return std::nullopt;
+    }
+    last.days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+    std::memcpy(last.date, s.data(), sizeof last.date);
+    last.has_date = true;
   }
-  std::int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   Timestamp t;
-  t.micros = ((days * 86400 + hour * 3600 + minute * 60 + second) * 1000 + millis) * 1000;
+  t.micros = ((last.days * 86400 + hour * 3600 + minute * 60 + second) * 1000 + millis) * 1000;
   t.valid = true;
+  std::memcpy(last.text, s.data(), sizeof last.text);
+  last.micros = t.micros;
+  last.has_text = true;
   consumed = 23;
   return t;
 }

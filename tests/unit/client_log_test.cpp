@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "formats/reader.hpp"
+#include "formats/timestamp.hpp"
 #include "support/helpers.hpp"
 
 namespace sipsleuth::formats {
@@ -22,6 +23,37 @@ const std::string kTwoMessages =
     "Content-Length: 0\n"
     "\n"
     "01/05/2010|14:00:48.011 418:D8 TRACE :: End of Data Received -10.10.10.1:5061 (To Local Address: 10.98.2.1:51647) 90 bytes\n";
+
+// The last time and day read are remembered: each text still reads as
+// itself, whatever was read before it, and a bad one is still refused.
+TEST(UsDatetime, EachTextReadsAsItselfWhateverCameBefore) {
+  auto micros = [](int y, unsigned mo, unsigned d, int h, int mi, int sec, int ms) -> std::optional<std::int64_t> {
+    return ((days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) * 1000 + ms) * 1000;
+  };
+  const std::vector<std::pair<std::string, std::optional<std::int64_t>>> texts = {
+      {"03/05/2024|08:00:00.049", micros(2024, 3, 5, 8, 0, 0, 49)},
+      {"03/05/2024|08:00:00.049", micros(2024, 3, 5, 8, 0, 0, 49)},  // the same again
+      {"03/05/2024|08:00:01.050", micros(2024, 3, 5, 8, 0, 1, 50)},  // same day
+      {"03/06/2024|08:00:01.050", micros(2024, 3, 6, 8, 0, 1, 50)},  // same time, next day
+      {"03/06/2024-08:00:01.050", std::nullopt},                     // another separator
+      {"03/06/2024|24:00:01.050", std::nullopt},                     // a known day, a bad hour
+      {"13/06/2024|08:00:01.050", std::nullopt},                     // a bad month, a known time
+      {"03/06/2024|08:00:01.050", micros(2024, 3, 6, 8, 0, 1, 50)},
+      {"12/31/1999|23:59:60.999", micros(1999, 12, 31, 23, 59, 60, 999)},
+  };
+  for (int pass = 0; pass < 2; ++pass) {
+    for (std::size_t k = 0; k < texts.size(); ++k) {
+      const auto& [text, expected] = texts[pass == 0 ? k : texts.size() - 1 - k];
+      std::size_t consumed = 0;
+      auto t = parse_us_datetime(text + " rest", '|', consumed);
+      ASSERT_EQ(t.has_value(), expected.has_value()) << text;
+      if (!t) continue;
+      EXPECT_EQ(t->micros, *expected) << text;
+      EXPECT_TRUE(t->valid);
+      EXPECT_EQ(consumed, 23u);
+    }
+  }
+}
 
 TEST(ClientLog, ReadsMessagesWithTimeDirectionAndAddresses) {
   ReadResult r = read_client_log(kTwoMessages);
