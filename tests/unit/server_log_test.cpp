@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "formats/line_patterns.hpp"
 #include "formats/reader.hpp"
 #include "sip/message.hpp"
 
@@ -20,6 +21,52 @@ const std::string kProtocolRecord =
     "CONTENT-LENGTH: 0\n"
     "Message-Body: -\n"
     "$$end_record\n";
+
+// A record's opening line is read in two parts, each remembered from the
+// line before: every line still reads as itself, in any order, with either
+// part the same as the last line's or not, and a broken one is refused.
+TEST(ServerLog, EachHeaderLineReadsAsItselfWhateverCameBefore) {
+  struct Case {
+    std::string line;
+    bool parses;
+    std::string level, flag, machine, component, function, text;
+    bool begins;
+  };
+  const std::string protocol = " (SIPStack,SIPAdminLog::TraceProtocolRecord:SIPAdminLog.cpp(125))$$begin_record";
+  const std::vector<Case> cases = {
+      {"TL_INFO(TF_PROTOCOL) [fe01\\fe01]0C3C.0F78::03/05/2024-08:00:00.049.0001A2F3" + protocol, true, "TL_INFO",
+       "TF_PROTOCOL", "fe01", "SIPStack", "SIPAdminLog::TraceProtocolRecord", "", true},
+      {"TL_INFO(TF_PROTOCOL) [fe01\\fe01]0C3C.0F78::03/05/2024-08:00:01.000.0001A2F4" + protocol, true, "TL_INFO",
+       "TF_PROTOCOL", "fe01", "SIPStack", "SIPAdminLog::TraceProtocolRecord", "", true},
+      {"TL_ERROR(TF_DIAG) [2]0C3C.0F78::03/05/2024-08:00:01.000.0001A2F5" + protocol, true, "TL_ERROR", "TF_DIAG", "",
+       "SIPStack", "SIPAdminLog::TraceProtocolRecord", "", true},
+      {"TL_ERROR(TF_DIAG) [2]0C3C.0F78::03/05/2024-08:00:02.000.0001A2F6 (S4,Conn::Fail:Conn.cpp(9)) lost it", true,
+       "TL_ERROR", "TF_DIAG", "", "S4", "Conn::Fail", "lost it", false},
+      {"TL_ERROR(TF_DIAG) [2]0C3C.0F78::13/05/2024-08:00:02.000.0001A2F6 (S4,Conn::Fail:Conn.cpp(9)) lost it", false},
+      {"TL_ERROR(TF_DIAG) [2]0C3C.0F78 03/05/2024-08:00:02.000.0001A2F6 (S4,Conn::Fail:Conn.cpp(9))", false},
+      {"TL_INFO(TF_PROTOCOL) [fe02\\fe02]0C3C.0F78::03/05/2024-08:00:03.000.1 (S4,Conn::Fail:Conn.cpp(9)) lost it",
+       true, "TL_INFO", "TF_PROTOCOL", "fe02", "S4", "Conn::Fail", "lost it", false},
+  };
+  for (int pass = 0; pass < 2; ++pass) {
+    for (std::size_t k = 0; k < cases.size(); ++k) {
+      const Case& c = cases[pass == 0 ? k : cases.size() - 1 - k];
+      auto h = parse_server_header(c.line);
+      ASSERT_EQ(h.has_value(), c.parses) << c.line;
+      if (!h) continue;
+      EXPECT_EQ(h->level, c.level) << c.line;
+      EXPECT_EQ(h->flag, c.flag) << c.line;
+      EXPECT_EQ(h->machine, c.machine) << c.line;
+      EXPECT_EQ(h->component, c.component) << c.line;
+      EXPECT_EQ(h->function, c.function) << c.line;
+      EXPECT_EQ(h->text, c.text) << c.line;
+      EXPECT_EQ(h->begins_record, c.begins) << c.line;
+      EXPECT_TRUE(h->time.valid && h->time.utc);
+      for (std::string_view part : {h->level, h->component, h->function}) {
+        EXPECT_TRUE(part.data() >= c.line.data() && part.data() < c.line.data() + c.line.size()) << c.line;
+      }
+    }
+  }
+}
 
 TEST(ServerLog, ProtocolRecordBecomesASipMessage) {
   ReadResult r = read_server_log(kProtocolRecord);
