@@ -80,9 +80,28 @@ inline std::string_view trim(std::string_view s) {
   return s;
 }
 
+// to_lower() of eight bytes at once: 0x20 added to each of 'A'-'Z'.
+inline std::uint64_t to_lower_word(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  const std::uint64_t low7 = w & ~kHigh;                         // no carry leaves a byte below
+  const std::uint64_t above_z = low7 + kOnes * (0x7f - 'Z');     // high bit set where the byte > 'Z'
+  const std::uint64_t from_a = low7 + kOnes * (0x80 - 'A');      // high bit set where the byte >= 'A'
+  const std::uint64_t upper = (from_a & ~above_z) & ~w & kHigh;  // and below 0x80
+  return w | (upper >> 2);
+}
+
+// Header names and parameters, compared eight bytes at a time: every
+// message's are, many times over.
 inline bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
+  std::size_t i = 0;
+  for (; i + 8 <= a.size(); i += 8) {
+    std::uint64_t x, y;
+    std::memcpy(&x, a.data() + i, 8);
+    std::memcpy(&y, b.data() + i, 8);
+    if (x != y && to_lower_word(x) != to_lower_word(y)) return false;
+  }
+  for (; i < a.size(); ++i) {
     if (to_lower(a[i]) != to_lower(b[i])) return false;
   }
   return true;

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,40 @@
 
 namespace sipsleuth::sip {
 namespace {
+
+// Case is folded eight bytes at a time exactly as one at a time: for every
+// byte in every place, and for names that differ anywhere, in letters or not.
+TEST(SipTextHelpers, CaseFoldingEightBytesAtOnceMatchesOneAtATime) {
+  for (int c = 0; c < 256; ++c) {
+    for (int place = 0; place < 8; ++place) {
+      unsigned char bytes[8] = {'a', 'Z', '@', '[', 0x80, 0xc1, '`', '{'};
+      bytes[place] = static_cast<unsigned char>(c);
+      std::uint64_t word;
+      std::memcpy(&word, bytes, 8);
+      const std::uint64_t lowered = to_lower_word(word);
+      unsigned char out[8];
+      std::memcpy(out, &lowered, 8);
+      for (int b = 0; b < 8; ++b) {
+        ASSERT_EQ(out[b], static_cast<unsigned char>(to_lower(static_cast<char>(bytes[b])))) << c << " at " << place;
+      }
+    }
+  }
+  const std::string name = "Trace-Correlation-Id:\xc3\xa9@[`{";
+  for (std::size_t length = 0; length <= name.size(); ++length) {
+    const std::string a = name.substr(0, length);
+    std::string upper = a;
+    for (char& c : upper) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+    EXPECT_TRUE(iequals(a, upper)) << a;
+    for (std::size_t at = 0; at < length; ++at) {
+      for (char other : {'x', '@', '[', '`', '{', '\x80'}) {
+        std::string changed = upper;
+        if (to_lower(changed[at]) == to_lower(other)) continue;
+        changed[at] = other;
+        EXPECT_FALSE(iequals(a, changed)) << a << " / " << changed;
+      }
+    }
+  }
+}
 
 TEST(Text, FindMarkFindsTheFirstMarkAtEveryPositionAndStart) {
   const std::string base = "SIP/2.0/TLS 10.0.0.1:5061;branch=z9hG4bK1;received=10.0.0.2";
