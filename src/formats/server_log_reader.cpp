@@ -2,6 +2,7 @@
 // Logging Service write them as text: records opened by a
 // "TL_<LEVEL>(TF_<FLAG>) [...]PID.TID::MM/DD/YYYY-HH:MM:SS.mmm.SEQ (...)" line
 // and closed by "$$end_record". See docs/formats.md.
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,14 +33,21 @@ struct OpenRecord {
   bool in_headers = false;
 };
 
+// The characters of a field's name: letters, digits, '-' and '_'.
+constexpr std::array<bool, 256> kFieldNameCharacters = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    table[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  }
+  return table;
+}();
+
 bool split_field(std::string_view line, std::string_view& key, std::string_view& value) {
   std::size_t colon = line.find(':');
   if (colon == std::string_view::npos || colon == 0 || colon > 64) return false;
   std::string_view k = line.substr(0, colon);
   for (char c : k) {
-    // Not std::isalnum: a library call for every character of every field name.
-    bool alphanumeric = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    if (!(alphanumeric || c == '-' || c == '_')) return false;
+    if (!kFieldNameCharacters[static_cast<unsigned char>(c)]) return false;
   }
   key = k;
   value = sip::trim(line.substr(colon + 1));
@@ -54,7 +62,8 @@ void take_line(std::string_view data, std::string_view line, std::size_t line_be
   std::string_view key, value;
   if (rec.in_headers) {
     // Every header line of every record is asked: most are turned away by their first letter.
-    if (!line.empty() && sip::to_lower(line.front()) == 'm' && sip::istarts_with(line, "Message-Body:")) {
+    constexpr std::string_view kBody = "Message-Body:";
+    if (line.size() >= kBody.size() && line[kBody.size() - 1] == ':' && sip::istarts_with(line, kBody)) {
       rec.headers_end = line_begin;
       std::size_t v = line_begin + 13;
       if (v < data.size() && data[v] == ' ') ++v;
@@ -181,7 +190,9 @@ ReadResult read_server_log(std::string_view data) {
         continue;
       }
     }
-    if (sip::trim(line) == "$$end_record") {
+    // Only a line starting with '$' or with what trim() takes away can be the end.
+    if (!line.empty() && (line.front() == '$' || static_cast<unsigned char>(line.front()) <= ' ') &&
+        sip::trim(line) == "$$end_record") {
       record_end = lines.position();  // the record as written ends after this line
       if (open) finish(line_begin, true);
       continue;
