@@ -91,17 +91,6 @@ constexpr NameWords name_words(std::string_view text) {
   return words;
 }
 
-// Every byte 'A'-'Z' of `word` made lower case, and only those: a byte
-// of 0x80 or more, or any other, is left as it is.
-constexpr std::uint64_t lower_case(std::uint64_t word) {
-  constexpr std::uint64_t kHigh = 0x8080808080808080ull, kLow7 = 0x7f7f7f7f7f7f7f7full;
-  const std::uint64_t low7 = word & kLow7;
-  const std::uint64_t from_a = low7 + 0x3f3f3f3f3f3f3f3full;  // high bit set for a byte >= 'A'
-  const std::uint64_t past_z = low7 + 0x2525252525252525ull;  // high bit set for a byte > 'Z'
-  const std::uint64_t upper = (from_a ^ past_z) & ~word & kHigh;
-  return word | (upper >> 2);
-}
-
 struct ByLength {
   std::array<std::array<std::uint8_t, 8>, kLongestName + 1> entries{};  // indexes into kHeaders
   std::array<std::uint8_t, kLongestName + 1> count{};
@@ -119,9 +108,9 @@ constexpr ByLength make_by_length() {
 }
 constexpr ByLength kByLength = make_by_length();
 
-static_assert(lower_case(name_words("CONTENT-")[0]) == name_words("content-")[0]);
+static_assert(to_lower_word(name_words("CONTENT-")[0]) == name_words("content-")[0]);
 // Just outside 'A'-'Z' on both sides, and bytes over 0x7f whose low seven bits are a capital, stay.
-static_assert(lower_case(name_words("@[`{\x7f\x80\xc1Z")[0]) == name_words("@[`{\x7f\x80\xc1z")[0]);
+static_assert(to_lower_word(name_words("@[`{\x7f\x80\xc1Z")[0]) == name_words("@[`{\x7f\x80\xc1z")[0]);
 
 HeaderId compact_id(char c) {
   c = to_lower(c);
@@ -162,7 +151,7 @@ HeaderId header_id(std::string_view name) {
   const std::size_t words = (name.size() + 7) / 8;
   NameWords lowered{};
   copy_name(name, lowered);
-  for (std::size_t w = 0; w < words; ++w) lowered[w] = lower_case(lowered[w]);
+  for (std::size_t w = 0; w < words; ++w) lowered[w] = to_lower_word(lowered[w]);
   for (std::uint8_t k = 0; k < kByLength.count[name.size()]; ++k) {
     const std::uint8_t entry = kByLength.entries[name.size()][k];
     const NameWords& known = kByLength.lower_words[entry];

@@ -80,8 +80,9 @@ inline std::string_view trim(std::string_view s) {
   return s;
 }
 
-// to_lower() of eight bytes at once: 0x20 added to each of 'A'-'Z'.
-inline std::uint64_t to_lower_word(std::uint64_t w) {
+// to_lower() of eight bytes at once: 0x20 added to each of 'A'-'Z', and
+// only those (a byte over 0x7f whose low seven bits are a capital stays).
+constexpr std::uint64_t to_lower_word(std::uint64_t w) {
   constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
   const std::uint64_t low7 = w & ~kHigh;                         // no carry leaves a byte below
   const std::uint64_t above_z = low7 + kOnes * (0x7f - 'Z');     // high bit set where the byte > 'Z'
