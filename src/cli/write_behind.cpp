@@ -31,6 +31,8 @@ WriteBehind::int_type WriteBehind::overflow(int_type c) {
 }
 
 std::streamsize WriteBehind::xsputn(const char* text, std::streamsize count) {
+  // Handed over before it would outgrow its room: growing copies all of it.
+  if (filling_.size() + static_cast<std::size_t>(count) > filling_.capacity()) hand_over();
   filling_.append(text, static_cast<std::size_t>(count));
   if (filling_.size() >= chunk_bytes_) hand_over();
   return count;
