@@ -116,6 +116,37 @@ std::size_t next_to_look_at(std::string_view text, std::size_t i) {
 }  // namespace
 
 void JsonWriter::quoted(std::string_view text) {
+#if defined(__SSE2__)
+  // Nearly every value is printable ASCII without '"' or '\\': it is copied
+  // whole, then its copy is looked at sixteen bytes at a time. The room
+  // asked for goes a block past the copy, so that the last block's load
+  // stays inside it however short the text; its bytes past the copy are
+  // masked off. Anything found, or only suspected, is written again by
+  // escaped(), which decides byte by byte.
+  constexpr std::size_t kBlock = 16;
+  char* copy = room(text.size() + 2 + kBlock);
+  copy[0] = '"';
+  std::memcpy(copy + 1, text.data(), text.size());
+  bool plain = true;
+  for (std::size_t i = 0; i < text.size() && plain; i += kBlock) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(copy + 1 + i));
+    // Signed, the bytes over 0x7f are below 0x20 too.
+    const __m128i look = _mm_cmplt_epi8(bytes, _mm_set1_epi8(0x20)) | _mm_cmpeq_epi8(bytes, _mm_set1_epi8('"')) |
+                         _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\\'));
+    const std::size_t left = text.size() - i;
+    const unsigned in_text = left >= kBlock ? 0xffffu : (1u << left) - 1;
+    plain = (static_cast<unsigned>(_mm_movemask_epi8(look)) & in_text) == 0;
+  }
+  if (plain) {
+    copy[1 + text.size()] = '"';
+    used_ += text.size() + 2;
+    return;
+  }
+#endif
+  escaped(text);
+}
+
+void JsonWriter::escaped(std::string_view text) {
   const std::size_t start = used_;
   bool checked = false;  // whether the text is known to be valid UTF-8: asked only of text with bytes over 0x7f
   // Room for the text as it is and its quotes; each escape makes room again

@@ -116,6 +116,7 @@ class JsonWriter {
   }
   void grow(std::size_t bytes);
   void quoted(std::string_view text);
+  void escaped(std::string_view text);  // quoted(), for text with something to escape or over 0x7f
   template <typename Integer>
   void integer(Integer value);  // std::int64_t or std::uint64_t
   void open(char bracket);

@@ -104,20 +104,32 @@ namespace {
 
 // The streaming writer must write what nlohmann writes, byte for byte, so the
 // JSON outputs do not depend on which of the two produced a value.
-// Strings are scanned eight bytes at a time: every special byte at every
-// position of strings up to three words long, beside multi-byte characters.
+// Strings are looked at sixteen and eight bytes at a time: every special
+// byte at every position of strings up to three blocks long, beside
+// multi-byte characters; and plain strings of every length written where
+// the writer's room still holds specials from text taken before.
 TEST(JsonWriter, EscapesAtEveryPositionOfLongStrings) {
   const std::string specials[] = {"\"", "\\", "\n", "\x1f", std::string(1, '\0'), "\x7f", "\xc3\xa9", "\xff", "/"};
-  for (std::size_t length = 1; length <= 24; ++length) {
+  auto nlohmann_text = [](const std::string& s) {
+    return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  for (std::size_t length = 1; length <= 40; ++length) {
     for (std::size_t at = 0; at < length; ++at) {
       for (const auto& special : specials) {
         std::string s = std::string(at, 'a') + special + std::string(length - at - 1, 'b');
         JsonWriter w;
         w.string(s);
-        EXPECT_EQ(w.text(), nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
-            << length << " " << at;
+        EXPECT_EQ(w.text(), nlohmann_text(s)) << length << " " << at;
       }
     }
+  }
+  JsonWriter reused;
+  for (std::size_t length = 0; length <= 40; ++length) {
+    reused.string(std::string(80, '"'));
+    reused.take();
+    const std::string plain(length, 'p');
+    reused.string(plain);
+    EXPECT_EQ(reused.take(), nlohmann_text(plain)) << length;
   }
 }
 
