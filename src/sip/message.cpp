@@ -282,7 +282,8 @@ SplitResult frame_walking(std::string_view text, std::vector<ParseIssue>* issues
       break;
     }
     if constexpr (kWalk == Walk::framing) {
-      if (!content_length) {
+      // Only "Content-Length" and "l" can be it: the others are not asked.
+      if (!content_length && (name->length == 14 || name->length == 1)) {
         content_length =
             content_length_on(line, line.substr(0, name->length), name->colon, length_issues_to, line_begin);
       }
