@@ -19,8 +19,12 @@ namespace {
 
 // Log pieces read ahead of the one being taken, per thread, and their size:
 // enough to keep every core busy while holding only a few megabytes of records.
+// A piece's stubs are made right after it is read, by the same thread: at
+// 1 MB (a core's L2 here) its text is still in the cache then, where 4 MB
+// pieces had been read again from memory (the first pass of a 1 GB client
+// log took 0.55-0.67 s instead of 0.94-1.02 s).
 constexpr std::size_t kPiecesPerThread = 2;
-constexpr std::size_t kPieceBytes = std::size_t{4} << 20;
+constexpr std::size_t kPieceBytes = std::size_t{1} << 20;
 
 // A message made into a stub on a worker, before the serial pass numbers it
 // and finds its call.
