@@ -23,6 +23,26 @@ std::optional<ClientPrefix> parse_client_prefix(std::string_view line) {
   auto time = parse_us_datetime(line.substr(i), '|', consumed);
   if (!time) return std::nullopt;
   i += consumed;
+  ClientPrefix prefix;
+  prefix.time = *time;
+  // What follows the time, " PID:TID LEVEL :: ", is the same on most lines
+  // of a log: each thread remembers the last one and what it read in it.
+  // (Its text then starts at once, unless a space follows that the last
+  // one did not have: one space after "::" belongs to the prefix.)
+  struct Remembered {
+    std::string text;
+    std::size_t level_at = 0, level_size = 0;
+    bool ends_in_space = false;
+  };
+  thread_local Remembered last;
+  const std::size_t middle = i;
+  if (!last.text.empty() && line.compare(middle, last.text.size(), last.text) == 0 &&
+      (last.ends_in_space || middle + last.text.size() == line.size() ||
+       !sip::is_space(line[middle + last.text.size()]))) {
+    prefix.level = line.substr(middle + last.level_at, last.level_size);
+    prefix.text = line.substr(middle + last.text.size());
+    return prefix;
+  }
   // " PID:TID " in hex
   if (i >= line.size() || !sip::is_space(line[i])) return std::nullopt;
   while (i < line.size() && sip::is_space(line[i])) ++i;
@@ -32,14 +52,17 @@ std::optional<ClientPrefix> parse_client_prefix(std::string_view line) {
   while (i < line.size() && sip::is_space(line[i])) ++i;
   std::size_t level_begin = i;
   while (i < line.size() && is_upper(line[i])) ++i;
-  ClientPrefix prefix;
-  prefix.time = *time;
   prefix.level = line.substr(level_begin, i - level_begin);
   while (i < line.size() && sip::is_space(line[i])) ++i;
   if (line.substr(i, 2) != "::") return std::nullopt;
   i += 2;
-  if (i < line.size() && sip::is_space(line[i])) ++i;
+  const bool space = i < line.size() && sip::is_space(line[i]);
+  if (space) ++i;
   prefix.text = line.substr(i);
+  last.text.assign(line.substr(middle, i - middle));
+  last.level_at = level_begin - middle;
+  last.level_size = prefix.level.size();
+  last.ends_in_space = space;
   return prefix;
 }
 

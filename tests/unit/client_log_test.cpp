@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "formats/line_patterns.hpp"
 #include "formats/reader.hpp"
 #include "formats/timestamp.hpp"
 #include "support/helpers.hpp"
@@ -51,6 +52,40 @@ TEST(UsDatetime, EachTextReadsAsItselfWhateverCameBefore) {
       EXPECT_EQ(t->micros, *expected) << text;
       EXPECT_TRUE(t->valid);
       EXPECT_EQ(consumed, 23u);
+    }
+  }
+}
+
+// What follows a line's time is remembered from the line before: every
+// line still reads as itself in any order, its level and text its own, with
+// the one space after "::" taken only when there is one.
+TEST(ClientLog, EachPrefixReadsAsItselfWhateverCameBefore) {
+  struct Case {
+    std::string line;
+    bool parses;
+    std::string level, text;
+  };
+  const std::vector<Case> cases = {
+      {"03/05/2024|08:00:00.049 1A2B:3C4D INFO  :: Sending Packet", true, "INFO", "Sending Packet"},
+      {"03/05/2024|08:00:00.050 1A2B:3C4D INFO  :: End of it", true, "INFO", "End of it"},
+      {"03/05/2024|08:00:00.050 1A2B:3C4D INFO  ::  two spaces", true, "INFO", " two spaces"},
+      {"03/05/2024|08:00:00.050 1A2B:3C4D INFO  ::no space", true, "INFO", "no space"},
+      {"03/05/2024|08:00:00.050 1A2B:3C4D INFO  :: after none", true, "INFO", "after none"},
+      {"03/05/2024|08:00:00.050 1A2B:3C4D INFO  ::", true, "INFO", ""},
+      {"03/05/2024|08:00:00.051 0F0F:0001 ERROR :: other thread", true, "ERROR", "other thread"},
+      {"03/05/2024|08:00:00.051 0F0F:0001 :: no level", true, "", "no level"},
+      {"03/05/2024|08:00:00.051 xyz INFO :: not hex", false},
+      {"03/05/2024|08:00:00.051 0F0F:0001 ERROR : one colon", false},
+  };
+  for (int pass = 0; pass < 2; ++pass) {
+    for (std::size_t k = 0; k < cases.size(); ++k) {
+      const Case& c = cases[pass == 0 ? k : cases.size() - 1 - k];
+      auto prefix = parse_client_prefix(c.line);
+      ASSERT_EQ(prefix.has_value(), c.parses) << c.line;
+      if (!prefix) continue;
+      EXPECT_EQ(prefix->level, c.level) << c.line;
+      EXPECT_EQ(prefix->text, c.text) << c.line;
+      EXPECT_EQ(prefix->text.data() + prefix->text.size(), c.line.data() + c.line.size()) << c.line;
     }
   }
 }
