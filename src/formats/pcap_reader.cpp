@@ -13,6 +13,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "base/parallel.hpp"
 #include "formats/reader.hpp"
 #include "formats/tcp_reassembly.hpp"
 #include "sip/message.hpp"
@@ -32,24 +33,33 @@ std::uint32_t be32(const unsigned char* p) {
 struct Packet {
   Timestamp time;
   Location location;
-  std::string_view captured;  // the packet as libpcap hands it over (its buffer, reused)
+  std::string_view captured;  // the packet: its bytes in the input, or a copy read_pcap() keeps meanwhile
   std::string_view record;    // the input's bytes libpcap read for it: record header, packet, options
 };
 
+// `bytes`, found `at` bytes into a packet, as a view of the record libpcap
+// read the packet from, or an empty view: a classic pcap record ends with
+// its packet, and a pcapng Enhanced Packet Block puts it 28 bytes after the
+// block's start.
+std::string_view in_record(std::string_view record, std::size_t packet_size, std::size_t at, std::string_view bytes) {
+  const std::size_t starts[] = {record.size() - std::min(record.size(), packet_size), 28};
+  for (std::size_t start : starts) {
+    if (start + at + bytes.size() > record.size()) continue;
+    std::string_view candidate = record.substr(start + at, bytes.size());
+    if (candidate == bytes) return candidate;
+  }
+  return {};
+}
+
 // The same bytes as `text` (inside packet.captured) in the input itself, or
-// an empty view. A classic pcap record ends with the packet; a pcapng
-// Enhanced Packet Block puts it 28 bytes after the block's start.
+// an empty view.
 std::string_view find_in_input(const Packet& packet, std::string_view text) {
   const char* data = packet.captured.data();
   if (text.data() < data || text.data() + text.size() > data + packet.captured.size()) return {};
-  std::size_t at = static_cast<std::size_t>(text.data() - data);
-  const std::size_t starts[] = {packet.record.size() - std::min(packet.record.size(), packet.captured.size()), 28};
-  for (std::size_t start : starts) {
-    if (start + at + text.size() > packet.record.size()) continue;
-    std::string_view candidate = packet.record.substr(start + at, text.size());
-    if (candidate == text) return candidate;
-  }
-  return {};
+  // Nearly always read_pcap() has found the packet itself in the input.
+  const std::string_view record = packet.record;
+  if (data >= record.data() && data + packet.captured.size() <= record.data() + record.size()) return text;
+  return in_record(record, packet.captured.size(), static_cast<std::size_t>(text.data() - data), text);
 }
 
 // IP datagrams waiting for their other fragments, keyed by (src, dst, id, proto).
@@ -419,6 +429,27 @@ class CaptureDecoder {
 
 }  // namespace
 
+namespace {
+
+// One record as libpcap read it. Its packet is a view of the input where it
+// lies there (libpcap's own buffer is reused by the next read), else a copy
+// the batch keeps.
+struct RecordRead {
+  int status = 0;        // pcap_next_ex()'s
+  long offset = 0;       // where the record starts in the input
+  long after = 0;        // and where the next starts
+  pcap_pkthdr header{};  // with status 1
+  std::string_view captured;
+};
+
+struct RecordsRead {
+  std::vector<RecordRead> records;
+  std::deque<std::string> copies;
+  std::string error;  // libpcap's, for a last record with PCAP_ERROR
+};
+
+}  // namespace
+
 ReadResult read_pcap(std::string_view data, const ReadOptions& options) {
   ReadProgress* progress = options.progress;
   ReadResult result;
@@ -438,57 +469,91 @@ ReadResult read_pcap(std::string_view data, const ReadOptions& options) {
   }
   CaptureDecoder decoder(result, options);
   if (!options.deliver) result.expect_messages(data.size(), 600);  // as in a capture of SIP only
-  int dlt = pcap_datalink(handle);
+  const int dlt = pcap_datalink(handle);
   std::uint32_t number = 0;
   std::uint64_t cut_by_snaplen = 0;
   Location first_cut;
   std::uint64_t reported = 0;
+  bool ended = false;
+  auto record_view = [&](long offset, long after) {
+    if (offset < 0 || after <= offset || static_cast<std::size_t>(after) > data.size()) return std::string_view{};
+    return data.substr(static_cast<std::size_t>(offset), static_cast<std::size_t>(after - offset));
+  };
+
+  // Records are decoded on a thread of their own while libpcap reads the
+  // next ones on this one: decoding, reassembling TCP and framing SIP cost
+  // several times the reading, and a capture is one sequence of packets
+  // that only one thread can decode, in order.
+  base::HandOff<RecordsRead> decoding(4, [&](RecordsRead& batch) {
+    for (const RecordRead& read : batch.records) {
+      if (ended) return;
+      if ((number & 0xfff) == 0 && read.offset > 0) {
+        if (options.deliver && !result.messages.empty()) {
+          options.deliver(result.messages);
+          result.messages.clear();
+        }
+        if (progress) *progress += static_cast<std::uint64_t>(read.offset) - reported;
+        if (options.read_past) options.read_past(reported, static_cast<std::uint64_t>(read.offset) - reported);
+        reported = static_cast<std::uint64_t>(read.offset);
+      }
+      if (read.status == PCAP_ERROR_BREAK) {  // end of file
+        ended = true;
+        return;
+      }
+      ++number;
+      Location location{static_cast<std::uint64_t>(read.offset < 0 ? 0 : read.offset), 0, number};
+      if (read.status == PCAP_ERROR) {
+        result.add_finding("pcap.truncated", Severity::warning, location,
+                           std::string("capture ends inside packet ") + std::to_string(number) + ": " + batch.error);
+        ended = true;
+        return;
+      }
+      if (read.status != 1) continue;
+      ++result.capture.packets;
+      const pcap_pkthdr& header = read.header;
+      if (header.caplen < header.len && cut_by_snaplen++ == 0) first_cut = location;
+      Packet packet;
+      // Classic pcap stores seconds as an unsigned 32-bit number; libpcap may
+      // sign-extend it, which would put times after 2038 in 1901.
+      std::int64_t seconds = static_cast<std::int64_t>(header.ts.tv_sec);
+      if (seconds < 0) seconds += std::int64_t{1} << 32;
+      packet.time.micros = seconds * 1000000 + header.ts.tv_usec;
+      packet.time.valid = true;
+      packet.time.utc = true;
+      packet.location = location;
+      packet.captured = read.captured;
+      packet.record = record_view(read.offset, read.after);
+      decoder.link(dlt, reinterpret_cast<const unsigned char*>(read.captured.data()), read.captured.size(), packet);
+    }
+  });
+
+  constexpr std::size_t kRecordsPerBatch = 1024;
   // Records follow each other: where one ends, the next starts (one ftell
   // a packet, which through fmemopen costs more than reading the record).
   long next_offset = ftell(stream);
-  for (;;) {
-    const long offset = next_offset;
-    if ((number & 0xfff) == 0 && offset > 0) {
-      if (options.deliver && !result.messages.empty()) {
-        options.deliver(result.messages);
-        result.messages.clear();
+  for (bool more = true; more;) {
+    RecordsRead batch;
+    batch.records.reserve(kRecordsPerBatch);
+    while (more && batch.records.size() < kRecordsPerBatch) {
+      RecordRead& read = batch.records.emplace_back();
+      read.offset = next_offset;
+      struct pcap_pkthdr* header = nullptr;
+      const unsigned char* bytes = nullptr;
+      read.status = pcap_next_ex(handle, &header, &bytes);
+      read.after = next_offset = ftell(stream);
+      if (read.status == 1) {
+        read.header = *header;
+        std::string_view captured(reinterpret_cast<const char*>(bytes), header->caplen);
+        read.captured = in_record(record_view(read.offset, read.after), captured.size(), 0, captured);
+        if (read.captured.data() == nullptr) read.captured = batch.copies.emplace_back(captured);
+      } else if (read.status == PCAP_ERROR) {
+        batch.error = pcap_geterr(handle);
       }
-      if (progress) *progress += static_cast<std::uint64_t>(offset) - reported;
-      if (options.read_past) options.read_past(reported, static_cast<std::uint64_t>(offset) - reported);
-      reported = static_cast<std::uint64_t>(offset);
+      more = read.status != PCAP_ERROR_BREAK && read.status != PCAP_ERROR;
     }
-    struct pcap_pkthdr* header = nullptr;
-    const unsigned char* bytes = nullptr;
-    int status = pcap_next_ex(handle, &header, &bytes);
-    const long after = ftell(stream);
-    next_offset = after;
-    if (status == PCAP_ERROR_BREAK) break;  // end of file
-    ++number;
-    Location location{static_cast<std::uint64_t>(offset < 0 ? 0 : offset), 0, number};
-    if (status == PCAP_ERROR) {
-      result.add_finding("pcap.truncated", Severity::warning, location,
-                         std::string("capture ends inside packet ") + std::to_string(number) + ": " +
-                             pcap_geterr(handle));
-      break;
-    }
-    if (status != 1) continue;
-    ++result.capture.packets;
-    if (header->caplen < header->len && cut_by_snaplen++ == 0) first_cut = location;
-    Packet packet;
-    // Classic pcap stores seconds as an unsigned 32-bit number; libpcap may
-    // sign-extend it, which would put times after 2038 in 1901.
-    std::int64_t seconds = static_cast<std::int64_t>(header->ts.tv_sec);
-    if (seconds < 0) seconds += std::int64_t{1} << 32;
-    packet.time.micros = seconds * 1000000 + header->ts.tv_usec;
-    packet.time.valid = true;
-    packet.time.utc = true;
-    packet.location = location;
-    packet.captured = std::string_view(reinterpret_cast<const char*>(bytes), header->caplen);
-    if (offset >= 0 && after > offset && static_cast<std::size_t>(after) <= data.size()) {
-      packet.record = data.substr(static_cast<std::size_t>(offset), static_cast<std::size_t>(after - offset));
-    }
-    decoder.link(dlt, bytes, header->caplen, packet);
+    decoding.give(std::move(batch));
   }
+  decoding.drain();
   decoder.finish();
   if (cut_by_snaplen > 0) {
     result.add_finding("pcap.snaplen_cut", Severity::info, first_cut,
