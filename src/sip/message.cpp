@@ -62,13 +62,9 @@ bool is_sip_version(std::string_view s) {
          parse_uint(v.substr(dot + 1));
 }
 
-// The Content-Length of one header line whose name and colon lie as given,
-// or nothing when the line is another header.
-std::optional<std::optional<std::uint64_t>> content_length_on(std::string_view line, std::string_view name,
-                                                              std::size_t colon, std::vector<ParseIssue>* issues,
-                                                              std::size_t line_offset) {
-  // Only "Content-Length" and its compact "l" can be it: most names are not looked up.
-  if ((name.size() != 14 && name.size() != 1) || header_id(name) != HeaderId::content_length) return std::nullopt;
+// The value after `colon` of a Content-Length line, and what is wrong with it.
+std::optional<std::uint64_t> content_length_value(std::string_view line, std::size_t colon,
+                                                  std::vector<ParseIssue>* issues, std::size_t line_offset) {
   std::string_view value = trim(line.substr(colon + 1));
   auto parsed = parse_uint(value);
   if (!parsed && issues) {
@@ -77,6 +73,17 @@ std::optional<std::optional<std::uint64_t>> content_length_on(std::string_view l
                        line_offset});
   }
   return parsed;
+}
+
+// The Content-Length of one header line whose name and colon lie as given,
+// or nothing when the line is another header. Inlined: framing asks it of
+// every header line until one is, and only "Content-Length" and its compact
+// "l" have a name of their lengths, so most lines go no further than that.
+[[gnu::always_inline]] inline std::optional<std::optional<std::uint64_t>> content_length_on(
+    std::string_view line, std::string_view name, std::size_t colon, std::vector<ParseIssue>* issues,
+    std::size_t line_offset) {
+  if ((name.size() != 14 && name.size() != 1) || header_id(name) != HeaderId::content_length) return std::nullopt;
+  return content_length_value(line, colon, issues, line_offset);
 }
 
 // The same for a folded line, as a header block's lines were always read:
@@ -282,8 +289,7 @@ SplitResult frame_walking(std::string_view text, std::vector<ParseIssue>* issues
       break;
     }
     if constexpr (kWalk == Walk::framing) {
-      // Only "Content-Length" and "l" can be it: the others are not asked.
-      if (!content_length && (name->length == 14 || name->length == 1)) {
+      if (!content_length) {
         content_length =
             content_length_on(line, line.substr(0, name->length), name->colon, length_issues_to, line_begin);
       }
