@@ -82,19 +82,26 @@ void JsonWriter::string(std::string_view text) {
 
 namespace {
 
-// The first byte at or after `i` that JSON needs escaped (a control
-// character, '"' or '\\') or that may not be ASCII, or the text's size.
-// Nearly all of every SIP value is neither: it is passed over 16 or 8 bytes
-// at a time.
+#if defined(__SSE2__)
+// A bit for each of the sixteen bytes at `p` that JSON needs escaped (a
+// control character, '"' or '\\') or that may not be ASCII.
+unsigned to_look_at(const char* p) {
+  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  // Signed, the bytes over 0x7f are below 0x20 too.
+  const __m128i look = _mm_cmplt_epi8(bytes, _mm_set1_epi8(0x20)) | _mm_cmpeq_epi8(bytes, _mm_set1_epi8('"')) |
+                       _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\\'));
+  return static_cast<unsigned>(_mm_movemask_epi8(look));
+}
+#endif
+
+// The first byte at or after `i` that JSON needs escaped or that may not be
+// ASCII, or the text's size. Nearly all of every SIP value is neither: it is
+// passed over 16 or 8 bytes at a time.
 std::size_t next_to_look_at(std::string_view text, std::size_t i) {
 #if defined(__SSE2__)
   for (; i + 16 <= text.size(); i += 16) {
-    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
-    // Signed, the bytes over 0x7f are below 0x20 too.
-    const __m128i look = _mm_cmplt_epi8(bytes, _mm_set1_epi8(0x20)) | _mm_cmpeq_epi8(bytes, _mm_set1_epi8('"')) |
-                         _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\\'));
-    if (const int mask = _mm_movemask_epi8(look); mask != 0) {
-      return i + static_cast<std::size_t>(std::countr_zero(static_cast<unsigned>(mask)));
+    if (const unsigned mask = to_look_at(text.data() + i); mask != 0) {
+      return i + static_cast<std::size_t>(std::countr_zero(mask));
     }
   }
 #endif
@@ -129,13 +136,9 @@ void JsonWriter::quoted(std::string_view text) {
   std::memcpy(copy + 1, text.data(), text.size());
   bool plain = true;
   for (std::size_t i = 0; i < text.size() && plain; i += kBlock) {
-    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(copy + 1 + i));
-    // Signed, the bytes over 0x7f are below 0x20 too.
-    const __m128i look = _mm_cmplt_epi8(bytes, _mm_set1_epi8(0x20)) | _mm_cmpeq_epi8(bytes, _mm_set1_epi8('"')) |
-                         _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\\'));
     const std::size_t left = text.size() - i;
     const unsigned in_text = left >= kBlock ? 0xffffu : (1u << left) - 1;
-    plain = (static_cast<unsigned>(_mm_movemask_epi8(look)) & in_text) == 0;
+    plain = (to_look_at(copy + 1 + i) & in_text) == 0;
   }
   if (plain) {
     copy[1 + text.size()] = '"';
