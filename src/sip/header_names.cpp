@@ -1,10 +1,10 @@
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstdint>
 #include <cstring>
 #include <iterator>
 #include <string_view>
-#include <type_traits>
 
 #include "sip/message.hpp"
 #include "sip/text.hpp"
@@ -73,44 +73,112 @@ constexpr HeaderName kHeaders[] = {
 };
 // clang-format on
 
-// Names by length: every message has a dozen headers, so the lookup is a
-// length index and a few compares of eight letters at a time, with no
-// hashing and no lowered copy. The longest known name has 28 characters.
+// Every message has a dozen headers: a name is read as at most four words
+// loaded straight from it, with no copy (whose overlapping stores a load
+// could not take its bytes from), and compared as written, then, only if
+// that fails, lowered eight letters at a time. The longest known name has
+// 28 characters.
 constexpr std::size_t kLongestName = 28;
 constexpr std::size_t kNameWords = (kLongestName + 7) / 8;
 using NameWords = std::array<std::uint64_t, kNameWords>;
 
-// `text` (at most kLongestName bytes) in words as a load from memory gives
-// them, the bytes after it zero.
-constexpr NameWords name_words(std::string_view text) {
+// `size` bytes of `text` from `at`, as a load of that size from memory gives them.
+constexpr std::uint64_t word_of(std::string_view text, std::size_t at, std::size_t size) {
+  std::uint64_t word = 0;
+  for (std::size_t i = 0; i < size; ++i) {
+    const std::size_t shift = std::endian::native == std::endian::little ? 8 * i : 8 * (size - 1 - i);
+    word |= std::uint64_t{static_cast<unsigned char>(text[at + i])} << shift;
+  }
+  return word;
+}
+
+// The words a name of 2 to kLongestName bytes is compared by: eight bytes
+// from 0, 8 and 16, as far as they lie in the name, the last eight ending
+// where it ends; a name shorter than eight, its first and last four (two,
+// if shorter than four) side by side. Bytes may be read twice, never past
+// the end. The same for a name in memory (name_words_at()) and for a known
+// one (name_words(), when compiling).
+template <typename Load>
+constexpr NameWords words_by(std::size_t n, Load&& load) {
   NameWords words{};
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const std::size_t shift = std::endian::native == std::endian::little ? 8 * (i % 8) : 8 * (7 - i % 8);
-    words[i / 8] |= std::uint64_t{static_cast<unsigned char>(text[i])} << shift;
+  if (n >= 8) {
+    for (std::size_t k = 0; k < (n + 7) / 8; ++k) words[k] = load(std::min(8 * k, n - 8), 8);
+  } else if (n >= 4) {
+    words[0] = load(0, 4) | load(n - 4, 4) << 32;
+  } else {
+    words[0] = load(0, 2) | load(n - 2, 2) << 16;
   }
   return words;
 }
+constexpr NameWords name_words(std::string_view text) {
+  return words_by(text.size(), [&](std::size_t at, std::size_t size) { return word_of(text, at, size); });
+}
+inline NameWords name_words_at(std::string_view name) {
+  return words_by(name.size(), [&](std::size_t at, std::size_t size) {
+    std::uint64_t word = 0;
+    if (size == 8) {
+      std::memcpy(&word, name.data() + at, 8);
+    } else if (size == 4) {
+      std::uint32_t half;
+      std::memcpy(&half, name.data() + at, 4);
+      word = half;
+    } else {
+      std::uint16_t quarter;
+      std::memcpy(&quarter, name.data() + at, 2);
+      word = quarter;
+    }
+    return word;
+  });
+}
 
-struct ByLength {
-  std::array<std::array<std::uint8_t, 8>, kLongestName + 1> entries{};  // indexes into kHeaders
-  std::array<std::uint8_t, kLongestName + 1> count{};
-  std::array<NameWords, std::size(kHeaders)> lower_words{};  // each known name, lower case
+// Each known name has a slot of its own among 128, given by its length and
+// its first, second and last bytes with 0x20 set (a letter's lower case;
+// another byte may come to share a letter's slot, and is then told apart by
+// the comparison): a name is compared with one known name at most. The
+// multiplier is one found (by trying random odd numbers) to put no two known
+// names in the same slot; make_by_slot() checks that it still does.
+constexpr std::uint64_t kSlotMultiplier = 0x72e5804a6d7698a1ull;
+constexpr unsigned kSlotBits = 7;
+constexpr std::uint8_t kNoEntry = 0xff;
+
+constexpr std::size_t slot_of(std::size_t length, char first, char second, char last) {
+  const std::uint64_t key = (length | std::uint64_t{static_cast<unsigned char>(first)} << 8 |
+                             std::uint64_t{static_cast<unsigned char>(second)} << 16 |
+                             std::uint64_t{static_cast<unsigned char>(last)} << 24) |
+                            0x20202000u;
+  return static_cast<std::size_t>((key * kSlotMultiplier) >> (64 - kSlotBits));
+}
+
+// A known name's words as written in kHeaders, which is how nearly every
+// trace writes it, and lowered, for the rest.
+struct KnownWords {
+  NameWords canonical{}, lower{};
 };
 
-constexpr ByLength make_by_length() {
-  ByLength table;
+struct BySlot {
+  std::array<std::uint8_t, std::size_t{1} << kSlotBits> entries{};  // indexes into kHeaders
+  std::array<KnownWords, std::size(kHeaders)> words{};
+  bool shared = false;  // two names in one slot
+};
+
+constexpr BySlot make_by_slot() {
+  BySlot table;
+  for (auto& e : table.entries) e = kNoEntry;
   for (std::size_t i = 0; i < std::size(kHeaders); ++i) {
-    std::size_t n = kHeaders[i].lower.size();
-    table.entries[n][table.count[n]++] = static_cast<std::uint8_t>(i);
-    table.lower_words[i] = name_words(kHeaders[i].lower);
+    const std::string_view name = kHeaders[i].lower;
+    std::uint8_t& entry = table.entries[slot_of(name.size(), name[0], name[1], name.back())];
+    if (entry != kNoEntry) table.shared = true;
+    entry = static_cast<std::uint8_t>(i);
+    table.words[i] = {name_words(kHeaders[i].canonical), name_words(name)};
   }
   return table;
 }
-constexpr ByLength kByLength = make_by_length();
+constexpr BySlot kBySlot = make_by_slot();
+static_assert(!kBySlot.shared, "two known header names share a slot: choose another kSlotMultiplier");
 
-static_assert(to_lower_word(name_words("CONTENT-")[0]) == name_words("content-")[0]);
+static_assert(to_lower_word(word_of("CONTENT-", 0, 8)) == word_of("content-", 0, 8));
 // Just outside 'A'-'Z' on both sides, and bytes over 0x7f whose low seven bits are a capital, stay.
-static_assert(to_lower_word(name_words("@[`{\x7f\x80\xc1Z")[0]) == name_words("@[`{\x7f\x80\xc1z")[0]);
+static_assert(to_lower_word(word_of("@[`{\x7f\x80\xc1Z", 0, 8)) == word_of("@[`{\x7f\x80\xc1z", 0, 8));
 
 HeaderId compact_id(char c) {
   c = to_lower(c);
@@ -120,46 +188,24 @@ HeaderId compact_id(char c) {
   return HeaderId::other;
 }
 
-// memcpy(words, name.data(), name.size()) for 2 to kLongestName bytes, in
-// two copies of a fixed size that overlap: a copy of a size known only when
-// running is a call, and every header of every message comes through here.
-inline void copy_name(std::string_view name, NameWords& words) {
-  static_assert(kLongestName <= 32);
-  auto* out = reinterpret_cast<unsigned char*>(words.data());
-  const char* in = name.data();
-  const std::size_t n = name.size();
-  auto both_ends = [&](auto width) {
-    std::memcpy(out, in, width);
-    std::memcpy(out + n - width, in + n - width, width);
-  };
-  if (n >= 16) {
-    both_ends(std::integral_constant<std::size_t, 16>{});
-  } else if (n >= 8) {
-    both_ends(std::integral_constant<std::size_t, 8>{});
-  } else if (n >= 4) {
-    both_ends(std::integral_constant<std::size_t, 4>{});
-  } else {
-    both_ends(std::integral_constant<std::size_t, 2>{});
-  }
-}
-
 }  // namespace
 
 HeaderId header_id(std::string_view name) {
-  if (name.size() == 1) return compact_id(name[0]);
-  if (name.empty() || name.size() > kLongestName) return HeaderId::other;
-  const std::size_t words = (name.size() + 7) / 8;
-  NameWords lowered{};
-  copy_name(name, lowered);
-  for (std::size_t w = 0; w < words; ++w) lowered[w] = to_lower_word(lowered[w]);
-  for (std::uint8_t k = 0; k < kByLength.count[name.size()]; ++k) {
-    const std::uint8_t entry = kByLength.entries[name.size()][k];
-    const NameWords& known = kByLength.lower_words[entry];
-    bool same = true;
-    for (std::size_t w = 0; w < words && same; ++w) same = lowered[w] == known[w];
-    if (same) return kHeaders[entry].id;
+  const std::size_t n = name.size();
+  if (n == 1) return compact_id(name[0]);
+  if (n == 0 || n > kLongestName) return HeaderId::other;
+  const std::uint8_t entry = kBySlot.entries[slot_of(n, name[0], name[1], name[n - 1])];
+  if (entry == kNoEntry || kHeaders[entry].lower.size() != n) return HeaderId::other;
+  const NameWords words = name_words_at(name);
+  const KnownWords& known = kBySlot.words[entry];
+  const std::size_t count = (n + 7) / 8;
+  std::uint64_t differ = 0;
+  for (std::size_t k = 0; k < count; ++k) differ |= words[k] ^ known.canonical[k];
+  if (differ == 0) return kHeaders[entry].id;
+  for (std::size_t k = 0; k < count; ++k) {
+    if (to_lower_word(words[k]) != known.lower[k]) return HeaderId::other;
   }
-  return HeaderId::other;
+  return kHeaders[entry].id;
 }
 
 std::string_view canonical_header_name(HeaderId id) {
