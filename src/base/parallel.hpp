@@ -166,12 +166,14 @@ void for_each_index(std::size_t count, unsigned threads, Body&& body, std::size_
   });
 }
 
-// Work on `threads` threads of its own while the caller's thread takes the
-// results in order: work(i) for each i of [0, count), claimed in order and
-// at most `ahead` past the item being taken, and take(i) on the caller's
-// thread, in index order, as soon as work(i) is done. Taking thus overlaps
-// the work instead of waiting for it. The first exception either throws is
-// rethrown here once every thread has stopped.
+// Work on `threads` threads, the caller's among them, while the caller's
+// thread takes the results in order: work(i) for each i of [0, count),
+// claimed in order and at most `ahead` past the item being taken, and
+// take(i) on the caller's thread, in index order, as soon as work(i) is done.
+// Taking thus overlaps the work instead of waiting for it; while the next
+// item is not done, the caller works on one of its own rather than sleep,
+// so no more threads run than there are cores. The first exception either
+// throws is rethrown here once every thread has stopped.
 template <typename Work, typename Take>
 void work_then_take_in_order(std::size_t count, unsigned threads, std::size_t ahead, Work&& work, Take&& take) {
   if (count == 0) return;
@@ -182,6 +184,7 @@ void work_then_take_in_order(std::size_t count, unsigned threads, std::size_t ah
   std::vector<char> done(count, 0);
   std::exception_ptr failure;
   bool stopped = false;
+  auto claimable = [&] { return next < count && next < taken + ahead; };
   // Runs step(i) with the lock released and takes it again; false when the
   // step threw, which stops everything.
   auto unlocked = [&](std::unique_lock<std::mutex>& lock, auto& step, std::size_t i) {
@@ -198,30 +201,38 @@ void work_then_take_in_order(std::size_t count, unsigned threads, std::size_t ah
     lock.lock();
     return true;
   };
-  auto worker = [&] {
+  // Claims the next item and works on it; false when the work threw.
+  auto work_next = [&](std::unique_lock<std::mutex>& lock) {
+    std::size_t i = next++;
+    if (!unlocked(lock, work, i)) return false;
+    done[i] = 1;
+    changed.notify_all();
+    return true;
+  };
+  auto helper = [&] {
     std::unique_lock lock(mutex);
     for (;;) {
-      changed.wait(lock, [&] { return stopped || next == count || next < taken + ahead; });
-      if (stopped || next == count) return;
-      std::size_t i = next++;
-      if (!unlocked(lock, work, i)) return;
-      done[i] = 1;
-      changed.notify_all();
+      changed.wait(lock, [&] { return stopped || next == count || claimable(); });
+      if (stopped || next == count || !work_next(lock)) return;
     }
   };
   std::vector<std::thread> pool;
-  pool.reserve(std::max(1u, threads));
-  for (unsigned t = 0; t < std::max(1u, threads); ++t) pool.emplace_back(worker);
-  for (std::size_t i = 0; i < count; ++i) {
-    std::unique_lock lock(mutex);
-    changed.wait(lock, [&] { return stopped || done[i] != 0; });
-    if (stopped || !unlocked(lock, take, i)) break;
-    taken = i + 1;
-    changed.notify_all();
-  }
+  pool.reserve(threads > 1 ? threads - 1 : 0);
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(helper);
   {
-    std::lock_guard lock(mutex);
-    stopped = true;  // workers waiting for room stop; after the last item they have stopped anyway
+    std::unique_lock lock(mutex);
+    while (taken < count && !stopped) {
+      if (done[taken]) {
+        if (!unlocked(lock, take, taken)) break;
+        ++taken;
+        changed.notify_all();
+      } else if (claimable()) {
+        if (!work_next(lock)) break;
+      } else {
+        changed.wait(lock, [&] { return stopped || done[taken] != 0 || claimable(); });
+      }
+    }
+    stopped = true;  // helpers waiting for room stop; after the last item they have stopped anyway
   }
   changed.notify_all();
   for (auto& t : pool) t.join();
