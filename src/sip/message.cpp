@@ -17,6 +17,7 @@ struct HeaderLine {
   std::string_view line;         // without its line break
   std::size_t begin = 0;         // the line's offset in the block
   std::string_view name, value;  // a header's (or a too long one's), trimmed; an empty value points into the line
+  std::optional<HeaderId> id;    // a header's, when the walk looked its name up
 };
 
 namespace {
@@ -51,6 +52,25 @@ struct TokenName {
   while (i < line.size() && is_space(line[i])) ++i;
   if (length == 0 || i == line.size() || line[i] != ':') return std::nullopt;
   return TokenName{length, i};
+}
+
+// token_name()'s answer found from the colon instead, with the name looked
+// up: a known name is a token, so only one that is not known is checked
+// letter by letter. For the header index, which looks every name up anyway:
+// its lines' names need not be walked twice.
+struct LookedUpName {
+  TokenName at;
+  HeaderId id = HeaderId::other;
+};
+[[gnu::always_inline]] inline std::optional<LookedUpName> looked_up_name(std::string_view line) {
+  const std::size_t colon = find_mark<':'>(line, 0);
+  if (colon == line.size()) return std::nullopt;
+  std::size_t length = colon;
+  while (length > 0 && is_space(line[length - 1])) --length;
+  const std::string_view name = line.substr(0, length);
+  const HeaderId id = header_id(name);
+  if (id == HeaderId::other && (length == 0 || token_length(name) != length)) return std::nullopt;
+  return LookedUpName{{length, colon}, id};
 }
 
 bool is_sip_version(std::string_view s) {
@@ -134,8 +154,9 @@ std::size_t leading_line_breaks(std::string_view text) {
 // `too_many` or when `visit` returns false. Message::parse() indexes what it
 // is given, first_header_value() looks for one header in it: the one walk
 // keeps the two in step. frame_walking() gives the same lines of a message
-// not yet framed.
-template <typename Visit>
+// not yet framed. With `kLookUpNames`, each header line comes with its
+// name's HeaderId.
+template <bool kLookUpNames = false, typename Visit>
 void walk_header_lines(std::string_view block, Visit&& visit) {
   LineCursor lines(block);
   HeaderLine out;
@@ -148,6 +169,11 @@ void walk_header_lines(std::string_view block, Visit&& visit) {
     if (line.empty()) continue;
     if (is_space(line.front())) {
       out.kind = HeaderLine::Kind::fold;
+    } else if constexpr (kLookUpNames) {
+      auto looked_up = looked_up_name(line);
+      read_header_line(line, looked_up ? std::optional<TokenName>(looked_up->at) : std::nullopt, block, headers, out);
+      // A name that is no token is looked up by index() as before, trimmed.
+      out.id = looked_up ? std::optional<HeaderId>(looked_up->id) : std::nullopt;
     } else {
       read_header_line(line, token_name(line), block, headers, out);
     }
@@ -228,8 +254,9 @@ enum class Walk { framing, lines_only };
 // split_message(), giving the lines of the header block it frames to
 // `visit` on the way, as walk_header_lines() would give them once it is
 // framed. When `visit` returns false the walk ends there, and so does the
-// framing: what it returns is then of no use.
-template <Walk kWalk = Walk::framing, typename Visit>
+// framing: what it returns is then of no use. With `kLookUpNames`, each
+// header line comes with its name's HeaderId.
+template <Walk kWalk = Walk::framing, bool kLookUpNames = false, typename Visit>
 SplitResult frame_walking(std::string_view text, std::vector<ParseIssue>* issues, Visit&& visit) {
   constexpr bool kVisiting = !std::is_same_v<std::decay_t<Visit>, NoVisit>;
   SplitResult result;
@@ -276,7 +303,16 @@ SplitResult frame_walking(std::string_view text, std::vector<ParseIssue>* issues
       }
       continue;
     }
-    std::optional<TokenName> name = token_name(line);
+    std::optional<TokenName> name;
+    HeaderId id = HeaderId::other;
+    if constexpr (kLookUpNames) {
+      if (auto looked_up = looked_up_name(line)) {
+        name = looked_up->at;
+        id = looked_up->id;
+      }
+    } else {
+      name = token_name(line);
+    }
     if (!name) {
       headers_end = line_begin;
       body_begin = line_begin;
@@ -298,6 +334,7 @@ SplitResult frame_walking(std::string_view text, std::vector<ParseIssue>* issues
       out.line = line;
       out.begin = line_begin - headers_begin;
       read_header_line(line, name, block, headers, out);
+      if constexpr (kLookUpNames) out.id = id;
       if (out.kind == HeaderLine::Kind::too_many) {
         visit(static_cast<const HeaderLine&>(out));
         visiting = false;
@@ -398,7 +435,7 @@ void Message::index(const HeaderLine& line, std::string_view block) {
       h.name_length = static_cast<std::uint16_t>(line.name.size());
       h.value_offset = offset_of(line.value);
       h.value_length = static_cast<std::uint32_t>(line.value.size());
-      h.id = header_id(line.name);
+      h.id = line.id ? *line.id : header_id(line.name);
       auto& slot = first_[static_cast<std::size_t>(h.id)];
       if (slot == kNone) slot = headers_.size() < kFarther ? static_cast<std::uint8_t>(headers_.size()) : kFarther;
       headers_.push_back(h);
@@ -491,7 +528,7 @@ void Message::parse_from(const MessageParts& parts) {
   start_over();
   parts_ = parts;
   parse_start_line(parts.start_line);
-  walk_header_lines(parts.header_block, [&](const HeaderLine& line) {
+  walk_header_lines<true>(parts.header_block, [&](const HeaderLine& line) {
     index(line, parts.header_block);
     return true;
   });
@@ -508,7 +545,7 @@ void Message::frame_and_parse_from(std::string_view text, std::vector<ParseIssue
   start.next(start_line);
   parse_start_line(start_line);
   const std::string_view block = text.substr(start.position());
-  split = frame_walking(text, issues, [&](const HeaderLine& line) {
+  split = frame_walking<Walk::framing, true>(text, issues, [&](const HeaderLine& line) {
     index(line, block);
     return true;
   });

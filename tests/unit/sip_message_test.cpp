@@ -304,6 +304,41 @@ TEST(SipMessage, RepeatedHeadersAreAllKept) {
   EXPECT_EQ(values[1], "100rel");
 }
 
+TEST(SipMessage, NamesAreReadAlikeWhetherTheMessageIsFramedFirstOrAsItIsParsed) {
+  // Names looked up from the colon (known ones are not checked letter by
+  // letter) must be read as the token rule reads them: spaces before the
+  // colon, names in any case, unknown names, and names that are no token.
+  const std::string start_line = "INVITE sip:a@b SIP/2.0";
+  const std::string block =
+      "Via \t: SIP/2.0/UDP h\r\nCALL-ID: q\r\nX-Odd.Name!%*_+`'~: 1\r\nContact\r: <sip:c@d>\r\nX Bad: 2\r\n"
+      "Content-Length: 0\r\n";
+  const std::string text = start_line + "\r\n" + block + "\r\n";
+  // Parsed from a header block framed already, a line whose name is no
+  // token is a header still, named by what lies before its colon, trimmed.
+  MessageParts parts;
+  parts.start_line = start_line;
+  parts.header_block = block;
+  Message parsed = Message::parse(parts);
+  EXPECT_EQ(parsed.top_via(), "SIP/2.0/UDP h");
+  EXPECT_EQ(parsed.call_id(), "q");
+  EXPECT_EQ(parsed.header("x-odd.name!%*_+`'~"), "1");
+  EXPECT_EQ(parsed.header(HeaderId::contact), "<sip:c@d>");
+  EXPECT_EQ(parsed.header("X Bad"), "2");
+  // Framed as it is parsed, the first line whose name is no token ends the
+  // headers: what follows is the body.
+  SplitResult split;
+  std::vector<ParseIssue> issues;
+  Message framed = Message::frame_and_parse(text, &issues, split);
+  EXPECT_EQ(framed.top_via(), "SIP/2.0/UDP h");
+  EXPECT_EQ(framed.call_id(), "q");
+  EXPECT_EQ(framed.header("X-ODD.NAME!%*_+`'~"), "1");
+  EXPECT_EQ(framed.header(HeaderId::contact), "");
+  EXPECT_EQ(framed.header(HeaderId::content_length), "");
+  ASSERT_FALSE(issues.empty());
+  EXPECT_EQ(issues[0].code, "sip.missing_blank_line");
+  EXPECT_EQ(split.parts.body.substr(0, 7), "Contact");
+}
+
 TEST(SipMessage, BodyWithoutBlankLineStartsAtFirstNonHeaderLine) {
   std::vector<ParseIssue> issues;
   auto split = split_message("INVITE sip:a@b SIP/2.0\nCall-ID: q\nContent-Length: 4\nv=0\n", &issues);
