@@ -408,7 +408,8 @@ void media_findings(const model::Trace& trace, const model::Call& call, std::vec
 
 }  // namespace
 
-std::vector<CallFinding> diagnose(const model::Trace& trace, const model::Call& call, const Verdict& verdict) {
+std::vector<CallFinding> diagnose(const model::Trace& trace, const model::Call& call, const Verdict& verdict,
+                                  std::span<const std::uint32_t> message_findings) {
   std::vector<CallFinding> out;
   CallFinding outcome{"call." + std::string(outcome_name(verdict.outcome)), outcome_severity(verdict.outcome),
                       outcome_sentence(trace, call, verdict), {}, {}};
@@ -468,11 +469,41 @@ std::vector<CallFinding> diagnose(const model::Trace& trace, const model::Call& 
     out.push_back(std::move(responses));
   }
   // Problems with the input itself, found while reading this call's messages.
-  for (const auto& finding : trace.findings) {
-    if (finding.message == model::kNoId || trace.messages[finding.message].call != call.id) continue;
+  for (std::uint32_t index : message_findings) {
+    const model::Finding& finding = trace.findings[index];
     out.push_back({finding.code, finding.severity, finding.detail, {finding.message}, {}});
   }
   return out;
+}
+
+std::vector<CallFinding> diagnose(const model::Trace& trace, const model::Call& call, const Verdict& verdict) {
+  std::vector<std::uint32_t> message_findings;
+  for (std::uint32_t i = 0; i < trace.findings.size(); ++i) {
+    const model::Finding& finding = trace.findings[i];
+    if (finding.message != model::kNoId && trace.messages[finding.message].call == call.id)
+      message_findings.push_back(i);
+  }
+  return diagnose(trace, call, verdict, message_findings);
+}
+
+MessageFindingsByCall::MessageFindingsByCall(const model::Trace& trace) : first_(trace.calls.size() + 1, 0) {
+  auto call_of = [&](const model::Finding& f) {
+    return f.message == model::kNoId ? model::kNoId : trace.messages[f.message].call;
+  };
+  // Counted, then placed: each call's findings in their order in the trace.
+  for (const auto& f : trace.findings) {
+    if (std::uint32_t call = call_of(f); call != model::kNoId) ++first_[call + 1];
+  }
+  for (std::size_t c = 1; c < first_.size(); ++c) first_[c] += first_[c - 1];
+  findings_.resize(first_.back());
+  std::vector<std::uint32_t> placed(first_.begin(), first_.end() - 1);
+  for (std::uint32_t i = 0; i < trace.findings.size(); ++i) {
+    if (std::uint32_t call = call_of(trace.findings[i]); call != model::kNoId) findings_[placed[call]++] = i;
+  }
+}
+
+std::span<const std::uint32_t> MessageFindingsByCall::of(std::uint32_t call) const {
+  return std::span<const std::uint32_t>(findings_).subspan(first_[call], first_[call + 1] - first_[call]);
 }
 
 }  // namespace sipsleuth::analysis

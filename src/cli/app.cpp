@@ -88,7 +88,7 @@ struct Options {
   std::string decode_kind;
   std::string decode_value;
   bool qoe = false;
-  bool in_memory = false;  // calls: every message in memory at once, as the other commands read
+  bool in_memory = false;  // calls, diagnose: every message in memory at once, as the other commands read
 };
 
 std::string_view severity_word(formats::Severity s) {
@@ -381,6 +381,38 @@ int run_show(const Options& options, std::ostream& out, std::ostream& err) {
 }
 
 int run_diagnose(const Options& options, std::ostream& out, std::ostream& err) {
+  const render::Style style = render::detect_style(options.no_color, options.show_secrets);
+  if (options.call.empty() && !options.align_clocks && !options.in_memory) {
+    // Every call, in bounded memory as `calls` builds them; problems with
+    // the input are known once every call is built.
+    model::LoadProgress progress;
+    model::BatchedTrace& batched = load_batched(options, progress);
+    int status = kDone;
+    {
+      std::optional<ProgressDisplay> display;
+      if (progress_shown(options) && !isatty(STDOUT_FILENO)) display.emplace(progress);
+      WriteBehind behind(out);
+      std::ostream written_behind(&behind);
+      render::DiagnoseWriter writer(written_behind, style, options.json);
+      batched.for_each_batch(
+          kCallsPerBatch,
+          [&](const model::Trace& batch) {
+            std::vector<std::uint32_t> calls(batch.calls.size());
+            for (std::uint32_t i = 0; i < calls.size(); ++i) calls[i] = i;
+            writer.add(batch, calls);
+          },
+          0, display ? &progress : nullptr);
+      display.reset();
+      if (batched.call_count() > 0) writer.finish();
+    }
+    status = report_problems(batched.shared, options, err);
+    report_clocks(batched.shared, batched.linked_messages(), options, err);
+    if (batched.call_count() == 0) {
+      err << "sipsleuth: no calls found in the inputs\n";
+      return nothing_matched(status);
+    }
+    return status;
+  }
   model::Trace& trace = load(options, scan_for(options, {options.call}));
   int status = report_problems_and_clocks(trace, options, err);
   std::vector<std::uint32_t> calls;
@@ -396,7 +428,8 @@ int run_diagnose(const Options& options, std::ostream& out, std::ostream& err) {
     return nothing_matched(status);
   }
   if (options.json) render::write_diagnose_json(out, trace, calls);
-  else render::write_diagnose(out, trace, calls, render::detect_style(options.no_color, options.show_secrets));
+  else
+    render::write_diagnose(out, trace, calls, style);
   return status;
 }
 
@@ -657,6 +690,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
       "diagnose", "explain every call: outcome, routing, forks, diagnostics, server records, each with its evidence");
   add_common(diagnose);
   diagnose->add_option("-c,--call", options.call, "only this call (a unique beginning of its Call-ID)");
+  diagnose->add_flag("--in-memory", options.in_memory, "build every call at once, holding every message in memory")
+      ->group("");
   auto add_call_selection = [&](CLI::App* sub) {
     sub->add_option("-c,--call", options.calls, "a call to draw (a unique beginning of its Call-ID); repeat for several")
         ->allow_extra_args(false);  // one value per --call, so inputs that follow stay inputs

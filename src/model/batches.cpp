@@ -703,12 +703,11 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
           const MessageStub& message_stub = stubs_[number];
           Message& m = batch.messages[id];
           start_over(m);
-          m.id = number;  // for its findings
+          m.id = id;  // for its findings, numbered as load() numbers them once the batch is used
           m.input = message_stub.input;
           m.record = record_of(message_stub, batch.inputs[message_stub.input], joined[id]);
           formats::frame_and_parse(m.record, m.sip);
           check_message(m, chunk_findings[chunk]);
-          m.id = id;
           m.call = call.id;
           call.messages.push_back(id);
         }
@@ -720,12 +719,25 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
         linked[i] = linked_observations(batch, call);
       }
     });
-    for (auto& list : chunk_findings) std::move(list.begin(), list.end(), std::back_inserter(message_findings_));
+    // The batch's findings about its messages, as load() orders those of
+    // each call: by the number it gives their messages.
+    auto number_of = [&](std::uint32_t id) {
+      const std::size_t call = static_cast<std::size_t>(std::upper_bound(first_local.begin(), first_local.end(), id) -
+                                                        first_local.begin() - 1);
+      return call_messages_[calls_[first + call].first_message + (id - first_local[call])];
+    };
+    for (auto& list : chunk_findings) std::move(list.begin(), list.end(), std::back_inserter(batch.findings));
+    std::stable_sort(batch.findings.begin(), batch.findings.end(),
+                     [&](const Finding& x, const Finding& y) { return number_of(x.message) < number_of(y.message); });
     link_observations(batch, linked);
     evidence.add(batch);
     linked_messages_ += batch.hop_events.size();
     use(batch);
     lent.give_back();
+    for (auto& f : batch.findings) {
+      f.message = number_of(f.message);
+      message_findings_.push_back(std::move(f));
+    }
     if (progress) progress->calls_built += last - first;
     // Freed on every core: each of the batch's thousands of calls holds
     // allocations of its own.

@@ -3,9 +3,10 @@
 #pragma once
 
 #include <cstddef>
-#include <ostream>
-
+#include <map>
 #include <nlohmann/json.hpp>
+#include <ostream>
+#include <string>
 
 #include "model/trace.hpp"
 #include "render/style.hpp"
@@ -59,6 +60,23 @@ void write_show_json(std::ostream& out, const model::Trace& trace, const model::
 void write_diagnose(std::ostream& out, const model::Trace& trace, const std::vector<std::uint32_t>& calls,
                     const Style& style);
 void write_diagnose_json(std::ostream& out, const model::Trace& trace, const std::vector<std::uint32_t>& calls);
+
+// The same, the calls given a batch at a time; finish() ends the output
+// (JSON: the summary line, with the counts of every batch).
+class DiagnoseWriter {
+ public:
+  DiagnoseWriter(std::ostream& out, const Style& style, bool json);
+  void add(const model::Trace& trace, const std::vector<std::uint32_t>& calls);
+  void finish();
+
+ private:
+  std::ostream& out_;
+  Style style_;
+  bool json_;
+  bool first_ = true;
+  std::size_t calls_ = 0;
+  std::map<std::string, std::uint64_t> by_severity_;  // JSON: findings of each severity
+};
 
 // The SIP text of a message as it would appear on the wire (server-log records
 // are reassembled from their Start-Line / headers / Message-Body fields), with

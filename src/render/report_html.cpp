@@ -91,9 +91,10 @@ const analysis::CallFinding* headline(const std::vector<analysis::CallFinding>& 
 
 // One call of the report as JSON text, the messages behind its arrows
 // included under "texts" by id: made for many calls at once, on every core.
-std::string call_entry(const model::Trace& trace, const model::Call& call, const ReportOptions& options) {
+std::string call_entry(const model::Trace& trace, const model::Call& call,
+                       const analysis::MessageFindingsByCall& message_findings, const ReportOptions& options) {
   analysis::Verdict verdict = analysis::judge(trace, call);
-  auto findings = analysis::diagnose(trace, call, verdict);
+  auto findings = analysis::diagnose(trace, call, verdict, message_findings.of(call.id));
   Json j;
   j["call_id"] = std::string(call.call_id);
   j["start"] = call.start.valid ? model::format_time(call.start) : "";
@@ -143,8 +144,10 @@ void write_report_data(std::ostream& out, const model::Trace& trace, const std::
   out << "{\"inputs\":";
   write_script_safe(out, dump(inputs));
   out << ",\"calls\":[";
+  const analysis::MessageFindingsByCall message_findings(trace);
   base::make_in_order(
-      calls.size(), 512, 8, [&](std::size_t i) { return call_entry(trace, trace.calls[calls[i]], options); },
+      calls.size(), 512, 8,
+      [&](std::size_t i) { return call_entry(trace, trace.calls[calls[i]], message_findings, options); },
       [&](std::size_t i, const std::string& entry) {
         if (i > 0) out << ',';
         write_script_safe(out, entry);

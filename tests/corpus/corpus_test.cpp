@@ -137,22 +137,24 @@ TEST(Corpus, EveryFileIsReadWithoutErrors) {
   }
 }
 
-
-// `calls` builds calls a batch at a time; on every real trace its output must
-// be what building them all at once gives.
-TEST(Corpus, CallsInBatchesMatchCallsInMemory) {
+// `calls` and `diagnose` build calls a batch at a time; on every real trace
+// their output must be what building them all at once gives.
+TEST(Corpus, CallsAndDiagnoseInBatchesMatchThemInMemory) {
   REQUIRE_CORPUS();
   auto files = corpus_files("");
   ASSERT_FALSE(files.empty());
   for (const auto& file : files) {
     if (file.filename() == "SOURCES.tsv") continue;
     SCOPED_TRACE(file.string());
-    for (const char* format : {"--json", "--no-color"}) {
-      auto batched = testing::run_cli({"calls", format, file.string()});
-      auto in_memory = testing::run_cli({"calls", format, "--in-memory", file.string()});
-      EXPECT_EQ(batched.status, in_memory.status);
-      EXPECT_EQ(batched.out, in_memory.out);
-      EXPECT_EQ(batched.err, in_memory.err);
+    for (const char* command : {"calls", "diagnose"}) {
+      for (const char* format : {"--json", "--no-color"}) {
+        SCOPED_TRACE(std::string(command) + " " + format);
+        auto batched = testing::run_cli({command, format, file.string()});
+        auto in_memory = testing::run_cli({command, format, "--in-memory", file.string()});
+        EXPECT_EQ(batched.status, in_memory.status);
+        EXPECT_EQ(batched.out, in_memory.out);
+        EXPECT_EQ(batched.err, in_memory.err);
+      }
     }
   }
 }

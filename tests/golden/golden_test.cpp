@@ -35,9 +35,10 @@ TEST_P(Golden, MatchesFile) {
   EXPECT_EQ(actual, testing::read_file(path)) << "golden file " << path;
 }
 
-// `calls` builds calls a batch at a time (in bounded memory); its output must
-// be byte for byte what building every call at once gives, stderr included.
-TEST(Commands, CallsInBatchesMatchCallsInMemory) {
+// `calls` and `diagnose` build calls a batch at a time (in bounded memory);
+// their output must be byte for byte what building every call at once
+// gives, stderr included.
+TEST(Commands, CallsAndDiagnoseInBatchesMatchThemInMemory) {
   std::vector<std::vector<std::string>> inputs = {
       {"samples"},
       {"tests/fixtures/hops"},
@@ -45,12 +46,13 @@ TEST(Commands, CallsInBatchesMatchCallsInMemory) {
       {"samples/trunk-capture.pcap", "README.md", "tests/no-such-file.pcap"},
       {"-q", "tests/fixtures/hops"}};
   for (const auto& input : inputs) {
-    for (const char* format : {"--json", "--no-color"}) {
-      std::vector<std::string> args = {"calls", format};
+    for (const auto& [command, format] : {std::pair{"calls", "--json"}, std::pair{"calls", "--no-color"},
+                                          std::pair{"diagnose", "--json"}, std::pair{"diagnose", "--no-color"}}) {
+      std::vector<std::string> args = {command, format};
       args.insert(args.end(), input.begin(), input.end());
       std::vector<std::string> in_memory = args;
       in_memory.insert(in_memory.begin() + 1, "--in-memory");
-      SCOPED_TRACE(args.back() + " " + format);
+      SCOPED_TRACE(std::string(command) + " " + format + " " + args.back());
       auto a = testing::run_cli(args);
       auto b = testing::run_cli(in_memory);
       EXPECT_EQ(a.status, b.status);

@@ -346,9 +346,21 @@ void expect_batches_match_load(const std::vector<std::string>& paths, unsigned t
   }
   EXPECT_EQ(shared.events.size(), whole.events.size());
 
-  std::size_t next_call = 0, batches = 0;
+  // The findings about one call's messages, in their order among a trace's findings.
+  auto findings_of = [](const Trace& trace, const Call& call) {
+    std::vector<const Finding*> found;
+    for (const auto& f : trace.findings) {
+      if (f.message != kNoId && trace.messages[f.message].call == call.id) found.push_back(&f);
+    }
+    return found;
+  };
+  std::size_t next_call = 0, batches = 0, batch_findings = 0;
   batched.for_each_batch(calls_per_batch, [&](const Trace& batch) {
     ++batches;
+    for (const auto& f : batch.findings) {
+      ASSERT_LT(f.message, batch.messages.size());  // numbered in the batch while it is used
+      ++batch_findings;
+    }
     EXPECT_LE(batch.calls.size(), calls_per_batch);
     for (const Call& call : batch.calls) {
       ASSERT_LT(next_call, whole.calls.size());
@@ -366,6 +378,16 @@ void expect_batches_match_load(const std::vector<std::string>& paths, unsigned t
       EXPECT_EQ(call.endpoints.size(), expected.endpoints.size());
       EXPECT_EQ(call.transactions.size(), expected.transactions.size());
       EXPECT_EQ(call.events, expected.events);
+      // `diagnose` tells each call's own: they are the batch's, in load()'s order.
+      auto found = findings_of(batch, call), wanted = findings_of(whole, expected);
+      ASSERT_EQ(found.size(), wanted.size()) << call.call_id;
+      for (std::size_t k = 0; k < found.size(); ++k) {
+        EXPECT_EQ(found[k]->code, wanted[k]->code);
+        EXPECT_EQ(found[k]->detail, wanted[k]->detail);
+        EXPECT_EQ(found[k]->location.offset, wanted[k]->location.offset);
+        EXPECT_EQ(batch.messages[found[k]->message].record.location.offset,
+                  whole.messages[wanted[k]->message].record.location.offset);
+      }
       ASSERT_EQ(call.messages.size(), expected.messages.size()) << call.call_id;
       for (std::size_t k = 0; k < call.messages.size(); ++k) {
         const Message& m = batch.messages[call.messages[k]];
@@ -401,6 +423,11 @@ void expect_batches_match_load(const std::vector<std::string>& paths, unsigned t
     EXPECT_EQ(shared.inputs[i].local_address, whole.inputs[i].local_address);
   }
   // Messages are checked as their calls are built: the findings are whole once the last batch is.
+  std::size_t message_findings = 0;
+  for (const auto& f : whole.findings) {
+    if (f.message != kNoId && whole.messages[f.message].call != kNoId) ++message_findings;
+  }
+  EXPECT_EQ(batch_findings, message_findings);
   ASSERT_EQ(shared.findings.size(), whole.findings.size());
   for (std::size_t i = 0; i < whole.findings.size(); ++i) {
     EXPECT_EQ(shared.findings[i].code, whole.findings[i].code) << i;
@@ -423,6 +450,40 @@ TEST(Batches, EveryCallIsBuiltAsLoadBuildsIt) {
   }
   // Hop links and clock estimates need the server logs of one call together.
   expect_batches_match_load({"tests/fixtures/hops"}, 2, 2);
+}
+
+// Problems found in a call's messages belong to the call in a batch too,
+// in load()'s order, which numbers messages as read: here a call's second
+// message in the log is its first in time.
+TEST(Batches, EachCallHasTheFindingsAboutItsOwnMessages) {
+  auto packet = [](const std::string& time, const std::string& sip) {
+    return "03/05/2024|" + time +
+           " 1A2B:3C4D INFO  :: Sending Packet - 10.0.0.1:5061 (From Local Address: " + "10.0.0.2:50000) 100 bytes:\n" +
+           sip + "03/05/2024|" + time +
+           " 1A2B:3C4D INFO  :: End of Sending Packet - 10.0.0.1:5061 (From Local Address: 10.0.0.2:50000) 100 "
+           "bytes\n";
+  };
+  auto message = [](const std::string& start, const std::string& call_id, const std::string& cseq,
+                    const std::string& extra = "") {
+    return start + "\nVia: SIP/2.0/TLS 10.0.0.2:50000;branch=z9hG4bK" + call_id + cseq +
+           "\nFrom: <sip:a@x.com>;tag=1\nTo: <sip:b@x.com>\nCall-ID: " + call_id + "\n" +
+           (cseq.empty() ? "" : "CSeq: " + cseq + " INVITE\n") + extra + "Content-Length: 0\n\n";
+  };
+  testing::TempDir dir;
+  std::string log =
+      packet("08:00:02.000", message("INVITE sip:b@x.com SIP/2.0", "call-a", "")) +
+      packet("08:00:01.000", message("SIP/2.0 999 Odd", "call-a", "1")) +
+      packet("08:00:03.000", message("INVITE sip:c@x.com SIP/2.0", "call-b", "1", "Subject: \xff\xfe\n")) +
+      packet("08:00:04.000", message("SIP/2.0 200 OK", "call-b", "1"));
+  std::string path = dir.file("findings.uccapilog", log);
+  Trace whole = load(io::open_inputs({path}), LoadOptions{});
+  std::size_t about_calls = 0;
+  for (const auto& f : whole.findings) about_calls += f.message != kNoId && whole.messages[f.message].call != kNoId;
+  ASSERT_GE(about_calls, 3u);  // the missing CSeq, the odd status code, the bytes that are not UTF-8
+  for (unsigned threads : {1u, 2u}) {
+    for (std::size_t per_batch : {std::size_t{1}, std::size_t{1000}})
+      expect_batches_match_load({path}, threads, per_batch);
+  }
 }
 
 // Generated calls of every outcome sent over TCP, one connection each way,
