@@ -1,10 +1,9 @@
 #include "cli/app.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
-
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -18,16 +17,17 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <numeric>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "analysis/search.hpp"
+#include "cli/write_behind.hpp"
 #include "io/input.hpp"
 #include "model/batches.hpp"
 #include "model/trace.hpp"
-#include "analysis/search.hpp"
-#include "cli/write_behind.hpp"
 #include "render/decoded.hpp"
 #include "render/ladder.hpp"
 #include "render/original.hpp"
@@ -88,7 +88,7 @@ struct Options {
   std::string decode_kind;
   std::string decode_value;
   bool qoe = false;
-  bool in_memory = false;  // calls, diagnose: every message in memory at once, as the other commands read
+  bool in_memory = false;  // calls, diagnose, report: every message in memory at once, as the other commands read
 };
 
 std::string_view severity_word(formats::Severity s) {
@@ -352,6 +352,32 @@ int run_calls(const Options& options, std::ostream& out, std::ostream& err) {
   return calls_status(counts.calls, status, options, err);
 }
 
+// Every call of `batched` built a batch at a time, each batch given to `use`
+// with the numbers of its calls. The progress line counts the calls built,
+// unless the output goes to the terminal it would be drawn on.
+void build_every_call(model::BatchedTrace& batched, model::LoadProgress& progress, const Options& options,
+                      bool output_to_terminal,
+                      const std::function<void(const model::Trace&, const std::vector<std::uint32_t>&)>& use) {
+  std::optional<ProgressDisplay> display;
+  if (progress_shown(options) && !output_to_terminal) display.emplace(progress);
+  std::vector<std::uint32_t> calls;
+  batched.for_each_batch(
+      kCallsPerBatch,
+      [&](const model::Trace& batch) {
+        calls.resize(batch.calls.size());
+        std::iota(calls.begin(), calls.end(), 0u);
+        use(batch, calls);
+      },
+      0, display ? &progress : nullptr);
+}
+
+// Problems with the inputs and their clocks, once every call is built.
+int report_problems_and_clocks(const model::BatchedTrace& batched, const Options& options, std::ostream& err) {
+  int status = report_problems(batched.shared, options, err);
+  report_clocks(batched.shared, batched.linked_messages(), options, err);
+  return status;
+}
+
 // Commands about calls named by Call-ID read only the records that hold one
 // of those IDs (a fast scan of a multi-gigabyte input instead of building
 // every call). Not with --align-clocks: the clock estimates need every
@@ -387,26 +413,16 @@ int run_diagnose(const Options& options, std::ostream& out, std::ostream& err) {
     // the input are known once every call is built.
     model::LoadProgress progress;
     model::BatchedTrace& batched = load_batched(options, progress);
-    int status = kDone;
     {
-      std::optional<ProgressDisplay> display;
-      if (progress_shown(options) && !isatty(STDOUT_FILENO)) display.emplace(progress);
       WriteBehind behind(out);
       std::ostream written_behind(&behind);
       render::DiagnoseWriter writer(written_behind, style, options.json);
-      batched.for_each_batch(
-          kCallsPerBatch,
-          [&](const model::Trace& batch) {
-            std::vector<std::uint32_t> calls(batch.calls.size());
-            for (std::uint32_t i = 0; i < calls.size(); ++i) calls[i] = i;
-            writer.add(batch, calls);
-          },
-          0, display ? &progress : nullptr);
-      display.reset();
+      build_every_call(
+          batched, progress, options, isatty(STDOUT_FILENO),
+          [&](const model::Trace& batch, const std::vector<std::uint32_t>& calls) { writer.add(batch, calls); });
       if (batched.call_count() > 0) writer.finish();
     }
-    status = report_problems(batched.shared, options, err);
-    report_clocks(batched.shared, batched.linked_messages(), options, err);
+    int status = report_problems_and_clocks(batched, options, err);
     if (batched.call_count() == 0) {
       err << "sipsleuth: no calls found in the inputs\n";
       return nothing_matched(status);
@@ -527,11 +543,42 @@ int run_flow(const Options& options, std::ostream& out, std::ostream& err) {
 }
 
 int run_report(const Options& options, std::ostream& out, std::ostream& err) {
+  render::ReportOptions report{ladder_columns(options), options.show_secrets};
+  if (options.calls.empty() && options.conversation.empty() && !options.align_clocks && !options.in_memory) {
+    // Every call, in bounded memory as `calls` builds them; problems with
+    // the input are known once every call is built.
+    model::LoadProgress progress;
+    model::BatchedTrace& batched = load_batched(options, progress);
+    const std::size_t count = batched.call_count();
+    bool to_terminal = (options.output.empty() || options.output == "-") && isatty(STDOUT_FILENO);
+    int written = kDone;
+    bool built = false;
+    if (count > 0) {
+      written = with_output(options, out, err, [&](std::ostream& sink) {
+        render::ReportWriter writer(sink, batched.shared, count, report);
+        build_every_call(
+            batched, progress, options, to_terminal,
+            [&](const model::Trace& batch, const std::vector<std::uint32_t>& calls) { writer.add(batch, calls); });
+        writer.finish();
+        built = true;
+      });
+    }
+    // The findings about messages come with building (no call, or no file to write).
+    if (!built) batched.for_each_batch(kCallsPerBatch, [](const model::Trace&) {});
+    int status = report_problems_and_clocks(batched, options, err);
+    if (count == 0) {
+      err << "sipsleuth: no calls found in the inputs\n";
+      return nothing_matched(status);
+    }
+    if (written == kDone && !options.quiet && !options.output.empty() && options.output != "-") {
+      err << "sipsleuth: wrote " << options.output << " (" << count << " call" << (count == 1 ? "" : "s") << ")\n";
+    }
+    return written == kDone ? status : written;
+  }
   model::Trace& trace = load(options, scan_for(options, options.calls));
   int status = report_problems_and_clocks(trace, options, err);
   auto calls = select_calls(trace, options, true, err);
   if (!calls) return nothing_matched(status);
-  render::ReportOptions report{ladder_columns(options), options.show_secrets};
   int written = with_output(options, out, err,
                             [&](std::ostream& sink) { render::write_report_html(sink, trace, *calls, report); });
   if (written == kDone && !options.quiet && !options.output.empty() && options.output != "-") {
@@ -725,6 +772,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   report->add_option("-o,--output", options.output, "the HTML file to write ('-' for stdout)")->required();
   add_call_selection(report);
   report->add_flag("--show-secrets", options.show_secrets, "put credentials and SRTP keys in the report unmasked");
+  report->add_flag("--in-memory", options.in_memory, "build every call at once, holding every message in memory")
+      ->group("");
   report->add_flag("-q,--quiet", options.quiet, "print only errors on stderr, not warnings about the input");
   add_offset(report);
 

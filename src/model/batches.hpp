@@ -81,7 +81,8 @@ class BatchedTrace {
   // is a Trace holding those calls (numbered from 0 in the batch) and their
   // messages, with the shared inputs, events and flows lent to it for the
   // call. Once every batch is done, adds the findings about messages to
-  // shared.findings and fills shared.clocks: call it once. `threads` 0
+  // shared.findings and fills shared.clocks: call it once, even when there
+  // are no calls (messages without a Call-ID have findings). `threads` 0
   // means one per core. `progress`, if given, counts the calls built.
   void for_each_batch(std::size_t calls_per_batch, const std::function<void(const Trace& batch)>& use,
                       unsigned threads = 0, LoadProgress* progress = nullptr);

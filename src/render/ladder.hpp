@@ -101,4 +101,20 @@ struct ReportOptions {
 void write_report_html(std::ostream& out, const model::Trace& trace, const std::vector<std::uint32_t>& calls,
                        const ReportOptions& options);
 
+// The same file, its calls given a batch at a time: the page up to them is
+// written when it is made (`inputs` names the trace's inputs, `calls` counts
+// every call to come), the rest by finish().
+class ReportWriter {
+ public:
+  ReportWriter(std::ostream& out, const model::Trace& inputs, std::size_t calls, const ReportOptions& options);
+  void add(const model::Trace& trace, const std::vector<std::uint32_t>& calls);
+  void finish();
+
+ private:
+  std::ostream& out_;
+  ReportOptions options_;
+  std::string nonce_;
+  bool first_ = true;
+};
+
 }  // namespace sipsleuth::render

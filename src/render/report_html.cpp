@@ -117,6 +117,13 @@ std::string call_entry(const model::Trace& trace, const model::Call& call,
   j["findings"] = std::move(list);
 
   Ladder ladder = layout_ladder(trace, {call.id}, LadderOptions{options.columns});
+  // Arrows name their messages by row, not by the trace's numbers: a call's
+  // entry reads the same whether its trace holds every call or a batch.
+  std::vector<std::uint32_t> shown(ladder.rows.size());
+  for (std::size_t r = 0; r < ladder.rows.size(); ++r) {
+    shown[r] = ladder.rows[r].message;
+    ladder.rows[r].message = static_cast<std::uint32_t>(r);
+  }
   std::ostringstream svg;
   write_ladder_svg(svg, trace, ladder, false);  // the page carries the ladder style once
   j["svg"] = svg.str();
@@ -125,48 +132,31 @@ std::string call_entry(const model::Trace& trace, const model::Call& call,
   std::string json = dump(j);
   json.pop_back();  // the object's closing brace
   json += ",\"texts\":{";
-  for (std::size_t i = 0; i < ladder.rows.size(); ++i) {
-    std::uint32_t id = ladder.rows[i].message;
-    json += (i ? ",\"" : "\"") + std::to_string(id) + "\":";
-    json += dump(message_json(trace, trace.messages[id], options.show_secrets));
+  for (std::size_t r = 0; r < shown.size(); ++r) {
+    json += (r ? ",\"" : "\"") + std::to_string(r) + "\":";
+    json += dump(message_json(trace, trace.messages[shown[r]], options.show_secrets));
   }
   json += "}}";
   return json;
 }
 
-// The report's data as one JSON object, {"inputs":[...],"calls":[...]},
-// written a batch of calls at a time: a report of tens of thousands of
-// calls is never held whole.
-void write_report_data(std::ostream& out, const model::Trace& trace, const std::vector<std::uint32_t>& calls,
-                       const ReportOptions& options) {
-  Json inputs = Json::array();
-  for (const auto& input : trace.inputs) inputs.push_back(input.name);
-  out << "{\"inputs\":";
-  write_script_safe(out, dump(inputs));
-  out << ",\"calls\":[";
-  const analysis::MessageFindingsByCall message_findings(trace);
-  base::make_in_order(
-      calls.size(), 512, 8,
-      [&](std::size_t i) { return call_entry(trace, trace.calls[calls[i]], message_findings, options); },
-      [&](std::size_t i, const std::string& entry) {
-        if (i > 0) out << ',';
-        write_script_safe(out, entry);
-      });
-  out << "]}";
-}
-
 }  // namespace
 
-void write_report_html(std::ostream& out, const model::Trace& trace, const std::vector<std::uint32_t>& calls,
-                       const ReportOptions& options) {
+// The report's data is one JSON object, {"inputs":[...],"calls":[...]},
+// written a batch of calls at a time: a report of tens of thousands of calls
+// is never held whole.
+ReportWriter::ReportWriter(std::ostream& out, const model::Trace& inputs, std::size_t calls,
+                           const ReportOptions& options)
+    : out_(out), options_(options) {
   // A fresh nonce lets only our own script run: markup that slipped through
   // escaping could not run an inline handler or script either.
   std::random_device random;
-  std::string nonce = fmt::format("{:08x}{:08x}{:08x}", random(), random(), random());
-  std::string title = fmt::format("sipsleuth report: {} call{}", calls.size(), calls.size() == 1 ? "" : "s");
+  nonce_ = fmt::format("{:08x}{:08x}{:08x}", random(), random(), random());
+  std::string title = fmt::format("sipsleuth report: {} call{}", calls, calls == 1 ? "" : "s");
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-         "script-src 'nonce-" << nonce << "'; img-src data:\">\n"
+         "script-src 'nonce-"
+      << nonce_ << "'; img-src data:\">\n"
       << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       << "<title>" << xml_escape(title) << "</title>\n<style>\n"
       << embedded::report_css << ladder_svg_style() << "</style>\n</head>\n<body>\n"
@@ -177,9 +167,36 @@ void write_report_html(std::ostream& out, const model::Trace& trace, const std::
          "<th>Status</th><th>Msgs</th><th>Forks</th><th>Duration</th><th>Why</th><th>Call-ID</th></tr></thead>"
          "<tbody></tbody></table>\n<div id=\"more\"></div>\n</main>\n"
       << "<script type=\"application/json\" id=\"sipsleuth-data\">";
-  write_report_data(out, trace, calls, options);
-  out << "</script>\n"
-      << "<script nonce=\"" << nonce << "\">\n" << embedded::report_js << "</script>\n</body>\n</html>\n";
+  Json names = Json::array();
+  for (const auto& input : inputs.inputs) names.push_back(input.name);
+  out << "{\"inputs\":";
+  write_script_safe(out, dump(names));
+  out << ",\"calls\":[";
+}
+
+void ReportWriter::add(const model::Trace& trace, const std::vector<std::uint32_t>& calls) {
+  const analysis::MessageFindingsByCall message_findings(trace);
+  base::make_in_order(
+      calls.size(), 512, 8,
+      [&](std::size_t i) { return call_entry(trace, trace.calls[calls[i]], message_findings, options_); },
+      [&](std::size_t, const std::string& entry) {
+        if (!first_) out_ << ',';
+        first_ = false;
+        write_script_safe(out_, entry);
+      });
+}
+
+void ReportWriter::finish() {
+  out_ << "]}</script>\n"
+       << "<script nonce=\"" << nonce_ << "\">\n"
+       << embedded::report_js << "</script>\n</body>\n</html>\n";
+}
+
+void write_report_html(std::ostream& out, const model::Trace& trace, const std::vector<std::uint32_t>& calls,
+                       const ReportOptions& options) {
+  ReportWriter writer(out, trace, calls.size(), options);
+  writer.add(trace, calls);
+  writer.finish();
 }
 
 }  // namespace sipsleuth::render

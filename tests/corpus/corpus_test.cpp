@@ -137,9 +137,9 @@ TEST(Corpus, EveryFileIsReadWithoutErrors) {
   }
 }
 
-// `calls` and `diagnose` build calls a batch at a time; on every real trace
-// their output must be what building them all at once gives.
-TEST(Corpus, CallsAndDiagnoseInBatchesMatchThemInMemory) {
+// `calls`, `diagnose` and `report` build calls a batch at a time; on every
+// real trace their output must be what building them all at once gives.
+TEST(Corpus, CallsDiagnoseAndReportInBatchesMatchThemInMemory) {
   REQUIRE_CORPUS();
   auto files = corpus_files("");
   ASSERT_FALSE(files.empty());
@@ -156,6 +156,11 @@ TEST(Corpus, CallsAndDiagnoseInBatchesMatchThemInMemory) {
         EXPECT_EQ(batched.err, in_memory.err);
       }
     }
+    auto batched = testing::run_cli({"report", "-o", "-", file.string()});
+    auto in_memory = testing::run_cli({"report", "--in-memory", "-o", "-", file.string()});
+    EXPECT_EQ(batched.status, in_memory.status);
+    EXPECT_EQ(testing::without_nonce(batched.out), testing::without_nonce(in_memory.out));
+    EXPECT_EQ(batched.err, in_memory.err);
   }
 }
 

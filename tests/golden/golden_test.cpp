@@ -63,6 +63,27 @@ TEST(Commands, CallsAndDiagnoseInBatchesMatchThemInMemory) {
   }
 }
 
+// `report` of every call too, but for the script nonce each report draws afresh.
+TEST(Commands, ReportInBatchesMatchesReportInMemory) {
+  std::vector<std::vector<std::string>> inputs = {
+      {"samples"},
+      {"--offset", "fe2.log=-2.5", "tests/fixtures/hops", "samples", "tests/fixtures/conversation-hostile.uccapilog"},
+      {"samples/trunk-capture.pcap", "README.md", "tests/no-such-file.pcap"}};
+  for (const auto& input : inputs) {
+    std::vector<std::string> args = {"report", "-o", "-"};
+    args.insert(args.end(), input.begin(), input.end());
+    std::vector<std::string> in_memory = args;
+    in_memory.insert(in_memory.begin() + 1, "--in-memory");
+    SCOPED_TRACE(args.back());
+    auto a = testing::run_cli(args);
+    auto b = testing::run_cli(in_memory);
+    EXPECT_EQ(a.status, b.status);
+    EXPECT_EQ(testing::without_nonce(a.out), testing::without_nonce(b.out));
+    EXPECT_EQ(a.err, b.err);
+    EXPECT_NE(a.out.find("\"texts\":{\"0\":"), std::string::npos);  // arrows name their messages by row
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Commands, Golden,
     ::testing::Values(

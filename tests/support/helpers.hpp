@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -39,6 +40,19 @@ inline model::Trace load_text(const std::string& name, std::string data) {
 }
 
 inline model::Trace load_paths(const std::vector<std::string>& paths) { return model::load(io::open_inputs(paths)); }
+
+// An HTML report with its script nonce (fresh in every report) blanked, for
+// comparing two reports.
+inline std::string without_nonce(std::string html) {
+  for (const std::string mark : {"nonce-", "nonce=\""}) {
+    for (std::size_t at = html.find(mark); at != std::string::npos; at = html.find(mark, at + mark.size())) {
+      std::size_t end = at + mark.size();
+      while (end < html.size() && std::isxdigit(static_cast<unsigned char>(html[end]))) ++end;
+      html.erase(at + mark.size(), end - at - mark.size());
+    }
+  }
+  return html;
+}
 
 inline std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
