@@ -157,6 +157,9 @@ ReadResult read_server_log(std::string_view data) {
   Location first_stray;
 
   std::size_t record_end = 0;  // where the record being finished ends, its $$end_record line included
+  // A finished record's list of fields, emptied, for the next record to fill:
+  // every record has a few, and each list made anew grew one allocation at a time.
+  std::vector<Field> spare_fields;
   // Its lines were sorted as they were read (take_line); the record ends here.
   auto finish = [&](std::size_t end_offset, bool saw_end_marker) {
     OpenRecord& rec = *open;
@@ -171,6 +174,8 @@ ReadResult read_server_log(std::string_view data) {
     } else if (!rec.fields.empty()) {
       emit_event(data, rec, end_offset, result);
     }
+    spare_fields = std::move(rec.fields);
+    spare_fields.clear();
     open.reset();
   };
 
@@ -185,6 +190,7 @@ ReadResult read_server_log(std::string_view data) {
         record_end = line_begin;
         if (open) finish(line_begin, false);
         open.emplace();
+        open->fields = std::move(spare_fields);
         open->header = *header;
         open->location = Location{line_begin, line_number, 0};
         continue;
