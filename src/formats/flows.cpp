@@ -209,10 +209,8 @@ bool NetworkFlows::has_media_candidates() const {
 
 UdpFlow& FlowTable::udp(const NetEndpoint& source, const NetEndpoint& destination, std::string_view payload,
                     const Timestamp& time, std::uint32_t packet) {
-  auto it = udp_index_.find(PairKey{source, destination});
-  if (it == udp_index_.end()) it = udp_index_.find(PairKey{destination, source});
-  if (it == udp_index_.end()) {
-    it = udp_index_.emplace(PairKey{source, destination}, flows_.udp.size()).first;
+  auto [it, added] = udp_index_.try_emplace(PairKey{source, destination}, flows_.udp.size());
+  if (added) {
     UdpFlow flow;
     flow.a = source;
     flow.b = destination;

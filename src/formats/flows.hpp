@@ -95,9 +95,19 @@ class FlowTable {
   struct PairHash {
     std::size_t operator()(const PairKey& k) const;
   };
+  // A UDP flow is the same pair of endpoints either way round: one lookup
+  // finds it from a packet going either way.
+  struct EitherWayHash {
+    std::size_t operator()(const PairKey& k) const { return k.first.hash() + k.second.hash(); }
+  };
+  struct EitherWayEqual {
+    bool operator()(const PairKey& x, const PairKey& y) const {
+      return (x.first == y.first && x.second == y.second) || (x.first == y.second && x.second == y.first);
+    }
+  };
   NetworkFlows flows_;
-  std::unordered_map<PairKey, std::size_t, PairHash> tcp_index_;  // (client, server) -> attempt
-  std::unordered_map<PairKey, std::size_t, PairHash> udp_index_;  // (a, b) either order -> flow
+  std::unordered_map<PairKey, std::size_t, PairHash> tcp_index_;                       // (client, server) -> attempt
+  std::unordered_map<PairKey, std::size_t, EitherWayHash, EitherWayEqual> udp_index_;  // (a, b) -> flow
 };
 
 }  // namespace sipsleuth::formats
