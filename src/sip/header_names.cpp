@@ -182,6 +182,7 @@ static_assert(to_lower_word(word_of("@[`{\x7f\x80\xc1Z", 0, 8)) == word_of("@[`{
 
 HeaderId compact_id(char c) {
   c = to_lower(c);
+  if (c < 'a' || c > 'z') return HeaderId::other;  // 0 in kHeaders means no compact form
   for (const auto& h : kHeaders) {
     if (h.compact == c) return h.id;
   }

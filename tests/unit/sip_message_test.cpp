@@ -78,6 +78,8 @@ TEST(SipMessage, HeaderNamesAreKnownInAnyCaseAndNotWithAnyByteChanged) {
       }
     }
     EXPECT_EQ(header_id(known + "x"), by_hand(known + "x"));
+    // One byte that is not a letter is no compact form (a known name without one has 0 for it).
+    for (char odd : {'\0', ':', '-', '1'}) EXPECT_EQ(header_id(std::string(1, odd)), HeaderId::other);
     if (known.size() > 2) {  // not a compact form
       EXPECT_EQ(header_id(known.substr(1)), by_hand(known.substr(1)));
     }
@@ -312,6 +314,16 @@ TEST(SipMessage, NamesAreReadAlikeWhetherTheMessageIsFramedFirstOrAsItIsParsed) 
   const std::string block =
       "Via \t: SIP/2.0/UDP h\r\nCALL-ID: q\r\nX-Odd.Name!%*_+`'~: 1\r\nContact\r: <sip:c@d>\r\nX Bad: 2\r\n"
       "Content-Length: 0\r\n";
+  // A name of one byte that is not a letter is no token name, nor a compact form (found by fuzzing).
+  {
+    SplitResult split;
+    std::vector<ParseIssue> issues;
+    Message m = Message::frame_and_parse(std::string("OPTIONS sip:a@b SIP/2.0\r\n") + std::string(1, '\0') +
+                                             ": x\r\nCall-ID: y\r\n\r\n",
+                                         &issues, split);
+    EXPECT_EQ(m.header_count(), 0u);
+    EXPECT_EQ(m.call_id(), "");
+  }
   const std::string text = start_line + "\r\n" + block + "\r\n";
   // Parsed from a header block framed already, a line whose name is no
   // token is a header still, named by what lies before its colon, trimmed.
