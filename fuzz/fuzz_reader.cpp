@@ -15,10 +15,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string_view bytes(reinterpret_cast<const char*>(data), size);
   auto result = formats::SIPSLEUTH_FUZZ_READER(bytes);
   // `calls` finds the Call-ID of a message it has not framed yet.
+  // A stream's reader frames a message and finds its Call-ID in one walk.
   auto same_call_id_unframed = [](std::string_view text) {
     sip::SplitResult split = sip::split_message(text, nullptr);
-    return sip::first_header_value_in_message(text, sip::HeaderId::call_id) ==
-           sip::first_header_value(split.parts.header_block, sip::HeaderId::call_id);
+    const std::string_view call_id = sip::first_header_value_in_message(text, sip::HeaderId::call_id);
+    std::string_view found;
+    sip::SplitResult framed = sip::split_message_finding(text, nullptr, sip::HeaderId::call_id, found);
+    return call_id == sip::first_header_value(split.parts.header_block, sip::HeaderId::call_id) &&
+           found.data() == call_id.data() && found.size() == call_id.size() &&
+           framed.parts.header_block.data() == split.parts.header_block.data() &&
+           framed.parts.header_block.size() == split.parts.header_block.size() && framed.consumed == split.consumed &&
+           framed.content_length == split.content_length;
   };
   if (!same_call_id_unframed(bytes)) __builtin_trap();
   // ... and frames and parses it in one walk, as split_message() and
@@ -103,6 +110,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::vector<std::string> joined(delivered.size());
   for (std::size_t i = 0; i < delivered.size(); ++i) {
     formats::join_pieces(delivered[i], joined[i]);
+    // The Call-ID a TCP stream's reader found as it framed the message.
+    if (const auto& place = delivered[i].call_id;
+        place &&
+        place->in(delivered[i].raw) != sip::first_header_value_in_message(delivered[i].raw, sip::HeaderId::call_id)) {
+      __builtin_trap();
+    }
     formats::frame_deferred(delivered[i]);
     const auto& a = delivered[i].parts;
     const auto& b = result.messages[i].parts;

@@ -131,7 +131,7 @@ class CaptureDecoder {
             result,
             [this](const StreamKey& key, std::string_view text, const TcpSegment& seg,
                    std::vector<sip::ParseIssue> issues, std::vector<std::uint32_t> packets,
-                   std::vector<std::string_view> pieces) {
+                   std::vector<std::string_view> pieces, std::optional<TextPlace> call_id) {
               flows_.mark_tcp_signalling(seg.source, seg.destination);
               if (!wanted(text)) {
                 ++result_.capture.sip_packets;
@@ -141,6 +141,7 @@ class CaptureDecoder {
                    seg.location, std::move(issues));
               SipRecord& record = result_.messages.back();
               record.packets = std::move(packets);
+              record.call_id = call_id;
               if (!pieces.empty()) {
                 record.raw = {};  // `text` is the reassembler's, gone after this call
                 record.pieces = std::move(pieces);

@@ -23,6 +23,12 @@ std::string_view format_name(Format f);
 enum class Direction : std::uint8_t { unknown, sent, received };
 enum class Transport : std::uint8_t { unknown, udp, tcp, tls };
 
+// Where a part of a message lies in its text.
+struct TextPlace {
+  std::uint32_t offset = 0, length = 0;
+  std::string_view in(std::string_view text) const { return text.substr(offset, length); }
+};
+
 struct SipRecord {
   Location location;
   Timestamp time;
@@ -47,6 +53,10 @@ struct SipRecord {
   // from several TCP segments that all lie in the input has no `raw` but
   // these views of the input, in order; join_pieces() rebuilds it.
   std::vector<std::string_view> pieces;
+  // The Call-ID's place in the message's text, when the reader framed the
+  // message (SIP over TCP) and found it on the way, as
+  // sip::first_header_value_in_message() finds it; empty if not looked for.
+  std::optional<TextPlace> call_id;
 };
 
 // A server diagnostic or trace record tied to a call (TF_DIAG, TF_COMPONENT...).

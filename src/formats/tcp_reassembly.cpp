@@ -59,9 +59,12 @@ std::size_t header_end(std::string_view s, std::size_t& body_begin) {
 // of the whole view, when its headers end at a blank line header_end() finds
 // there too. Nothing otherwise (a blank line of "\r\n" after a bare "\n", a
 // line that is no header before the blank one, headers not all here yet):
-// then the two walks, as before.
-std::optional<sip::SplitResult> framed_to_blank_line(std::string_view view, std::size_t& body_begin) {
-  sip::SplitResult split = sip::split_message(view, nullptr);
+// then the two walks, as before. The same walk finds the Call-ID, placed in
+// `call_id` when the framing is.
+std::optional<sip::SplitResult> framed_to_blank_line(std::string_view view, std::size_t& body_begin,
+                                                     std::optional<TextPlace>& call_id) {
+  std::string_view found;
+  sip::SplitResult split = sip::split_message_finding(view, nullptr, sip::HeaderId::call_id, found);
   const std::string_view block = split.parts.header_block;
   const std::size_t end = static_cast<std::size_t>(block.data() + block.size() - view.data());
   // `end` starts the line that ended the headers; the walk started past the start line.
@@ -73,6 +76,9 @@ std::optional<sip::SplitResult> framed_to_blank_line(std::string_view view, std:
   } else {
     return std::nullopt;
   }
+  call_id = found.empty() ? TextPlace{}
+                          : TextPlace{static_cast<std::uint32_t>(found.data() - view.data()),
+                                      static_cast<std::uint32_t>(found.size())};
   return split;
 }
 
@@ -163,7 +169,7 @@ void TcpReassembler::drain_pending(const StreamKey& key, Stream& s, const TcpSeg
 }
 
 void TcpReassembler::emit(const StreamKey& key, Stream& s, std::string_view text, const TcpSegment& segment,
-                          bool next_starts_here, std::vector<sip::ParseIssue> issues,
+                          bool next_starts_here, std::vector<sip::ParseIssue> issues, std::optional<TextPlace> call_id,
                           std::vector<std::string_view> pieces) {
   std::vector<std::uint32_t> packets;
   // Carried by the segment that completes it alone (nearly every message):
@@ -171,14 +177,15 @@ void TcpReassembler::emit(const StreamKey& key, Stream& s, std::string_view text
   if (s.packets.size() != 1 || s.packets.front() != segment.location.packet) packets = std::move(s.packets);
   s.packets.clear();
   if (next_starts_here) s.packets.push_back(segment.location.packet);
-  sink_(key, text, segment, std::move(issues), std::move(packets), std::move(pieces));
+  sink_(key, text, segment, std::move(issues), std::move(packets), std::move(pieces), call_id);
 }
 
 void TcpReassembler::emit_buffered(const StreamKey& key, Stream& s, std::size_t begin, std::size_t size,
-                                   const TcpSegment& segment, std::vector<sip::ParseIssue> issues) {
+                                   const TcpSegment& segment, std::vector<sip::ParseIssue> issues,
+                                   std::optional<TextPlace> call_id) {
   std::vector<std::string_view> pieces;
   std::string_view text = keep(s, begin, size, pieces);
-  emit(key, s, text, segment, begin + size < s.buffer.size(), std::move(issues), std::move(pieces));
+  emit(key, s, text, segment, begin + size < s.buffer.size(), std::move(issues), call_id, std::move(pieces));
 }
 
 void TcpReassembler::append(const StreamKey& key, Stream& s, std::string_view bytes, const TcpSegment& segment) {
@@ -201,9 +208,10 @@ void TcpReassembler::append(const StreamKey& key, Stream& s, std::string_view by
     s.consumed = 0;
     std::size_t consumed = 0;
     frame_messages(key, s, in_input, consumed, segment, false,
-                   [&](std::size_t begin, std::size_t size, std::vector<sip::ParseIssue> issues) {
+                   [&](std::size_t begin, std::size_t size, std::vector<sip::ParseIssue> issues,
+                       std::optional<TextPlace> call_id) {
                      emit(key, s, in_input.substr(begin, size), segment, begin + size < in_input.size(),
-                          std::move(issues));
+                          std::move(issues), call_id);
                    });
     if (consumed < in_input.size()) {
       s.appends.push_back({0, in_input.size() - consumed, in_input.substr(consumed)});
@@ -257,10 +265,11 @@ void TcpReassembler::append(const StreamKey& key, Stream& s, std::string_view by
 
 void TcpReassembler::extract(const StreamKey& key, Stream& s, const TcpSegment& segment, bool at_end) {
   if (s.kind != Kind::sip) return;
-  frame_messages(key, s, s.buffer, s.consumed, segment, at_end,
-                 [&](std::size_t begin, std::size_t size, std::vector<sip::ParseIssue> issues) {
-                   emit_buffered(key, s, begin, size, segment, std::move(issues));
-                 });
+  frame_messages(
+      key, s, s.buffer, s.consumed, segment, at_end,
+      [&](std::size_t begin, std::size_t size, std::vector<sip::ParseIssue> issues, std::optional<TextPlace> call_id) {
+        emit_buffered(key, s, begin, size, segment, std::move(issues), call_id);
+      });
   compact(s);
 }
 
@@ -274,7 +283,8 @@ void TcpReassembler::frame_messages(const StreamKey& key, Stream& s, std::string
     view.remove_prefix(skip);
     if (view.empty()) break;
     std::size_t body_begin = 0;
-    std::optional<sip::SplitResult> split = framed_to_blank_line(view, body_begin);
+    std::optional<TextPlace> call_id;
+    std::optional<sip::SplitResult> split = framed_to_blank_line(view, body_begin, call_id);
     if (!split && header_end(view, body_begin) != std::string_view::npos) {
       split = sip::split_message(view.substr(0, body_begin), nullptr);
     }
@@ -288,7 +298,7 @@ void TcpReassembler::frame_messages(const StreamKey& key, Stream& s, std::string
       } else if (at_end) {
         std::vector<sip::ParseIssue> issues{
             {"pcap.tcp_message_incomplete", "the TCP stream ended inside the SIP headers", 0}};
-        emit_range(consumed, view.size(), std::move(issues));
+        emit_range(consumed, view.size(), std::move(issues), std::nullopt);
         consumed = data.size();
       }
       break;
@@ -309,14 +319,14 @@ void TcpReassembler::frame_messages(const StreamKey& key, Stream& s, std::string
                           "Content-Length " + std::to_string(length) + " is longer than the body (" +
                               std::to_string(view.size() - body_begin) + " bytes) when the TCP stream ended",
                           body_begin});
-        emit_range(consumed, view.size(), std::move(issues));
+        emit_range(consumed, view.size(), std::move(issues), call_id);
         consumed = data.size();
       }
       break;
     }
     std::size_t total = body_begin + static_cast<std::size_t>(length);
     // What follows should be the next message; if not, the stream lost sync.
-    emit_range(consumed, total, std::move(issues));
+    emit_range(consumed, total, std::move(issues), call_id);
     consumed += total;
     std::string_view next = data.substr(consumed);
     std::size_t next_skip = skip_crlf(next);
@@ -373,7 +383,7 @@ void TcpReassembler::extract_websocket(const StreamKey& key, Stream& s, const Tc
     }
     s.consumed += header + static_cast<std::size_t>(length);
     if ((opcode == 1 || opcode == 2) && sip::looks_like_start_line(payload.substr(0, payload.find('\n')))) {
-      emit(key, s, result_.own(std::move(payload)), segment, s.consumed < s.buffer.size(), {});
+      emit(key, s, result_.own(std::move(payload)), segment, s.consumed < s.buffer.size(), {}, std::nullopt);
     }
   }
   compact(s);

@@ -49,9 +49,11 @@ class TcpReassembler {
   // `pieces`: with `pieces_not_copies`, a message rebuilt from several
   // segments that all lie in the input is not copied: `pieces` are where its
   // bytes lie there, in order, and `text` lives only during the call.
+  // `call_id`: where the Call-ID lies in `text`, found while framing it, as
+  // SipRecord::call_id has it.
   using Sink = std::function<void(const StreamKey&, std::string_view text, const TcpSegment& completing,
                                   std::vector<sip::ParseIssue> issues, std::vector<std::uint32_t> packets,
-                                  std::vector<std::string_view> pieces)>;
+                                  std::vector<std::string_view> pieces, std::optional<TextPlace> call_id)>;
 
   TcpReassembler(ReadResult& result, Sink sink, bool pieces_not_copies = false)
       : result_(result), sink_(std::move(sink)), pieces_not_copies_(pieces_not_copies) {}
@@ -101,15 +103,16 @@ class TcpReassembler {
   // when only `segment` did); with `next_starts_here`, the next message
   // starts in `segment` too, and counts it among its own.
   void emit(const StreamKey& key, Stream& s, std::string_view text, const TcpSegment& segment, bool next_starts_here,
-            std::vector<sip::ParseIssue> issues, std::vector<std::string_view> pieces = {});
+            std::vector<sip::ParseIssue> issues, std::optional<TextPlace> call_id,
+            std::vector<std::string_view> pieces = {});
   // keep() and emit() of buffer[begin, begin + size).
   void emit_buffered(const StreamKey& key, Stream& s, std::size_t begin, std::size_t size, const TcpSegment& segment,
-                     std::vector<sip::ParseIssue> issues);
+                     std::vector<sip::ParseIssue> issues, std::optional<TextPlace> call_id);
 
   void append(const StreamKey& key, Stream& s, std::string_view bytes, const TcpSegment& segment);
   void extract(const StreamKey& key, Stream& s, const TcpSegment& segment, bool at_end);
   // Frames the SIP messages in `data` from `consumed` on, giving each one's
-  // range in `data` to `emit_range(begin, size, issues)` and moving
+  // range in `data` to `emit_range(begin, size, issues, call_id)` and moving
   // `consumed` past it; at the end of the stream, also what is left.
   template <typename EmitRange>
   void frame_messages(const StreamKey& key, Stream& s, std::string_view data, std::size_t& consumed,

@@ -69,7 +69,9 @@ void make_stubs(std::vector<formats::SipRecord>& records, std::uint32_t input, f
       if (capture) pending.framing_issues = m.record.framing_issues;
       bool log_text = format == formats::Format::client_log && !unframed.empty() && !m.record.original.empty() &&
                       m.record.original.size() < kNoId;
-      if (log_text || capture) {
+      if (capture && m.record.call_id) {
+        pending.call_id = m.record.call_id->in(unframed);  // found by the reader as it framed the message
+      } else if (log_text || capture) {
         pending.call_id = sip::first_header_value_in_message(unframed, sip::HeaderId::call_id);
       } else {
         formats::frame_deferred(m.record);

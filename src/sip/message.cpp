@@ -253,9 +253,10 @@ enum class Walk { framing, lines_only };
 
 // split_message(), giving the lines of the header block it frames to
 // `visit` on the way, as walk_header_lines() would give them once it is
-// framed. When `visit` returns false the walk ends there, and so does the
-// framing: what it returns is then of no use. With `kLookUpNames`, each
-// header line comes with its name's HeaderId.
+// framed. When `visit` returns false it is given no more lines; a walk for
+// the lines only then ends there (what it returns is then of no use), while
+// framing goes on. With `kLookUpNames`, each header line comes with its
+// name's HeaderId.
 template <Walk kWalk = Walk::framing, bool kLookUpNames = false, typename Visit>
 SplitResult frame_walking(std::string_view text, std::vector<ParseIssue>* issues, Visit&& visit) {
   constexpr bool kVisiting = !std::is_same_v<std::decay_t<Visit>, NoVisit>;
@@ -299,7 +300,10 @@ SplitResult frame_walking(std::string_view text, std::vector<ParseIssue>* issues
         out.kind = HeaderLine::Kind::fold;
         out.line = line;
         out.begin = line_begin - headers_begin;
-        if (!visit(static_cast<const HeaderLine&>(out))) return result;
+        if (!visit(static_cast<const HeaderLine&>(out))) {
+          if constexpr (kWalk == Walk::lines_only) return result;
+          visiting = false;
+        }
       }
       continue;
     }
@@ -339,7 +343,8 @@ SplitResult frame_walking(std::string_view text, std::vector<ParseIssue>* issues
         visit(static_cast<const HeaderLine&>(out));
         visiting = false;
       } else if (!visit(static_cast<const HeaderLine&>(out))) {
-        return result;
+        if constexpr (kWalk == Walk::lines_only) return result;
+        visiting = false;
       }
     }
   }
@@ -568,47 +573,69 @@ Message Message::frame_and_parse(std::string_view text, std::vector<ParseIssue>*
 
 namespace {
 
-// The first value of header `id` among the lines `walk` gives, which lie in `text`.
-template <typename Walk>
-std::string_view first_value(std::string_view text, HeaderId id, Walk&& walk) {
-  const std::size_t name_length = canonical_header_name(id).size();
-  std::string_view found;
-  std::optional<std::size_t> found_at;  // in `text`
-  walk([&](const HeaderLine& line) {
+// The first value of header `id` among the header lines given to visit(),
+// which lie in `text`; visit() says whether the answer can still change.
+class FirstValue {
+ public:
+  FirstValue(std::string_view text, HeaderId id)
+      : text_(text), id_(id), name_length_(canonical_header_name(id).size()) {}
+
+  bool visit(const HeaderLine& line) {
     switch (line.kind) {
       case HeaderLine::Kind::header:
-        if (found_at) return false;  // the value is whole: nothing folds into it any more
+        if (found_at_ != kNotFound) return false;  // the value is whole: nothing folds into it any more
         // Most names cannot be it, whatever their letters: no lookup for them.
-        if (line.name.size() == name_length || line.name.size() == 1) {
-          if (header_id(line.name) == id) {
-            found = line.value;
-            found_at = static_cast<std::size_t>(line.value.data() - text.data());
+        if (line.name.size() == name_length_ || line.name.size() == 1) {
+          if (header_id(line.name) == id_) {
+            found_ = line.value;
+            found_at_ = static_cast<std::size_t>(line.value.data() - text_.data());
           }
         }
         return true;
       case HeaderLine::Kind::fold:  // it extends the last header indexed: the one found, once found
-        if (found_at) {
-          if (auto value = extended_value(text, *found_at, line.line)) {
-            found = *value;
-            found_at = static_cast<std::size_t>(value->data() - text.data());
+        if (found_at_ != kNotFound) {
+          if (auto value = extended_value(text_, found_at_, line.line)) {
+            found_ = *value;
+            found_at_ = static_cast<std::size_t>(value->data() - text_.data());
           }
         }
         return true;
       default:
         return true;
     }
-  });
-  return found;
-}
+  }
+  std::string_view value() const { return found_; }
+
+ private:
+  std::string_view text_;
+  HeaderId id_;
+  std::size_t name_length_;
+  static constexpr std::size_t kNotFound = std::string_view::npos;
+  std::string_view found_;
+  std::size_t found_at_ = kNotFound;  // in `text_`
+};
 
 }  // namespace
 
 std::string_view first_header_value(std::string_view header_block, HeaderId id) {
-  return first_value(header_block, id, [&](auto&& visit) { walk_header_lines(header_block, visit); });
+  FirstValue first(header_block, id);
+  walk_header_lines(header_block, [&](const HeaderLine& line) { return first.visit(line); });
+  return first.value();
 }
 
 std::string_view first_header_value_in_message(std::string_view text, HeaderId id) {
-  return first_value(text, id, [&](auto&& visit) { frame_walking<Walk::lines_only>(text, nullptr, visit); });
+  FirstValue first(text, id);
+  frame_walking<Walk::lines_only>(text, nullptr, [&](const HeaderLine& line) { return first.visit(line); });
+  return first.value();
+}
+
+SplitResult split_message_finding(std::string_view text, std::vector<ParseIssue>* issues, HeaderId id,
+                                  std::string_view& value) {
+  FirstValue first(text, id);
+  // The whole message is framed: the walk goes on once the value is found.
+  SplitResult split = frame_walking(text, issues, [&](const HeaderLine& line) { return first.visit(line); });
+  value = first.value();
+  return split;
 }
 
 std::string_view Message::header(HeaderId id) const {

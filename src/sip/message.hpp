@@ -65,6 +65,11 @@ struct SplitResult {
 // lose the empty line). The body is Content-Length bytes when that fits,
 // otherwise everything up to `text`'s end; `issues` records which.
 SplitResult split_message(std::string_view text, std::vector<ParseIssue>* issues);
+// The same, finding `value`, the first value of header `id`, on the way, as
+// first_header_value_in_message() finds it: for a message read from a stream,
+// framed as it is read, whose Call-ID need not then be looked for again.
+SplitResult split_message_finding(std::string_view text, std::vector<ParseIssue>* issues, HeaderId id,
+                                  std::string_view& value);
 
 // True for "METHOD uri SIP/x.y" and "SIP/x.y NNN reason" lines.
 bool looks_like_start_line(std::string_view line);

@@ -277,6 +277,9 @@ TEST(Pcap, MessagesOverSeveralSegmentsCanBeGivenAsPiecesOfTheInput) {
     std::string storage;
     join_pieces(record, storage);
     EXPECT_EQ(record.raw, expected[i]) << i;
+    // Its Call-ID, found while it was framed, lies where a look for it finds it.
+    ASSERT_TRUE(record.call_id.has_value()) << i;
+    EXPECT_EQ(record.call_id->in(record.raw), "p" + std::to_string(i + 1));
   }
   EXPECT_FALSE(in_file(r.messages[3].raw));
 
