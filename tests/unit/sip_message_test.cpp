@@ -318,9 +318,9 @@ TEST(SipMessage, NamesAreReadAlikeWhetherTheMessageIsFramedFirstOrAsItIsParsed) 
   {
     SplitResult split;
     std::vector<ParseIssue> issues;
-    Message m = Message::frame_and_parse(std::string("OPTIONS sip:a@b SIP/2.0\r\n") + std::string(1, '\0') +
-                                             ": x\r\nCall-ID: y\r\n\r\n",
-                                         &issues, split);
+    Message m = Message::frame_and_parse(
+        std::string("OPTIONS sip:a@b SIP/2.0\r\n") + std::string(1, '\0') + ": x\r\nCall-ID: y\r\n\r\n", &issues,
+        split);
     EXPECT_EQ(m.header_count(), 0u);
     EXPECT_EQ(m.call_id(), "");
   }
