@@ -149,6 +149,7 @@ void FlowTable::add_attempt(const NetEndpoint& client, const NetEndpoint& server
   attempt.first_syn = time;  // for a midstream connection: its first packet
   attempt.first_packet = packet;
   flows_.tcp.push_back(attempt);
+  last_marked_.reset();  // marking that pair again may now find this attempt too
 }
 
 void FlowTable::tcp(const NetEndpoint& source, const NetEndpoint& destination, std::uint8_t flags, const Timestamp& time,
@@ -197,6 +198,11 @@ void FlowTable::tcp(const NetEndpoint& source, const NetEndpoint& destination, s
 }
 
 void FlowTable::mark_tcp_signalling(const NetEndpoint& one, const NetEndpoint& other) {
+  // Messages come connection after connection: the one marked last needs no
+  // lookup, unless an attempt was added since (add_attempt() forgets it).
+  const PairKey pair{one, other};
+  if (last_marked_ && EitherWayEqual{}(*last_marked_, pair)) return;
+  last_marked_ = pair;
   for (const PairKey& key : {PairKey{one, other}, PairKey{other, one}}) {
     if (auto it = tcp_index_.find(key); it != tcp_index_.end()) flows_.tcp[it->second].signalling = true;
   }

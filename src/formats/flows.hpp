@@ -108,6 +108,7 @@ class FlowTable {
   NetworkFlows flows_;
   std::unordered_map<PairKey, std::size_t, PairHash> tcp_index_;                       // (client, server) -> attempt
   std::unordered_map<PairKey, std::size_t, EitherWayHash, EitherWayEqual> udp_index_;  // (a, b) -> flow
+  std::optional<PairKey> last_marked_;  // the pair mark_tcp_signalling() marked last, with no attempt added since
 };
 
 }  // namespace sipsleuth::formats

@@ -54,6 +54,24 @@ TEST(FlowTable, HandshakeOutcomes) {
   EXPECT_EQ(flows.tcp[3].client, ep("10.0.0.7", 5000));
 }
 
+// A connection that carried SIP is no candidate for media; so is one opened
+// the other way round between the same two endpoints after it was marked.
+TEST(FlowTable, ConnectionsThatCarriedSipAreMarked) {
+  formats::FlowTable table;
+  auto a = ep("10.0.0.1", 5061), b = ep("10.0.0.2", 5061), c = ep("10.0.0.3", 5061);
+  table.tcp(a, b, 0x02, at_second(1), 1);
+  table.tcp(a, c, 0x02, at_second(1), 2);
+  table.mark_tcp_signalling(a, b);
+  table.mark_tcp_signalling(b, a);         // the same connection, the other way
+  table.tcp(b, a, 0x02, at_second(2), 3);  // a new connection, opened by the other end
+  table.mark_tcp_signalling(b, a);
+  auto flows = table.take();
+  ASSERT_EQ(flows.tcp.size(), 3u);
+  EXPECT_TRUE(flows.tcp[0].signalling);
+  EXPECT_FALSE(flows.tcp[1].signalling);
+  EXPECT_TRUE(flows.tcp[2].signalling);
+}
+
 std::string stun(std::uint16_t type, bool cookie) {
   std::string m(20, '\0');
   m[0] = static_cast<char>(type >> 8);
