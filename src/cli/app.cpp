@@ -443,9 +443,11 @@ int run_diagnose(const Options& options, std::ostream& out, std::ostream& err) {
     err << "sipsleuth: no calls found in the inputs\n";
     return nothing_matched(status);
   }
-  if (options.json) render::write_diagnose_json(out, trace, calls);
-  else
+  if (options.json) {
+    render::write_diagnose_json(out, trace, calls);
+  } else {
     render::write_diagnose(out, trace, calls, style);
+  }
   return status;
 }
 

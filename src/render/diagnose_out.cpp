@@ -64,10 +64,6 @@ void write_evidence(JsonWriter& w, const model::Trace& trace, const analysis::Ca
   w.end_array();
 }
 
-}  // namespace
-
-namespace {
-
 // One call's part of the output, made on any core.
 struct CallDiagnosis {
   std::string text;

@@ -90,7 +90,7 @@ const analysis::CallFinding* headline(const std::vector<analysis::CallFinding>& 
 }
 
 // One call of the report as JSON text, the messages behind its arrows
-// included under "texts" by id: made for many calls at once, on every core.
+// included under "texts" by their row: made for many calls at once, on every core.
 std::string call_entry(const model::Trace& trace, const model::Call& call,
                        const analysis::MessageFindingsByCall& message_findings, const ReportOptions& options) {
   analysis::Verdict verdict = analysis::judge(trace, call);
