@@ -1,9 +1,10 @@
 #include "cli/app.hpp"
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
