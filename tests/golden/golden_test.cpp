@@ -84,6 +84,27 @@ TEST(Commands, ReportInBatchesMatchesReportInMemory) {
   }
 }
 
+// A report of very many calls is a page of hundreds of megabytes: said before it is written.
+TEST(Commands, AReportOfVeryManyCallsIsToldToBeLarge) {
+  testing::TempDir dir;
+  std::string text;
+  for (int i = 0; i < 20000; ++i) {
+    text += "OPTIONS sip:a@b SIP/2.0\r\nCall-ID: c" + std::to_string(i) +
+            "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+  }
+  std::string many = dir.file("many.sip", text);
+  auto r = testing::run_cli({"report", "-o", (dir.path() / "many.html").string(), many});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err.find("note: the report will hold"), std::string::npos) << r.err;
+  std::string more =
+      dir.file("more.sip", text + "OPTIONS sip:a@b SIP/2.0\r\nCall-ID: one-more\r\nCSeq: 1 OPTIONS\r\n\r\n");
+  r = testing::run_cli({"report", "-o", (dir.path() / "more.html").string(), more});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("note: the report will hold 20001 calls, about 200 MB"), std::string::npos) << r.err;
+  r = testing::run_cli({"report", "-q", "-o", (dir.path() / "more.html").string(), more});
+  EXPECT_EQ(r.err, "");
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Commands, Golden,
     ::testing::Values(
