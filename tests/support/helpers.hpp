@@ -41,6 +41,15 @@ inline model::Trace load_text(const std::string& name, std::string data) {
 
 inline model::Trace load_paths(const std::vector<std::string>& paths) { return model::load(io::open_inputs(paths)); }
 
+// Gives each case to `check` in order, then in reverse, so that each follows
+// a different one the second time: for readers that remember what they read
+// last and must read every input as itself whatever came before.
+template <typename Cases, typename Check>
+void forwards_then_backwards(const Cases& cases, Check&& check) {
+  for (const auto& c : cases) check(c);
+  for (auto it = cases.rbegin(); it != cases.rend(); ++it) check(*it);
+}
+
 // An HTML report with its script nonce (fresh in every report) blanked, for
 // comparing two reports.
 inline std::string without_nonce(std::string html) {

@@ -42,18 +42,16 @@ TEST(UsDatetime, EachTextReadsAsItselfWhateverCameBefore) {
       {"03/06/2024|08:00:01.050", micros(2024, 3, 6, 8, 0, 1, 50)},
       {"12/31/1999|23:59:60.999", micros(1999, 12, 31, 23, 59, 60, 999)},
   };
-  for (int pass = 0; pass < 2; ++pass) {
-    for (std::size_t k = 0; k < texts.size(); ++k) {
-      const auto& [text, expected] = texts[pass == 0 ? k : texts.size() - 1 - k];
-      std::size_t consumed = 0;
-      auto t = parse_us_datetime(text + " rest", '|', consumed);
-      ASSERT_EQ(t.has_value(), expected.has_value()) << text;
-      if (!t) continue;
-      EXPECT_EQ(t->micros, *expected) << text;
-      EXPECT_TRUE(t->valid);
-      EXPECT_EQ(consumed, 23u);
-    }
-  }
+  testing::forwards_then_backwards(texts, [](const auto& text_and_expected) {
+    const auto& [text, expected] = text_and_expected;
+    std::size_t consumed = 0;
+    auto t = parse_us_datetime(text + " rest", '|', consumed);
+    ASSERT_EQ(t.has_value(), expected.has_value()) << text;
+    if (!t) return;
+    EXPECT_EQ(t->micros, *expected) << text;
+    EXPECT_TRUE(t->valid);
+    EXPECT_EQ(consumed, 23u);
+  });
 }
 
 // What follows a line's time is remembered from the line before: every
@@ -77,17 +75,14 @@ TEST(ClientLog, EachPrefixReadsAsItselfWhateverCameBefore) {
       {"03/05/2024|08:00:00.051 xyz INFO :: not hex", false},
       {"03/05/2024|08:00:00.051 0F0F:0001 ERROR : one colon", false},
   };
-  for (int pass = 0; pass < 2; ++pass) {
-    for (std::size_t k = 0; k < cases.size(); ++k) {
-      const Case& c = cases[pass == 0 ? k : cases.size() - 1 - k];
-      auto prefix = parse_client_prefix(c.line);
-      ASSERT_EQ(prefix.has_value(), c.parses) << c.line;
-      if (!prefix) continue;
-      EXPECT_EQ(prefix->level, c.level) << c.line;
-      EXPECT_EQ(prefix->text, c.text) << c.line;
-      EXPECT_EQ(prefix->text.data() + prefix->text.size(), c.line.data() + c.line.size()) << c.line;
-    }
-  }
+  testing::forwards_then_backwards(cases, [](const Case& c) {
+    auto prefix = parse_client_prefix(c.line);
+    ASSERT_EQ(prefix.has_value(), c.parses) << c.line;
+    if (!prefix) return;
+    EXPECT_EQ(prefix->level, c.level) << c.line;
+    EXPECT_EQ(prefix->text, c.text) << c.line;
+    EXPECT_EQ(prefix->text.data() + prefix->text.size(), c.line.data() + c.line.size()) << c.line;
+  });
 }
 
 TEST(ClientLog, ReadsMessagesWithTimeDirectionAndAddresses) {

@@ -3,6 +3,7 @@
 #include "formats/line_patterns.hpp"
 #include "formats/reader.hpp"
 #include "sip/message.hpp"
+#include "support/helpers.hpp"
 
 namespace sipsleuth::formats {
 namespace {
@@ -47,25 +48,22 @@ TEST(ServerLog, EachHeaderLineReadsAsItselfWhateverCameBefore) {
       {"TL_INFO(TF_PROTOCOL) [fe02\\fe02]0C3C.0F78::03/05/2024-08:00:03.000.1 (S4,Conn::Fail:Conn.cpp(9)) lost it",
        true, "TL_INFO", "TF_PROTOCOL", "fe02", "S4", "Conn::Fail", "lost it", false},
   };
-  for (int pass = 0; pass < 2; ++pass) {
-    for (std::size_t k = 0; k < cases.size(); ++k) {
-      const Case& c = cases[pass == 0 ? k : cases.size() - 1 - k];
-      auto h = parse_server_header(c.line);
-      ASSERT_EQ(h.has_value(), c.parses) << c.line;
-      if (!h) continue;
-      EXPECT_EQ(h->level, c.level) << c.line;
-      EXPECT_EQ(h->flag, c.flag) << c.line;
-      EXPECT_EQ(h->machine, c.machine) << c.line;
-      EXPECT_EQ(h->component, c.component) << c.line;
-      EXPECT_EQ(h->function, c.function) << c.line;
-      EXPECT_EQ(h->text, c.text) << c.line;
-      EXPECT_EQ(h->begins_record, c.begins) << c.line;
-      EXPECT_TRUE(h->time.valid && h->time.utc);
-      for (std::string_view part : {h->level, h->component, h->function}) {
-        EXPECT_TRUE(part.data() >= c.line.data() && part.data() < c.line.data() + c.line.size()) << c.line;
-      }
+  testing::forwards_then_backwards(cases, [](const Case& c) {
+    auto h = parse_server_header(c.line);
+    ASSERT_EQ(h.has_value(), c.parses) << c.line;
+    if (!h) return;
+    EXPECT_EQ(h->level, c.level) << c.line;
+    EXPECT_EQ(h->flag, c.flag) << c.line;
+    EXPECT_EQ(h->machine, c.machine) << c.line;
+    EXPECT_EQ(h->component, c.component) << c.line;
+    EXPECT_EQ(h->function, c.function) << c.line;
+    EXPECT_EQ(h->text, c.text) << c.line;
+    EXPECT_EQ(h->begins_record, c.begins) << c.line;
+    EXPECT_TRUE(h->time.valid && h->time.utc);
+    for (std::string_view part : {h->level, h->component, h->function}) {
+      EXPECT_TRUE(part.data() >= c.line.data() && part.data() < c.line.data() + c.line.size()) << c.line;
     }
-  }
+  });
 }
 
 TEST(ServerLog, ProtocolRecordBecomesASipMessage) {

@@ -6,6 +6,7 @@
 
 #include "sip/message.hpp"
 #include "sip/text.hpp"
+#include "support/helpers.hpp"
 
 namespace sipsleuth::sip {
 namespace {
@@ -228,21 +229,18 @@ TEST(SipMessage, TagsAreEachMessagesOwnWhenFromAndToRepeat) {
       {"\"A\" <sip:a@b>;epid=e1;tag=2222", "<sip:c@d>;TAG=t3;epid=x", "2222", "e1", "t3", "x"},
       {"<sip:a@b>", "<sip:c@d>;tag=t3;epid=x", "", "", "t3", "x"},
   };
-  for (int pass = 0; pass < 2; ++pass) {  // forwards, then each after a different one
-    for (std::size_t k = 0; k < cases.size(); ++k) {
-      const Case& c = cases[pass == 0 ? k : cases.size() - 1 - k];
-      const std::string text = with(c.from, c.to);
-      Message m = Message::parse(split_message(text, nullptr).parts);
-      EXPECT_EQ(m.from_tag(), c.from_tag) << text;
-      EXPECT_EQ(m.from_epid(), c.from_epid) << text;
-      EXPECT_EQ(m.to_tag(), c.to_tag) << text;
-      EXPECT_EQ(m.to_epid(), c.to_epid) << text;
-      for (std::string_view part : {m.from_tag(), m.from_epid(), m.to_tag(), m.to_epid()}) {
-        if (part.empty()) continue;
-        EXPECT_TRUE(part.data() >= text.data() && part.data() < text.data() + text.size()) << text;
-      }
+  testing::forwards_then_backwards(cases, [&](const Case& c) {
+    const std::string text = with(c.from, c.to);
+    Message m = Message::parse(split_message(text, nullptr).parts);
+    EXPECT_EQ(m.from_tag(), c.from_tag) << text;
+    EXPECT_EQ(m.from_epid(), c.from_epid) << text;
+    EXPECT_EQ(m.to_tag(), c.to_tag) << text;
+    EXPECT_EQ(m.to_epid(), c.to_epid) << text;
+    for (std::string_view part : {m.from_tag(), m.from_epid(), m.to_tag(), m.to_epid()}) {
+      if (part.empty()) continue;
+      EXPECT_TRUE(part.data() >= text.data() && part.data() < text.data() + text.size()) << text;
     }
-  }
+  });
 }
 
 // Parsing into a message that held another (as a batch of calls reuses its
