@@ -477,13 +477,7 @@ std::vector<CallFinding> diagnose(const model::Trace& trace, const model::Call& 
 }
 
 std::vector<CallFinding> diagnose(const model::Trace& trace, const model::Call& call, const Verdict& verdict) {
-  std::vector<std::uint32_t> message_findings;
-  for (std::uint32_t i = 0; i < trace.findings.size(); ++i) {
-    const model::Finding& finding = trace.findings[i];
-    if (finding.message != model::kNoId && trace.messages[finding.message].call == call.id)
-      message_findings.push_back(i);
-  }
-  return diagnose(trace, call, verdict, message_findings);
+  return diagnose(trace, call, verdict, MessageFindingsByCall(trace).of(call.id));
 }
 
 MessageFindingsByCall::MessageFindingsByCall(const model::Trace& trace) : first_(trace.calls.size() + 1, 0) {
