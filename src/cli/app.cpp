@@ -298,6 +298,32 @@ model::BatchedTrace& load_batched(const Options& options, model::LoadProgress& p
 // long with 10 MB more.
 constexpr std::size_t kCallsPerBatch = 512;
 
+// Every call of `batched` built a batch at a time, each batch given to `use`
+// with the numbers of its calls. The progress line counts the calls built,
+// unless the output goes to the terminal it would be drawn on.
+void build_every_call(model::BatchedTrace& batched, model::LoadProgress& progress, const Options& options,
+                      bool output_to_terminal,
+                      const std::function<void(const model::Trace&, const std::vector<std::uint32_t>&)>& use) {
+  std::optional<ProgressDisplay> display;
+  if (progress_shown(options) && !output_to_terminal) display.emplace(progress);
+  std::vector<std::uint32_t> calls;
+  batched.for_each_batch(
+      kCallsPerBatch,
+      [&](const model::Trace& batch) {
+        calls.resize(batch.calls.size());
+        std::iota(calls.begin(), calls.end(), 0u);
+        use(batch, calls);
+      },
+      0, display ? &progress : nullptr);
+}
+
+// Problems with the inputs and their clocks, once every call is built.
+int report_problems_and_clocks(const model::BatchedTrace& batched, const Options& options, std::ostream& err) {
+  int status = report_problems(batched.shared, options, err);
+  report_clocks(batched.shared, batched.linked_messages(), options, err);
+  return status;
+}
+
 // The exit status of `calls` once its calls are written: finding none is
 // told (in JSON, the summary line says it) and means nothing matched.
 int calls_status(std::uint64_t calls, int status, const Options& options, std::ostream& err) {
@@ -327,20 +353,17 @@ int run_calls(const Options& options, std::ostream& out, std::ostream& err) {
   render::CallsTable table;
   model::Trace::Counts counts{batched.call_count(), batched.message_count(), 0};
   {
-    // Not while JSON lines go to this same terminal: the progress line
-    // would break into them. A table is written once the display is gone.
-    std::optional<ProgressDisplay> display;
-    if (progress_shown(options) && !(options.json && isatty(STDOUT_FILENO))) display.emplace(progress);
+    // A table is written once the progress line is gone, so it is shown with
+    // one; JSON lines going to the terminal it would be drawn on are not.
     WriteBehind behind(out);
     std::ostream written_behind(&behind);
-    batched.for_each_batch(
-        kCallsPerBatch,
-        [&](const model::Trace& batch) {
-          if (options.json) render::write_call_lines(written_behind, batch);
-          else table.add(batch);
-        },
-        0, display ? &progress : nullptr);
-    display.reset();
+    build_every_call(batched, progress, options, options.json && isatty(STDOUT_FILENO),
+                     [&](const model::Trace& batch, const std::vector<std::uint32_t>&) {
+                       if (options.json)
+                         render::write_call_lines(written_behind, batch);
+                       else
+                         table.add(batch);
+                     });
     status = report_problems(batched.shared, options, err);
     counts.linked_messages = batched.linked_messages();
     if (options.json) {
@@ -351,32 +374,6 @@ int run_calls(const Options& options, std::ostream& out, std::ostream& err) {
   }
   report_clocks(batched.shared, counts.linked_messages, options, err);
   return calls_status(counts.calls, status, options, err);
-}
-
-// Every call of `batched` built a batch at a time, each batch given to `use`
-// with the numbers of its calls. The progress line counts the calls built,
-// unless the output goes to the terminal it would be drawn on.
-void build_every_call(model::BatchedTrace& batched, model::LoadProgress& progress, const Options& options,
-                      bool output_to_terminal,
-                      const std::function<void(const model::Trace&, const std::vector<std::uint32_t>&)>& use) {
-  std::optional<ProgressDisplay> display;
-  if (progress_shown(options) && !output_to_terminal) display.emplace(progress);
-  std::vector<std::uint32_t> calls;
-  batched.for_each_batch(
-      kCallsPerBatch,
-      [&](const model::Trace& batch) {
-        calls.resize(batch.calls.size());
-        std::iota(calls.begin(), calls.end(), 0u);
-        use(batch, calls);
-      },
-      0, display ? &progress : nullptr);
-}
-
-// Problems with the inputs and their clocks, once every call is built.
-int report_problems_and_clocks(const model::BatchedTrace& batched, const Options& options, std::ostream& err) {
-  int status = report_problems(batched.shared, options, err);
-  report_clocks(batched.shared, batched.linked_messages(), options, err);
-  return status;
 }
 
 // Commands about calls named by Call-ID read only the records that hold one
@@ -740,10 +737,14 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   };
   CLI::App* calls = app.add_subcommand("calls", "list every call: when, what, who called whom, how it ended");
   add_common(calls);
-  // Calls are built a batch at a time in bounded memory; this reads as the
-  // other commands do. The output is the same: tests compare the two.
-  calls->add_flag("--in-memory", options.in_memory, "build every call at once, holding every message in memory")
-      ->group("");
+  // `calls`, `diagnose` and `report` of every call build the calls a batch at
+  // a time in bounded memory; this (hidden) reads as the other commands do.
+  // The output is the same: tests compare the two.
+  auto add_in_memory = [&](CLI::App* sub) {
+    sub->add_flag("--in-memory", options.in_memory, "build every call at once, holding every message in memory")
+        ->group("");
+  };
+  add_in_memory(calls);
   CLI::App* show = app.add_subcommand("show", "print every message of one call in time order, with its full text");
   add_common(show);
   show->add_option("-c,--call", options.call, "the Call-ID, or enough of its beginning to be unique")->required();
@@ -754,8 +755,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
       "diagnose", "explain every call: outcome, routing, forks, diagnostics, server records, each with its evidence");
   add_common(diagnose);
   diagnose->add_option("-c,--call", options.call, "only this call (a unique beginning of its Call-ID)");
-  diagnose->add_flag("--in-memory", options.in_memory, "build every call at once, holding every message in memory")
-      ->group("");
+  add_in_memory(diagnose);
   auto add_call_selection = [&](CLI::App* sub) {
     sub->add_option("-c,--call", options.calls, "a call to draw (a unique beginning of its Call-ID); repeat for several")
         ->allow_extra_args(false);  // one value per --call, so inputs that follow stay inputs
@@ -789,8 +789,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   report->add_option("-o,--output", options.output, "the HTML file to write ('-' for stdout)")->required();
   add_call_selection(report);
   report->add_flag("--show-secrets", options.show_secrets, "put credentials and SRTP keys in the report unmasked");
-  report->add_flag("--in-memory", options.in_memory, "build every call at once, holding every message in memory")
-      ->group("");
+  add_in_memory(report);
   report->add_flag("-q,--quiet", options.quiet, "print only errors on stderr, not warnings about the input");
   add_offset(report);
 
