@@ -85,6 +85,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (unframed.messages.size() != result.messages.size()) __builtin_trap();
   for (std::size_t i = 0; i < unframed.messages.size(); ++i) {
     formats::SipRecord& later = unframed.messages[i];
+    // The Call-ID the reader found on its way through the message's lines.
+    const std::string_view in_message = sip::first_header_value_in_message(later.raw, sip::HeaderId::call_id);
+    if (!later.call_id || later.call_id->in(later.raw) != in_message ||
+        (!in_message.empty() && later.call_id->in(later.raw).data() != in_message.data())) {
+      __builtin_trap();
+    }
     formats::frame_deferred(later);
     const formats::SipRecord& now = result.messages[i];
     if (later.parts.start_line != now.parts.start_line || later.parts.header_block != now.parts.header_block ||

@@ -60,6 +60,14 @@ struct OpenMessage {
   Location opened_at;
   std::size_t text_begin = std::string_view::npos;  // where the SIP text starts, once known
   bool implicit = false;  // a prefixed start line without a Sending/Received marker
+  // Its Call-ID, found on the way through its lines; until a later line
+  // cannot change it.
+  sip::FirstHeaderValue call_id{sip::HeaderId::call_id};
+  bool finding_call_id = true;
+
+  void sip_line(std::string_view line) {
+    if (finding_call_id) finding_call_id = call_id.next_line(line);
+  }
 };
 
 }  // namespace
@@ -94,6 +102,11 @@ ReadResult read_client_log(std::string_view data, bool defer_framing) {
     std::string_view text = data.substr(open->text_begin, end_offset - open->text_begin);
     if (defer_framing) {
       record.raw = text;
+      // Framed later, when its Call-ID is all that is needed first.
+      const std::string_view call_id = open->call_id.value();
+      record.call_id = call_id.empty() ? TextPlace{}
+                                       : TextPlace{static_cast<std::uint32_t>(call_id.data() - text.data()),
+                                                   static_cast<std::uint32_t>(call_id.size())};
     } else {
       frame_delimited_message(text, record);
     }
@@ -118,15 +131,20 @@ ReadResult read_client_log(std::string_view data, bool defer_framing) {
       // prefix (as blogs and some versions print it) or plain SIP text.
       if (prefix && sip::looks_like_start_line(prefix->text)) {
         open->text_begin = static_cast<std::size_t>(prefix->text.data() - data.data());
+        open->sip_line(prefix->text);
         continue;
       }
       if (!prefix) {
         if (sip::trim(line).empty()) continue;
         open->text_begin = line_begin;
+        open->sip_line(line);
         continue;
       }
     }
-    if (!prefix) continue;  // a message line, or a wrapped line of some other log entry
+    if (!prefix) {  // a message line, or a wrapped line of some other log entry
+      if (open) open->sip_line(line);
+      continue;
+    }
     if (open) {
       bool end_marker = is_end_marker(prefix->text);
       bool unterminated = !end_marker && !open->implicit;
@@ -145,6 +163,7 @@ ReadResult read_client_log(std::string_view data, bool defer_framing) {
       open = OpenMessage{PacketMarker{}, prefix->time, Location{line_begin, line_number, 0}};
       open->implicit = true;
       open->text_begin = static_cast<std::size_t>(prefix->text.data() - data.data());
+      open->sip_line(prefix->text);
     }
   }
   result.line_breaks = lines.line_breaks();

@@ -69,8 +69,8 @@ void make_stubs(std::vector<formats::SipRecord>& records, std::uint32_t input, f
       if (capture) pending.framing_issues = m.record.framing_issues;
       bool log_text = format == formats::Format::client_log && !unframed.empty() && !m.record.original.empty() &&
                       m.record.original.size() < kNoId;
-      if (capture && m.record.call_id) {
-        pending.call_id = m.record.call_id->in(unframed);  // found by the reader as it framed the message
+      if ((capture || log_text) && m.record.call_id) {
+        pending.call_id = m.record.call_id->in(unframed);  // found by the reader on its way through the lines
       } else if (log_text || capture) {
         pending.call_id = sip::first_header_value_in_message(unframed, sip::HeaderId::call_id);
       } else {

@@ -23,6 +23,10 @@ struct HeaderLine {
 namespace {
 
 constexpr std::size_t kMaxHeaders = 4096;
+// What a header index entry can hold: a longer name, or a value ending
+// farther into the block, is told as too long rather than indexed.
+constexpr std::size_t kMaxNameLength = 0xffff;
+constexpr std::size_t kMaxValueEnd = 0xffffffff;
 
 // RFC 3261 token characters: alphanumerics and -.!%*_+`'~. A table: every
 // header name of every message is checked.
@@ -123,6 +127,13 @@ std::size_t leading_line_breaks(std::string_view text) {
   return pos;
 }
 
+// A header line's value: what follows its colon, trimmed. An empty value
+// still points into the line, so that folding can extend it.
+[[gnu::always_inline]] inline std::string_view value_after(std::string_view line, std::size_t colon) {
+  std::string_view value = trim(line.substr(colon + 1));
+  return value.empty() ? line.substr(line.size()) : value;
+}
+
 // Reads a line of a header block that is not a fold (`token`: its token
 // name, if it has one) into `out`: a header, or what keeps it from being one.
 // `headers` counts the headers so far. Inlined, as token_name() is, into
@@ -141,11 +152,9 @@ std::size_t leading_line_breaks(std::string_view text) {
   // A token name is the usual case; any other is whatever lies before the first colon.
   std::size_t colon = token ? token->colon : line.find(':');
   out.name = token ? line.substr(0, token->length) : trim(line.substr(0, colon));
-  out.value = trim(line.substr(colon + 1));
-  // An empty value still points into the line so that folding can extend it.
-  if (out.value.empty()) out.value = line.substr(line.size());
+  out.value = value_after(line, colon);
   auto value_end = static_cast<std::size_t>(out.value.data() - block.data()) + out.value.size();
-  bool too_long = out.name.size() > 0xffff || value_end > 0xffffffffu;
+  bool too_long = out.name.size() > kMaxNameLength || value_end > kMaxValueEnd;
   out.kind = too_long ? HeaderLine::Kind::too_long : HeaderLine::Kind::header;
   if (!too_long) ++headers;
 }
@@ -246,18 +255,12 @@ struct NoVisit {
   bool operator()(const HeaderLine&) const { return true; }
 };
 
-// What a walk through a message not yet framed is for: framing it as it
-// goes, or only the header lines it gives (then Content-Length is not read,
-// and what frame_walking() returns is of no use).
-enum class Walk { framing, lines_only };
-
 // split_message(), giving the lines of the header block it frames to
 // `visit` on the way, as walk_header_lines() would give them once it is
-// framed. When `visit` returns false it is given no more lines; a walk for
-// the lines only then ends there (what it returns is then of no use), while
+// framed. When `visit` returns false it is given no more lines, while
 // framing goes on. With `kLookUpNames`, each header line comes with its
 // name's HeaderId.
-template <Walk kWalk = Walk::framing, bool kLookUpNames = false, typename Visit>
+template <bool kLookUpNames = false, typename Visit>
 SplitResult frame_walking(std::string_view text, std::vector<ParseIssue>* issues, Visit&& visit) {
   constexpr bool kVisiting = !std::is_same_v<std::decay_t<Visit>, NoVisit>;
   SplitResult result;
@@ -293,17 +296,12 @@ SplitResult frame_walking(std::string_view text, std::vector<ParseIssue>* issues
       break;
     }
     if (is_space(line.front())) {  // folded continuation
-      if constexpr (kWalk == Walk::framing) {
-        if (!content_length) content_length = content_length_on_fold(line, length_issues_to, line_begin);
-      }
+      if (!content_length) content_length = content_length_on_fold(line, length_issues_to, line_begin);
       if (visiting) {
         out.kind = HeaderLine::Kind::fold;
         out.line = line;
         out.begin = line_begin - headers_begin;
-        if (!visit(static_cast<const HeaderLine&>(out))) {
-          if constexpr (kWalk == Walk::lines_only) return result;
-          visiting = false;
-        }
+        if (!visit(static_cast<const HeaderLine&>(out))) visiting = false;
       }
       continue;
     }
@@ -328,11 +326,8 @@ SplitResult frame_walking(std::string_view text, std::vector<ParseIssue>* issues
       }
       break;
     }
-    if constexpr (kWalk == Walk::framing) {
-      if (!content_length) {
-        content_length =
-            content_length_on(line, line.substr(0, name->length), name->colon, length_issues_to, line_begin);
-      }
+    if (!content_length) {
+      content_length = content_length_on(line, line.substr(0, name->length), name->colon, length_issues_to, line_begin);
     }
     if (visiting) {
       out.line = line;
@@ -343,7 +338,6 @@ SplitResult frame_walking(std::string_view text, std::vector<ParseIssue>* issues
         visit(static_cast<const HeaderLine&>(out));
         visiting = false;
       } else if (!visit(static_cast<const HeaderLine&>(out))) {
-        if constexpr (kWalk == Walk::lines_only) return result;
         visiting = false;
       }
     }
@@ -550,7 +544,7 @@ void Message::frame_and_parse_from(std::string_view text, std::vector<ParseIssue
   start.next(start_line);
   parse_start_line(start_line);
   const std::string_view block = text.substr(start.position());
-  split = frame_walking<Walk::framing, true>(text, issues, [&](const HeaderLine& line) {
+  split = frame_walking<true>(text, issues, [&](const HeaderLine& line) {
     index(line, block);
     return true;
   });
@@ -571,67 +565,99 @@ Message Message::frame_and_parse(std::string_view text, std::vector<ParseIssue>*
   return m;
 }
 
-namespace {
+FirstHeaderValue::FirstHeaderValue(HeaderId id) : id_(id), name_length_(canonical_header_name(id).size()) {}
 
-// The first value of header `id` among the header lines given to visit(),
-// which lie in `text`; visit() says whether the answer can still change.
-class FirstValue {
- public:
-  FirstValue(std::string_view text, HeaderId id)
-      : text_(text), id_(id), name_length_(canonical_header_name(id).size()) {}
+// Most names cannot be it, whatever their letters: no lookup for them.
+bool FirstHeaderValue::named(std::string_view name) const {
+  return (name.size() == name_length_ || name.size() == 1) && header_id(name) == id_;
+}
 
-  bool visit(const HeaderLine& line) {
-    switch (line.kind) {
-      case HeaderLine::Kind::header:
-        if (found_at_ != kNotFound) return false;  // the value is whole: nothing folds into it any more
-        // Most names cannot be it, whatever their letters: no lookup for them.
-        if (line.name.size() == name_length_ || line.name.size() == 1) {
-          if (header_id(line.name) == id_) {
-            found_ = line.value;
-            found_at_ = static_cast<std::size_t>(line.value.data() - text_.data());
-          }
-        }
-        return true;
-      case HeaderLine::Kind::fold:  // it extends the last header indexed: the one found, once found
-        if (found_at_ != kNotFound) {
-          if (auto value = extended_value(text_, found_at_, line.line)) {
-            found_ = *value;
-            found_at_ = static_cast<std::size_t>(value->data() - text_.data());
-          }
-        }
-        return true;
-      default:
-        return true;
-    }
+// A folded line extends the last header: the one found, once found.
+void FirstHeaderValue::fold(std::string_view line) {
+  if (!found_) return;
+  const auto through_fold = static_cast<std::size_t>(line.data() + line.size() - value_.data());
+  if (std::string_view extended = trim(std::string_view(value_.data(), through_fold)); !extended.empty()) {
+    value_ = extended;
   }
-  std::string_view value() const { return found_; }
+}
 
- private:
-  std::string_view text_;
-  HeaderId id_;
-  std::size_t name_length_;
-  static constexpr std::size_t kNotFound = std::string_view::npos;
-  std::string_view found_;
-  std::size_t found_at_ = kNotFound;  // in `text_`
-};
+[[gnu::always_inline]] inline bool FirstHeaderValue::visit(const HeaderLine& line) {
+  switch (line.kind) {
+    case HeaderLine::Kind::header:
+      if (found_) return false;  // the value is whole: nothing folds into it any more
+      if (named(line.name)) {
+        value_ = line.value;
+        found_ = true;
+      }
+      return true;
+    case HeaderLine::Kind::fold:
+      fold(line.line);
+      return true;
+    default:
+      return true;
+  }
+}
 
-}  // namespace
+// The lines as frame_walking() reads them, and what it gives visit().
+bool FirstHeaderValue::next_line(std::string_view line) {
+  if (done_) return false;
+  if (start_line_) {
+    start_line_ = false;
+    return true;
+  }
+  if (!block_) block_ = line.data();
+  if (line.empty()) {  // the end of the header block
+    done_ = true;
+    return false;
+  }
+  if (is_space(line.front())) {
+    fold(line);
+    return true;
+  }
+  const std::optional<TokenName> name = token_name(line);
+  // No header: the body starts here, without an empty line before it; or
+  // one header more than are read.
+  if (!name || headers_ >= kMaxHeaders) {
+    done_ = true;
+    return false;
+  }
+  // Too long to index, and so no header: seldom worth the exact look.
+  if (name->length > kMaxNameLength || static_cast<std::size_t>(line.data() + line.size() - block_) > kMaxValueEnd) {
+    const std::string_view value = value_after(line, name->colon);
+    if (name->length > kMaxNameLength || static_cast<std::size_t>(value.data() + value.size() - block_) > kMaxValueEnd)
+      return true;
+  }
+  ++headers_;
+  if (found_) {  // as visit() takes a header line
+    done_ = true;
+    return false;
+  }
+  if (named(line.substr(0, name->length))) {
+    value_ = value_after(line, name->colon);
+    found_ = true;
+  }
+  return true;
+}
 
 std::string_view first_header_value(std::string_view header_block, HeaderId id) {
-  FirstValue first(header_block, id);
+  FirstHeaderValue first(id);
   walk_header_lines(header_block, [&](const HeaderLine& line) { return first.visit(line); });
   return first.value();
 }
 
 std::string_view first_header_value_in_message(std::string_view text, HeaderId id) {
-  FirstValue first(text, id);
-  frame_walking<Walk::lines_only>(text, nullptr, [&](const HeaderLine& line) { return first.visit(line); });
+  FirstHeaderValue first(id);
+  LineCursor lines(text);
+  lines.seek(leading_line_breaks(text));
+  std::string_view line;
+  while (lines.next(line) && first.next_line(line)) {
+  }
   return first.value();
 }
 
 SplitResult split_message_finding(std::string_view text, std::vector<ParseIssue>* issues, HeaderId id,
                                   std::string_view& value) {
-  FirstValue first(text, id);
+  FirstHeaderValue first(id);
   // The whole message is framed: the walk goes on once the value is found.
   SplitResult split = frame_walking(text, issues, [&](const HeaderLine& line) { return first.visit(line); });
   value = first.value();

@@ -88,6 +88,36 @@ std::string_view first_header_value_in_message(std::string_view text, HeaderId i
 
 struct HeaderLine;  // message.cpp
 
+// The first value of header `id` in a message given a line at a time: the
+// start line first, each without its line break, all views into one text.
+// It comes out as first_header_value_in_message() finds it in that text
+// (which walks it so), for a reader that walks the message's lines anyway.
+class FirstHeaderValue {
+ public:
+  explicit FirstHeaderValue(HeaderId id);
+  // Whether a later line can still change the value: once not, the rest
+  // need not be given.
+  bool next_line(std::string_view line);
+  // A line of a header block as the walks give it, which message.cpp alone
+  // does: inlined there into each walk.
+  inline bool visit(const HeaderLine& line);
+  std::string_view value() const { return value_; }
+
+ private:
+  bool named(std::string_view name) const;
+  void fold(std::string_view line);
+
+  HeaderId id_;
+  std::size_t name_length_;
+  std::string_view value_;
+  bool found_ = false;
+  // next_line()'s place in the message.
+  const char* block_ = nullptr;  // where the header block starts, once the start line is past
+  bool start_line_ = true;
+  bool done_ = false;
+  std::size_t headers_ = 0;
+};
+
 class Message {
  public:
   static Message parse(const MessageParts& parts);

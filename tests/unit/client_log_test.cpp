@@ -3,6 +3,7 @@
 #include "formats/line_patterns.hpp"
 #include "formats/reader.hpp"
 #include "formats/timestamp.hpp"
+#include "sip/message.hpp"
 #include "support/helpers.hpp"
 
 namespace sipsleuth::formats {
@@ -121,6 +122,54 @@ TEST(ClientLog, StartLineWithItsOwnPrefixAsBlogsShowIt) {
       "12/10/2012|10:43:06.703 24F8:2648 INFO :: End of Sending Packet - 10.10.10.1:5061 (From Local Address: 10.98.2.1:51647) 2520 bytes\n");
   ASSERT_EQ(r.messages.size(), 1u);
   EXPECT_EQ(r.messages[0].parts.start_line, "INVITE sip:user2@fabrikam.com SIP/2.0");
+}
+
+// `calls` groups a client log's messages by the Call-ID the reader finds on
+// its way through their lines: it must be the one found in the message.
+TEST(ClientLog, CallIdFoundOnTheWayIsTheOneInTheMessage) {
+  const std::string open =
+      "01/05/2010|14:00:47.889 418:D8 INFO  :: Sending Packet - 10.10.10.1:5061 (From Local Address: 10.98.2.1:51647) "
+      "1 bytes:\n";
+  const std::string end =
+      "01/05/2010|14:00:47.889 418:D8 INFO  :: End of Sending Packet - 10.10.10.1:5061 (From Local Address: "
+      "10.98.2.1:51647) 1 bytes\n";
+  std::string too_many_headers = "OPTIONS sip:a@b SIP/2.0\n";
+  for (int i = 0; i < 4096; ++i) too_many_headers += "X-Filler: " + std::to_string(i) + "\n";
+  const std::vector<std::pair<std::string, std::string>> messages = {
+      {"OPTIONS sip:a@b SIP/2.0\nVia: SIP/2.0/TLS h\nCall-ID: plain\nCSeq: 1 OPTIONS\n\n", "plain"},
+      {"SIP/2.0 200 OK\r\ni:  compact \r\nCall-ID: second\r\n\r\n", "compact"},
+      {"BYE sip:a@b SIP/2.0\nCall-ID: folded\n  over a line\n\tand another\nCSeq: 1 BYE\n\n",
+       "folded\n  over a line\n\tand another"},
+      {"BYE sip:a@b SIP/2.0\nFrom: <sip:a@b>\n\nCall-ID: in the body\n", ""},
+      {"BYE sip:a@b SIP/2.0\nFrom: <sip:a@b>\nnot a header\nCall-ID: after\n", ""},
+      {"BYE sip:a@b SIP/2.0\nCall-ID:\n 7 only on the fold\n\n", "7 only on the fold"},
+      {"BYE sip:a@b SIP/2.0\nCSeq: 1 BYE\n", ""},
+      {too_many_headers + "Call-ID: one header too many\n\n", ""},
+  };
+  std::string log;
+  for (const auto& [text, call_id] : messages) log += open + text + end;
+  // A start line with its own prefix, and one without a packet marker.
+  log += open + "01/05/2010|14:00:47.889 418:D8 INFO  :: INVITE sip:a@b SIP/2.0\nCall-ID: prefixed\n\n" + end;
+  log += "01/05/2010|14:00:48.831 418:D8 INFO :: SIP/2.0 183 Session Progress\nCall-ID: unmarked\n";
+  ReadResult r = read_client_log(log, true);
+  ASSERT_EQ(r.messages.size(), messages.size() + 2);
+  for (std::size_t i = 0; i < r.messages.size(); ++i) {
+    const SipRecord& record = r.messages[i];
+    ASSERT_TRUE(record.call_id.has_value()) << i;
+    const std::string_view found = record.call_id->in(record.raw);
+    const std::string_view in_message = sip::first_header_value_in_message(record.raw, sip::HeaderId::call_id);
+    EXPECT_EQ(found, in_message) << record.raw;
+    if (!found.empty()) {
+      EXPECT_EQ(found.data(), in_message.data()) << record.raw;
+    }
+    if (i < messages.size()) {
+      EXPECT_EQ(found, messages[i].second) << record.raw;
+    }
+  }
+  EXPECT_EQ(r.messages[messages.size()].call_id->in(r.messages[messages.size()].raw), "prefixed");
+  EXPECT_EQ(r.messages[messages.size() + 1].call_id->in(r.messages[messages.size() + 1].raw), "unmarked");
+  // Read to be framed at once, the messages are framed and need no Call-ID found ahead.
+  EXPECT_FALSE(read_client_log(log).messages[0].call_id.has_value());
 }
 
 TEST(ClientLog, MinimalSnooperFormWithoutAddresses) {

@@ -134,6 +134,8 @@ TEST(SipMessage, FirstHeaderValueIsTheValueTheParseIndexes) {
 // A client log's or a capture's message is grouped before it is framed: the
 // Call-ID found on the way must be the one in the block split_message() frames.
 TEST(SipMessage, FirstHeaderValueInMessageIsTheOneInTheFramedBlock) {
+  std::string too_many_headers = "OPTIONS sip:a@b SIP/2.0\r\n";
+  for (int i = 0; i < 4096; ++i) too_many_headers += "X-Filler: " + std::to_string(i % 10) + "\r\n";
   const std::vector<std::string> messages = {
       "INVITE sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h\r\nCall-ID: plain\r\nCSeq: 1 INVITE\r\n\r\nv=0\r\n",
       "\r\n\r\nSIP/2.0 200 OK\ni: compact\n\n",
@@ -147,6 +149,8 @@ TEST(SipMessage, FirstHeaderValueInMessageIsTheOneInTheFramedBlock) {
       "BYE sip:a@b SIP/2.0",
       "\r\n",
       "",
+      too_many_headers + "Call-ID: one header too many\r\n\r\n",
+      too_many_headers.substr(0, too_many_headers.size() - 13) + "Call-ID: the last header read\r\n\r\n",
   };
   for (const auto& text : messages) {
     SplitResult split = split_message(text, nullptr);
@@ -159,6 +163,8 @@ TEST(SipMessage, FirstHeaderValueInMessageIsTheOneInTheFramedBlock) {
   EXPECT_EQ(first_header_value_in_message(messages[3], HeaderId::call_id), "");
   EXPECT_EQ(first_header_value_in_message(messages[5], HeaderId::call_id), "");
   EXPECT_EQ(first_header_value_in_message(messages[8], HeaderId::call_id), "only-on-the-fold");
+  EXPECT_EQ(first_header_value_in_message(messages[12], HeaderId::call_id), "");
+  EXPECT_EQ(first_header_value_in_message(messages[13], HeaderId::call_id), "the last header read");
 }
 
 // A message read unframed is framed and indexed in one walk: it must come
