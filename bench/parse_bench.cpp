@@ -37,7 +37,8 @@ void BM_ClientLogSplit(benchmark::State& state) {
              [](std::string_view data) { return formats::read_client_log(data); });
 }
 void BM_ServerLogSplit(benchmark::State& state) {
-  run_reader(state, server_log(static_cast<int>(state.range(0))), formats::read_server_log);
+  run_reader(state, server_log(static_cast<int>(state.range(0))),
+             [](std::string_view data) { return formats::read_server_log(data); });
 }
 void BM_PcapSplit(benchmark::State& state) {
   run_reader(state, capture(static_cast<int>(state.range(0))),

@@ -100,6 +100,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   }
 #endif
+#ifdef SIPSLEUTH_FUZZ_SERVER_LOG
+  // `calls` groups a server log's messages by the Call-ID its reader finds
+  // on the way through their header lines.
+  auto with_call_ids = formats::read_server_log(bytes, true);
+  if (with_call_ids.messages.size() != result.messages.size()) __builtin_trap();
+  for (const auto& record : with_call_ids.messages) {
+    const std::string_view in_block = sip::first_header_value(record.parts.header_block, sip::HeaderId::call_id);
+    if (!record.call_id || record.call_id->in(record.raw) != in_block ||
+        (!in_block.empty() && record.call_id->in(record.raw).data() != in_block.data())) {
+      __builtin_trap();
+    }
+  }
+#endif
 #ifdef SIPSLEUTH_FUZZ_CAPTURE
   // Read as `calls` reads it in batches (messages handed over as they come,
   // TCP messages as pieces of the input, framed later), a capture must give

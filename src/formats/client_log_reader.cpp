@@ -66,7 +66,7 @@ struct OpenMessage {
   bool finding_call_id = true;
 
   void sip_line(std::string_view line) {
-    if (finding_call_id) finding_call_id = call_id.next_line(line);
+    if (finding_call_id) finding_call_id = call_id.next_message_line(line);
   }
 };
 

@@ -97,7 +97,9 @@ ReadResult read_any(std::string_view data, Format format, const ReadOptions& opt
   ReadResult result;
   switch (format) {
     case Format::client_log: result = read_client_log(data, options.defer_framing); break;
-    case Format::server_log: result = read_server_log(data); break;
+    case Format::server_log:
+      result = read_server_log(data, options.defer_framing);
+      break;
     case Format::pcap: return read_pcap(data, options);
     case Format::sip_text: result = read_sip_text(data); break;
     case Format::unknown: break;

@@ -15,9 +15,12 @@
 namespace sipsleuth::formats {
 
 // With `defer_framing`, each message is left unframed as a capture leaves
-// it (ReadOptions::defer_framing): `raw` is the text between its marker lines.
+// it (ReadOptions::defer_framing): `raw` is the text between its marker lines,
+// and SipRecord::call_id is found on the way.
 ReadResult read_client_log(std::string_view data, bool defer_framing = false);
-ReadResult read_server_log(std::string_view data);
+// With `find_call_ids`, SipRecord::call_id is found on the way through each
+// record's header lines.
+ReadResult read_server_log(std::string_view data, bool find_call_ids = false);
 ReadResult read_sip_text(std::string_view data);
 // Bytes of the input read so far, for a progress display on another thread.
 using ReadProgress = std::atomic<std::uint64_t>;
@@ -33,7 +36,9 @@ struct ReadOptions {
   // A capture or a client log leaves each message unframed (only `raw` set)
   // for the caller to frame with frame_deferred(): on every core, as capture
   // reading is serial; once, as a summary frames a log's message when it
-  // reads it again.
+  // reads it again. A log's reader then finds each message's Call-ID on its
+  // way through the lines (SipRecord::call_id), for the grouping that comes
+  // first.
   bool defer_framing = false;
   // Called with ranges of the input a capture has been read past, so that a
   // search can give their pages back as it goes (io::Buffer::release); the

@@ -53,9 +53,11 @@ struct SipRecord {
   // from several TCP segments that all lie in the input has no `raw` but
   // these views of the input, in order; join_pieces() rebuilds it.
   std::vector<std::string_view> pieces;
-  // The Call-ID's place in the message's text, when the reader framed the
-  // message (SIP over TCP) and found it on the way, as
-  // sip::first_header_value_in_message() finds it; empty if not looked for.
+  // The Call-ID's place in `raw`, when the reader found it on its way through
+  // the message's lines (a log's, with ReadOptions::defer_framing) or as it
+  // framed the message (SIP over TCP): as sip::first_header_value_in_message()
+  // finds it in `raw`, or for a server log's record, sip::first_header_value()
+  // in its header block. Empty if not looked for.
   std::optional<TextPlace> call_id;
 };
 

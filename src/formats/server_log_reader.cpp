@@ -9,6 +9,7 @@
 
 #include "formats/line_patterns.hpp"
 #include "formats/reader.hpp"
+#include "sip/message.hpp"
 #include "sip/text.hpp"
 
 namespace sipsleuth::formats {
@@ -31,6 +32,10 @@ struct OpenRecord {
   std::size_t headers_begin = 0, headers_end = 0;
   std::optional<std::size_t> body_value;  // where Message-Body's value starts; no more lines are read after it
   bool in_headers = false;
+  // The Call-ID, when asked for: found on the way through the header lines,
+  // until a later line cannot change it.
+  sip::FirstHeaderValue call_id{sip::HeaderId::call_id};
+  bool finding_call_id = false;
 };
 
 // The characters of a field's name: letters, digits, '-' and '_'.
@@ -69,6 +74,8 @@ void take_line(std::string_view data, std::string_view line, std::size_t line_be
       if (v < data.size() && data[v] == ' ') ++v;
       // An empty first line means the body starts on the next line.
       rec.body_value = sip::trim(data.substr(v, line_end - v)).empty() ? next : v;
+    } else if (rec.finding_call_id) {
+      rec.finding_call_id = rec.call_id.next_block_line(line);
     }
   } else if (split_field(line, key, value)) {
     if (sip::iequals(key, "Start-Line")) {
@@ -83,7 +90,8 @@ void take_line(std::string_view data, std::string_view line, std::size_t line_be
   }
 }
 
-void emit_protocol_record(std::string_view data, const OpenRecord& rec, std::size_t body_end, ReadResult& result) {
+void emit_protocol_record(std::string_view data, const OpenRecord& rec, std::size_t body_end, bool find_call_id,
+                          ReadResult& result) {
   SipRecord record;
   record.location = rec.location;
   record.time = rec.header.time;
@@ -116,6 +124,12 @@ void emit_protocol_record(std::string_view data, const OpenRecord& rec, std::siz
     record.parts.body = body;
   }
   record.raw = data.substr(rec.location.offset, body_end - rec.location.offset);
+  if (find_call_id) {
+    const std::string_view call_id = rec.call_id.value();
+    record.call_id = call_id.empty() ? TextPlace{}
+                                     : TextPlace{static_cast<std::uint32_t>(call_id.data() - record.raw.data()),
+                                                 static_cast<std::uint32_t>(call_id.size())};
+  }
   result.messages.push_back(std::move(record));
 }
 
@@ -148,7 +162,7 @@ void emit_event(std::string_view data, const OpenRecord& rec, std::size_t body_e
 
 }  // namespace
 
-ReadResult read_server_log(std::string_view data) {
+ReadResult read_server_log(std::string_view data, bool find_call_ids) {
   ReadResult result;
   result.format = Format::server_log;
   result.expect_messages(data.size(), 700);
@@ -169,7 +183,7 @@ ReadResult read_server_log(std::string_view data) {
                          "record has no $$end_record line (file truncated or records interleaved)");
     }
     if (!rec.start_line.empty()) {
-      emit_protocol_record(data, rec, end_offset, result);
+      emit_protocol_record(data, rec, end_offset, find_call_ids, result);
       result.messages.back().original = data.substr(rec.location.offset, record_end - rec.location.offset);
     } else if (!rec.fields.empty()) {
       emit_event(data, rec, end_offset, result);
@@ -191,6 +205,7 @@ ReadResult read_server_log(std::string_view data) {
         if (open) finish(line_begin, false);
         open.emplace();
         open->fields = std::move(spare_fields);
+        open->finding_call_id = find_call_ids;
         open->header = *header;
         open->location = Location{line_begin, line_number, 0};
         continue;

@@ -75,7 +75,9 @@ void make_stubs(std::vector<formats::SipRecord>& records, std::uint32_t input, f
         pending.call_id = sip::first_header_value_in_message(unframed, sip::HeaderId::call_id);
       } else {
         formats::frame_deferred(m.record);
-        pending.call_id = sip::first_header_value(m.record.parts.header_block, sip::HeaderId::call_id);
+        pending.call_id = m.record.call_id
+                              ? m.record.call_id->in(m.record.raw)  // a server log's, found by its reader
+                              : sip::first_header_value(m.record.parts.header_block, sip::HeaderId::call_id);
       }
       if (pending.call_id.empty()) {
         formats::frame_and_parse(m.record, m.sip);

@@ -598,8 +598,30 @@ void FirstHeaderValue::fold(std::string_view line) {
   }
 }
 
-// The lines as frame_walking() reads them, and what it gives visit().
-bool FirstHeaderValue::next_line(std::string_view line) {
+// A header line, with `name` before `colon`, as read_header_line() reads
+// it and visit() takes it.
+bool FirstHeaderValue::header_line(std::string_view line, std::string_view name, std::size_t colon) {
+  // Too long to index, and so no header: seldom worth the exact look.
+  auto past_block = [&](std::string_view text) {
+    return static_cast<std::size_t>(text.data() + text.size() - block_) > kMaxValueEnd;
+  };
+  if (name.size() > kMaxNameLength || past_block(line)) {
+    if (name.size() > kMaxNameLength || past_block(value_after(line, colon))) return true;
+  }
+  ++headers_;
+  if (found_) {  // the value is whole: nothing folds into it any more
+    done_ = true;
+    return false;
+  }
+  if (named(name)) {
+    value_ = value_after(line, colon);
+    found_ = true;
+  }
+  return true;
+}
+
+// The lines as frame_walking() reads them.
+bool FirstHeaderValue::next_message_line(std::string_view line) {
   if (done_) return false;
   if (start_line_) {
     start_line_ = false;
@@ -621,27 +643,35 @@ bool FirstHeaderValue::next_line(std::string_view line) {
     done_ = true;
     return false;
   }
-  // Too long to index, and so no header: seldom worth the exact look.
-  if (name->length > kMaxNameLength || static_cast<std::size_t>(line.data() + line.size() - block_) > kMaxValueEnd) {
-    const std::string_view value = value_after(line, name->colon);
-    if (name->length > kMaxNameLength || static_cast<std::size_t>(value.data() + value.size() - block_) > kMaxValueEnd)
-      return true;
+  return header_line(line, line.substr(0, name->length), name->colon);
+}
+
+// The lines as walk_header_lines() reads them.
+bool FirstHeaderValue::next_block_line(std::string_view line) {
+  if (done_) return false;
+  if (!block_) block_ = line.data();
+  if (line.empty()) return true;
+  if (is_space(line.front())) {
+    fold(line);
+    return true;
   }
-  ++headers_;
-  if (found_) {  // as visit() takes a header line
+  // A token name is the usual case; any other is whatever lies before the first colon.
+  const std::optional<TokenName> token = token_name(line);
+  const std::size_t colon = token ? token->colon : line.find(':');
+  if (colon == std::string_view::npos) return true;  // no header, and the block goes on
+  if (headers_ >= kMaxHeaders) {
     done_ = true;
     return false;
   }
-  if (named(line.substr(0, name->length))) {
-    value_ = value_after(line, name->colon);
-    found_ = true;
-  }
-  return true;
+  return header_line(line, token ? line.substr(0, token->length) : trim(line.substr(0, colon)), colon);
 }
 
 std::string_view first_header_value(std::string_view header_block, HeaderId id) {
   FirstHeaderValue first(id);
-  walk_header_lines(header_block, [&](const HeaderLine& line) { return first.visit(line); });
+  LineCursor lines(header_block);
+  std::string_view line;
+  while (lines.next(line) && first.next_block_line(line)) {
+  }
   return first.value();
 }
 
@@ -650,7 +680,7 @@ std::string_view first_header_value_in_message(std::string_view text, HeaderId i
   LineCursor lines(text);
   lines.seek(leading_line_breaks(text));
   std::string_view line;
-  while (lines.next(line) && first.next_line(line)) {
+  while (lines.next(line) && first.next_message_line(line)) {
   }
   return first.value();
 }

@@ -88,16 +88,18 @@ std::string_view first_header_value_in_message(std::string_view text, HeaderId i
 
 struct HeaderLine;  // message.cpp
 
-// The first value of header `id` in a message given a line at a time: the
-// start line first, each without its line break, all views into one text.
-// It comes out as first_header_value_in_message() finds it in that text
-// (which walks it so), for a reader that walks the message's lines anyway.
+// The first value of header `id` given a line at a time, each without its
+// line break, all views into one text: for a reader that walks the lines
+// anyway. A message's lines, its start line first, give the value
+// first_header_value_in_message() finds in that text; a header block's give
+// the one first_header_value() finds in it. (Both walk them so.)
 class FirstHeaderValue {
  public:
   explicit FirstHeaderValue(HeaderId id);
   // Whether a later line can still change the value: once not, the rest
   // need not be given.
-  bool next_line(std::string_view line);
+  bool next_message_line(std::string_view line);
+  bool next_block_line(std::string_view line);
   // A line of a header block as the walks give it, which message.cpp alone
   // does: inlined there into each walk.
   inline bool visit(const HeaderLine& line);
@@ -106,12 +108,13 @@ class FirstHeaderValue {
  private:
   bool named(std::string_view name) const;
   void fold(std::string_view line);
+  bool header_line(std::string_view line, std::string_view name, std::size_t colon);
 
   HeaderId id_;
   std::size_t name_length_;
   std::string_view value_;
   bool found_ = false;
-  // next_line()'s place in the message.
+  // Where the lines given are.
   const char* block_ = nullptr;  // where the header block starts, once the start line is past
   bool start_line_ = true;
   bool done_ = false;

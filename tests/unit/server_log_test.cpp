@@ -66,6 +66,41 @@ TEST(ServerLog, EachHeaderLineReadsAsItselfWhateverCameBefore) {
   });
 }
 
+// `calls` groups a server log's messages by the Call-ID the reader finds on
+// its way through their header lines: it must be the one found in the block.
+TEST(ServerLog, CallIdFoundOnTheWayIsTheOneInTheHeaderBlock) {
+  const std::string open =
+      "TL_INFO(TF_PROTOCOL) [0]06E4.0EB4::01/18/2012-05:00:43.101.00005386 "
+      "(SIPStack,SIPAdminLog::TraceProtocolRecord:SIPAdminLog.cpp(125))$$begin_record\n"
+      "Direction: incoming\nPeer: pool.contoso.com:5061\nStart-Line: BYE sip:a@b SIP/2.0\n";
+  const std::vector<std::pair<std::string, std::string>> blocks = {
+      {"From: <sip:a@b>\nCall-ID: plain\nCSeq: 1 BYE\nMessage-Body: -\n", "plain"},
+      {"i:  compact \r\nCall-ID: second\r\nMessage-Body: -\n", "compact"},
+      {"Call-ID: folded\n  over a line\nCSeq: 1 BYE\nMessage-Body: -\n", "folded\n  over a line"},
+      {"not a header\n\nCall-ID: after a line that is none, and an empty one\nMessage-Body: -\n",
+       "after a line that is none, and an empty one"},
+      {"Call ID: a name that is no token\nCall-ID: the token one\nMessage-Body: -\n", "the token one"},
+      {"From: <sip:a@b>\nMessage-Body: Call-ID: in the body\n", ""},
+      {"CSeq: 1 BYE\n", ""},
+  };
+  std::string log;
+  for (const auto& [block, call_id] : blocks) log += open + block + "$$end_record\n";
+  ReadResult r = read_server_log(log, true);
+  ASSERT_EQ(r.messages.size(), blocks.size());
+  for (std::size_t i = 0; i < r.messages.size(); ++i) {
+    const SipRecord& record = r.messages[i];
+    ASSERT_TRUE(record.call_id.has_value()) << i;
+    const std::string_view found = record.call_id->in(record.raw);
+    const std::string_view in_block = sip::first_header_value(record.parts.header_block, sip::HeaderId::call_id);
+    EXPECT_EQ(found, in_block) << record.raw;
+    if (!found.empty()) {
+      EXPECT_EQ(found.data(), in_block.data()) << record.raw;
+    }
+    EXPECT_EQ(found, blocks[i].second) << record.raw;
+  }
+  EXPECT_FALSE(read_server_log(log).messages[0].call_id.has_value());
+}
+
 TEST(ServerLog, ProtocolRecordBecomesASipMessage) {
   ReadResult r = read_server_log(kProtocolRecord);
   ASSERT_EQ(r.messages.size(), 1u);
