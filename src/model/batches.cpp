@@ -1,6 +1,7 @@
 #include "model/batches.hpp"
 
 #include <algorithm>
+#include <array>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -359,8 +360,14 @@ class BatchedTrace::Reading {
 
   std::uint32_t address_id(std::string_view address) {
     if (address.empty()) return kNoId;
+    // Most messages are between the same few addresses as the one before:
+    // a look at those costs less than hashing the text.
+    for (const auto& [text, id] : recent_addresses_) {
+      if (text == address) return id;
+    }
     auto [it, added] = address_ids_.try_emplace(address, static_cast<std::uint32_t>(out_.addresses_.size()));
     if (added) out_.addresses_.push_back(address);
+    recent_addresses_[next_recent_address_++ % recent_addresses_.size()] = {address, it->second};
     return it->second;
   }
 
@@ -519,6 +526,8 @@ class BatchedTrace::Reading {
   loading::InputRegistry registry_;
   CallIdIndex call_ids_{0, true};          // copies: each piece's pages are given back once read
   std::unordered_map<std::string_view, std::uint32_t> address_ids_;
+  std::array<std::pair<std::string_view, std::uint32_t>, 4> recent_addresses_{};  // the last looked up
+  std::size_t next_recent_address_ = 0;
   std::vector<Finding> message_findings_;  // of messages without a Call-ID
   bool over_limit_ = false;
 };
