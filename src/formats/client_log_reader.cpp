@@ -103,10 +103,7 @@ ReadResult read_client_log(std::string_view data, bool defer_framing) {
     if (defer_framing) {
       record.raw = text;
       // Framed later, when its Call-ID is all that is needed first.
-      const std::string_view call_id = open->call_id.value();
-      record.call_id = call_id.empty() ? TextPlace{}
-                                       : TextPlace{static_cast<std::uint32_t>(call_id.data() - text.data()),
-                                                   static_cast<std::uint32_t>(call_id.size())};
+      record.call_id = TextPlace::of(open->call_id.value(), text);
     } else {
       frame_delimited_message(text, record);
     }

@@ -26,6 +26,11 @@ enum class Transport : std::uint8_t { unknown, udp, tcp, tls };
 // Where a part of a message lies in its text.
 struct TextPlace {
   std::uint32_t offset = 0, length = 0;
+  // Where `part`, a view into `text` or empty, lies in it.
+  static TextPlace of(std::string_view part, std::string_view text) {
+    if (part.empty()) return {};
+    return {static_cast<std::uint32_t>(part.data() - text.data()), static_cast<std::uint32_t>(part.size())};
+  }
   std::string_view in(std::string_view text) const { return text.substr(offset, length); }
 };
 

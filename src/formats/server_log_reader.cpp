@@ -124,12 +124,7 @@ void emit_protocol_record(std::string_view data, const OpenRecord& rec, std::siz
     record.parts.body = body;
   }
   record.raw = data.substr(rec.location.offset, body_end - rec.location.offset);
-  if (find_call_id) {
-    const std::string_view call_id = rec.call_id.value();
-    record.call_id = call_id.empty() ? TextPlace{}
-                                     : TextPlace{static_cast<std::uint32_t>(call_id.data() - record.raw.data()),
-                                                 static_cast<std::uint32_t>(call_id.size())};
-  }
+  if (find_call_id) record.call_id = TextPlace::of(rec.call_id.value(), record.raw);
   result.messages.push_back(std::move(record));
 }
 

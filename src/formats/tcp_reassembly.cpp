@@ -76,9 +76,7 @@ std::optional<sip::SplitResult> framed_to_blank_line(std::string_view view, std:
   } else {
     return std::nullopt;
   }
-  call_id = found.empty() ? TextPlace{}
-                          : TextPlace{static_cast<std::uint32_t>(found.data() - view.data()),
-                                      static_cast<std::uint32_t>(found.size())};
+  call_id = TextPlace::of(found, view);
   return split;
 }
 
