@@ -159,13 +159,13 @@ std::size_t leading_line_breaks(std::string_view text) {
   if (!too_long) ++headers;
 }
 
-// Walks a header block's lines in order, giving each to `visit`; stops after
-// `too_many` or when `visit` returns false. Message::parse() indexes what it
-// is given, first_header_value() looks for one header in it: the one walk
-// keeps the two in step. frame_walking() gives the same lines of a message
-// not yet framed. With `kLookUpNames`, each header line comes with its
-// name's HeaderId.
-template <bool kLookUpNames = false, typename Visit>
+// Walks a header block's lines in order, giving each, with its name's
+// HeaderId, to `visit`; stops after `too_many` or when `visit` returns
+// false. Message::parse() indexes what it is given; FirstHeaderValue's
+// next_block_line() reads the lines alike (the fuzz targets check both
+// find the same Call-ID), and frame_walking() gives the same lines of a
+// message not yet framed.
+template <typename Visit>
 void walk_header_lines(std::string_view block, Visit&& visit) {
   LineCursor lines(block);
   HeaderLine out;
@@ -178,13 +178,11 @@ void walk_header_lines(std::string_view block, Visit&& visit) {
     if (line.empty()) continue;
     if (is_space(line.front())) {
       out.kind = HeaderLine::Kind::fold;
-    } else if constexpr (kLookUpNames) {
+    } else {
       auto looked_up = looked_up_name(line);
       read_header_line(line, looked_up ? std::optional<TokenName>(looked_up->at) : std::nullopt, block, headers, out);
       // A name that is no token is looked up by index() as before, trimmed.
       out.id = looked_up ? std::optional<HeaderId>(looked_up->id) : std::nullopt;
-    } else {
-      read_header_line(line, token_name(line), block, headers, out);
     }
     if (out.kind == HeaderLine::Kind::too_many) {
       visit(static_cast<const HeaderLine&>(out));
@@ -527,7 +525,7 @@ void Message::parse_from(const MessageParts& parts) {
   start_over();
   parts_ = parts;
   parse_start_line(parts.start_line);
-  walk_header_lines<true>(parts.header_block, [&](const HeaderLine& line) {
+  walk_header_lines(parts.header_block, [&](const HeaderLine& line) {
     index(line, parts.header_block);
     return true;
   });
