@@ -70,15 +70,15 @@ void make_stubs(std::vector<formats::SipRecord>& records, std::uint32_t input, f
       if (capture) pending.framing_issues = m.record.framing_issues;
       bool log_text = format == formats::Format::client_log && !unframed.empty() && !m.record.original.empty() &&
                       m.record.original.size() < kNoId;
-      if ((capture || log_text) && m.record.call_id) {
-        pending.call_id = m.record.call_id->in(unframed);  // found by the reader on its way through the lines
+      if (m.record.call_id) {
+        // Found by the reader on its way through the lines (a log's) or as
+        // it framed the message (SIP over TCP); placed in `raw` as read.
+        pending.call_id = m.record.call_id->in(m.record.raw);
       } else if (log_text || capture) {
         pending.call_id = sip::first_header_value_in_message(unframed, sip::HeaderId::call_id);
       } else {
         formats::frame_deferred(m.record);
-        pending.call_id = m.record.call_id
-                              ? m.record.call_id->in(m.record.raw)  // a server log's, found by its reader
-                              : sip::first_header_value(m.record.parts.header_block, sip::HeaderId::call_id);
+        pending.call_id = sip::first_header_value(m.record.parts.header_block, sip::HeaderId::call_id);
       }
       if (pending.call_id.empty()) {
         formats::frame_and_parse(m.record, m.sip);
