@@ -60,10 +60,10 @@ struct OpenMessage {
   Location opened_at;
   std::size_t text_begin = std::string_view::npos;  // where the SIP text starts, once known
   bool implicit = false;  // a prefixed start line without a Sending/Received marker
-  // Its Call-ID, found on the way through its lines; until a later line
-  // cannot change it.
+  // Its Call-ID, when asked for: found on the way through its lines, until
+  // a later line cannot change it.
   sip::FirstHeaderValue call_id{sip::HeaderId::call_id};
-  bool finding_call_id = true;
+  bool finding_call_id = false;
 
   void sip_line(std::string_view line) {
     if (finding_call_id) finding_call_id = call_id.next_message_line(line);
@@ -156,8 +156,10 @@ ReadResult read_client_log(std::string_view data, bool defer_framing) {
     }
     if (auto marker = parse_open_marker(prefix->text)) {
       open = OpenMessage{std::move(*marker), prefix->time, Location{line_begin, line_number, 0}};
+      open->finding_call_id = defer_framing;  // a message framed now needs no Call-ID found ahead
     } else if (sip::looks_like_start_line(prefix->text)) {
       open = OpenMessage{PacketMarker{}, prefix->time, Location{line_begin, line_number, 0}};
+      open->finding_call_id = defer_framing;
       open->implicit = true;
       open->text_begin = static_cast<std::size_t>(prefix->text.data() - data.data());
       open->sip_line(prefix->text);
