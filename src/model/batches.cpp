@@ -629,30 +629,41 @@ formats::SipRecord BatchedTrace::record_of(const MessageStub& stub, const InputI
   return record;
 }
 
-std::vector<BatchedTrace::Extent> BatchedTrace::input_extents(std::size_t first_call, std::size_t last_call) const {
-  std::vector<Extent> extents(shared.inputs.size(), {SIZE_MAX, 0});
-  auto touch = [&](std::uint32_t input, std::string_view text) {
-    std::string_view bytes = shared.inputs[input].data->bytes();
+void BatchedTrace::add_extents(const MessageStub& stub, const std::vector<InputInfo>& inputs,
+                               std::vector<Extent>& extents) const {
+  auto touch = [&](std::string_view text) {
+    std::string_view bytes = inputs[stub.input].data->bytes();
     if (text.empty() || text.data() < bytes.data() || text.data() >= bytes.data() + bytes.size()) {
       return;  // rebuilt text, not the input's
     }
     auto begin = static_cast<std::size_t>(text.data() - bytes.data());
-    Extent& extent = extents[input];
+    Extent& extent = extents[stub.input];
     extent.first = std::min(extent.first, begin);
     extent.second = std::max(extent.second, begin + text.size());
   };
-  for (std::size_t c = first_call; c < last_call; ++c) {
-    const CallStub& call = calls_[c];
-    for (std::uint32_t k = 0; k < call.messages; ++k) {
-      const MessageStub& stub = stubs_[call_messages_[call.first_message + k]];
-      touch(stub.input, stub.text);
-      if (stub.again == MessageStub::Again::capture && stub.extra != kNoId) {
-        const CaptureExtras& extras = extras_[stub.extra];
-        for (std::uint32_t p = 0; p < extras.pieces; ++p) touch(stub.input, piece_pool_[extras.first_piece + p]);
-      }
+  touch(stub.text);
+  if (stub.again == MessageStub::Again::capture && stub.extra != kNoId) {
+    const CaptureExtras& extras = extras_[stub.extra];
+    for (std::uint32_t p = 0; p < extras.pieces; ++p) touch(piece_pool_[extras.first_piece + p]);
+  }
+}
+
+// Calls come in order of start, so later batches seldom reach below where
+// the next one starts: what lies below that is given back, while giving back
+// everything a batch read would only have the next one map much of it again.
+// What the batch read below what was given back before is given back again.
+void BatchedTrace::give_back_pages(const std::vector<InputInfo>& inputs, const std::vector<Extent>& touched,
+                                   const std::vector<Extent>& next, std::vector<std::size_t>& given_back) {
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const io::Buffer& data = *inputs[i].data;
+    auto [low, high] = touched[i];
+    if (low < high && low < given_back[i]) data.release(low, std::min(high, given_back[i]) - low);
+    std::size_t until = next[i].first < next[i].second ? next[i].first : std::max(high, given_back[i]);
+    if (until > given_back[i]) {
+      data.release(given_back[i], until - given_back[i]);
+      given_back[i] = until;
     }
   }
-  return extents;
 }
 
 void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::function<void(const Trace& batch)>& use,
@@ -668,23 +679,19 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
   linked_messages_ = 0;
   std::vector<std::size_t> given_back(shared.inputs.size(), 0);  // each input's bytes below this are done with
 
-  // The bytes of each input each batch reads: worked out for every batch at
-  // once on every core, not between batches on one.
   const std::size_t batches = (calls_.size() + calls_per_batch - 1) / calls_per_batch;
   auto last_of = [&](std::size_t first) { return std::min(calls_.size(), first + calls_per_batch); };
-  std::vector<std::vector<Extent>> batch_extents(batches + 1);
-  batch_extents[batches] = input_extents(calls_.size(), calls_.size());  // none: there is no next batch
-  base::for_each_index(
-      batches, threads,
-      [&](std::size_t b) { batch_extents[b] = input_extents(b * calls_per_batch, last_of(b * calls_per_batch)); }, 1);
+  const std::vector<Extent> none(shared.inputs.size(), {SIZE_MAX, 0});
+  // The bytes the last batch read, given back once the batch after it has
+  // read its own (found while its messages are read, not in a pass of
+  // their own over every stub).
+  std::optional<std::vector<Extent>> previous_touched;
 
   // The last batch's messages, parsed into again by the next: their header
   // indexes keep their room, rather than each being freed and allocated.
   std::vector<Message> kept_messages;
   for (std::size_t b = 0; b < batches; ++b) {
     const std::size_t first = b * calls_per_batch, last = last_of(first);
-    const std::vector<Extent>& touched = batch_extents[b];
-    const std::vector<Extent>& next = batch_extents[b + 1];
     // The batch's messages call by call, in the order they are worked on: a
     // task walks its calls' messages in order through memory. (Only the calls'
     // lists of them carry meaning; findings keep the numbers load() gives.)
@@ -704,6 +711,7 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
     // the call put together, worked out and its hops found from them alone.
     base::Chunking chunks = base::chunking(batch.calls.size(), threads, 8);
     std::vector<std::vector<Finding>> chunk_findings(chunks.chunks());
+    std::vector<std::vector<Extent>> chunk_extents(chunks.chunks(), none);
     base::for_each_chunk(chunks, threads, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
       for (std::size_t i = begin; i < end; ++i) {
         const CallStub& stub = calls_[first + i];
@@ -714,6 +722,7 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
           const std::uint32_t number = call_messages_[stub.first_message + k];  // as load() numbers it
           const std::uint32_t id = first_local[i] + k;
           const MessageStub& message_stub = stubs_[number];
+          add_extents(message_stub, batch.inputs, chunk_extents[chunk]);
           Message& m = batch.messages[id];
           start_over(m);
           m.id = id;  // for its findings, numbered as load() numbers them once the batch is used
@@ -739,6 +748,15 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
                                                         first_local.begin() - 1);
       return call_messages_[calls_[first + call].first_message + (id - first_local[call])];
     };
+    std::vector<Extent> touched = none;
+    for (const auto& extents : chunk_extents) {
+      for (std::size_t i = 0; i < touched.size(); ++i) {
+        touched[i].first = std::min(touched[i].first, extents[i].first);
+        touched[i].second = std::max(touched[i].second, extents[i].second);
+      }
+    }
+    if (previous_touched) give_back_pages(batch.inputs, *previous_touched, touched, given_back);
+    previous_touched = std::move(touched);
     for (auto& list : chunk_findings) std::move(list.begin(), list.end(), std::back_inserter(batch.findings));
     std::stable_sort(batch.findings.begin(), batch.findings.end(),
                      [&](const Finding& x, const Finding& y) { return number_of(x.message) < number_of(y.message); });
@@ -758,23 +776,8 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
       for (std::size_t i = begin; i < end; ++i) batch.calls[i] = Call{};
     });
     kept_messages = std::move(batch.messages);
-
-    // Give back the input read by this batch that the next one will not
-    // read: calls come in order of start, so later batches seldom reach
-    // below where the next one starts, and giving back what it reads would
-    // only have it mapped again. What this batch read below what was given
-    // back before is given back again.
-    for (std::uint32_t i = 0; i < shared.inputs.size(); ++i) {
-      const io::Buffer& data = *shared.inputs[i].data;
-      auto [low, high] = touched[i];
-      if (low < high && low < given_back[i]) data.release(low, std::min(high, given_back[i]) - low);
-      std::size_t until = next[i].first < next[i].second ? next[i].first : std::max(high, given_back[i]);
-      if (until > given_back[i]) {
-        data.release(given_back[i], until - given_back[i]);
-        given_back[i] = until;
-      }
-    }
   }
+  if (previous_touched) give_back_pages(shared.inputs, *previous_touched, none, given_back);
   shared.clocks = evidence.estimates(shared.inputs);
   // After every reader's, in the order of their messages, as load() lists them.
   std::stable_sort(message_findings_.begin(), message_findings_.end(),

@@ -101,9 +101,14 @@ class BatchedTrace {
     std::uint32_t first_piece = 0, pieces = 0;    // in piece_pool_
     std::uint32_t issues = kNoId;                 // in kept_: a record holding only its framing issues
   };
-  // Per input, the bytes [first, second) that calls [first_call, last_call) read again.
+  // Per input, the bytes [first, second) a batch reads again.
   using Extent = std::pair<std::size_t, std::size_t>;
-  std::vector<Extent> input_extents(std::size_t first_call, std::size_t last_call) const;
+  // Widens `extents` by the bytes of `inputs` that `stub` is read again from.
+  void add_extents(const MessageStub& stub, const std::vector<InputInfo>& inputs, std::vector<Extent>& extents) const;
+  // Gives back the pages of the inputs that a batch which read `touched` is
+  // done with, knowing that the next batch reads `next`.
+  static void give_back_pages(const std::vector<InputInfo>& inputs, const std::vector<Extent>& touched,
+                              const std::vector<Extent>& next, std::vector<std::size_t>& given_back);
   // The message read again from `input`, the one it came from, not yet
   // framed if it was read so (formats::frame_and_parse() frames it); `storage`
   // holds a capture's message joined from its pieces.
