@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -17,6 +18,36 @@
 #include <vector>
 
 namespace sipsleuth::base {
+
+// One short wait in a spin loop: tells the core that this thread is spinning,
+// so that a hyperthread sibling or the other guest of a VM runs meanwhile.
+inline void spin_pause() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#else
+  std::this_thread::yield();
+#endif
+}
+
+// Spins until `ready()` or for at most `kSpinTime`; true if it became ready.
+// Used before sleeping on a condition variable where the wait is usually a
+// few microseconds: a thread woken from sleep starts tens of microseconds
+// later (on this project's VM), and thousands of short parallel steps each
+// paid that (1 GB log, `calls --json`: 1.56 -> 1.34 s, and less CPU).
+inline constexpr std::chrono::microseconds kSpinTime{50};
+template <typename Ready>
+bool spin_until(Ready&& ready) {
+  const auto deadline = std::chrono::steady_clock::now() + kSpinTime;
+  for (;;) {
+    for (int i = 0; i < 16; ++i) {
+      if (ready()) return true;
+      spin_pause();
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return ready();
+  }
+}
 
 // Read once: the C++ library asks the kernel again on every call.
 inline unsigned core_count() {
@@ -50,9 +81,9 @@ inline Chunking chunking(std::size_t count, unsigned threads, std::size_t min_ch
 class Helpers {
  public:
   struct Job {
-    virtual void run() = 0;  // claims and runs parts until none are left
-    unsigned wanted = 0;     // helpers still to join (guarded by the mutex)
-    unsigned active = 0;     // helpers running it (guarded by the mutex)
+    virtual void run() = 0;        // claims and runs parts until none are left
+    unsigned wanted = 0;           // helpers still to join (guarded by the mutex)
+    std::atomic<unsigned> active;  // helpers running it (changed under the mutex)
 
    protected:
     ~Job() = default;
@@ -69,15 +100,24 @@ class Helpers {
       std::lock_guard lock(mutex_);
       while (threads_.size() < std::min(wanted, kMostHelpers)) threads_.emplace_back([this] { help(); });
       job.wanted = wanted;
+      job.active = 0;
       open_.push_back(&job);
+      open_count_ = open_.size();
     }
     offered_.notify_all();
   }
 
   // Withdraws the offer, then waits for the helpers that took it to leave.
+  // Once withdrawn, no helper can take the job, so a helper seen to have
+  // left has left for good, and the job may end.
   void finish(Job& job) {
     std::unique_lock lock(mutex_);
     std::erase(open_, &job);
+    open_count_ = open_.size();
+    if (job.active == 0) return;
+    lock.unlock();
+    if (spin_until([&] { return job.active == 0; })) return;
+    lock.lock();
     left_.wait(lock, [&] { return job.active == 0; });
   }
 
@@ -100,21 +140,30 @@ class Helpers {
   void help() {
     std::unique_lock lock(mutex_);
     for (;;) {
+      if (open_.empty() && !stopping_) {
+        // The next step usually comes within microseconds of the last.
+        lock.unlock();
+        spin_until([&] { return open_count_.load(std::memory_order_relaxed) != 0; });
+        lock.lock();
+      }
       offered_.wait(lock, [&] { return stopping_ || !open_.empty(); });
       if (stopping_) return;
       Job* job = open_.front();
       if (--job->wanted == 0) open_.pop_front();
+      open_count_ = open_.size();
       ++job->active;
       lock.unlock();
       job->run();
       lock.lock();
-      if (--job->active == 0) left_.notify_all();
+      // The job may end as soon as `active` is 0: nothing of it is touched after.
+      if (job->active.fetch_sub(1) == 1) left_.notify_all();
     }
   }
 
   std::mutex mutex_;
   std::condition_variable offered_, left_;
   std::deque<Job*> open_;
+  std::atomic<std::size_t> open_count_{0};  // open_.size(), read without the mutex while spinning
   std::vector<std::thread> threads_;
   bool stopping_ = false;
 };

@@ -629,10 +629,10 @@ formats::SipRecord BatchedTrace::record_of(const MessageStub& stub, const InputI
   return record;
 }
 
-void BatchedTrace::add_extents(const MessageStub& stub, const std::vector<InputInfo>& inputs,
+void BatchedTrace::add_extents(const MessageStub& stub, const std::vector<std::string_view>& input_bytes,
                                std::vector<Extent>& extents) const {
   auto touch = [&](std::string_view text) {
-    std::string_view bytes = inputs[stub.input].data->bytes();
+    const std::string_view bytes = input_bytes[stub.input];
     if (text.empty() || text.data() < bytes.data() || text.data() >= bytes.data() + bytes.size()) {
       return;  // rebuilt text, not the input's
     }
@@ -686,6 +686,8 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
   // read its own (found while its messages are read, not in a pass of
   // their own over every stub).
   std::optional<std::vector<Extent>> previous_touched;
+  std::vector<std::string_view> input_bytes;
+  for (const auto& input : shared.inputs) input_bytes.push_back(input.data->bytes());
 
   // The last batch's messages, parsed into again by the next: their header
   // indexes keep their room, rather than each being freed and allocated.
@@ -721,8 +723,16 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
         for (std::uint32_t k = 0; k < stub.messages; ++k) {
           const std::uint32_t number = call_messages_[stub.first_message + k];  // as load() numbers it
           const std::uint32_t id = first_local[i] + k;
+          // The stubs are read in call order, scattered over the list of
+          // them: the next one is asked for while this message is parsed,
+          // rather than waited for from memory (5-7 % of building was that wait).
+          if (k + 1 < stub.messages) {
+            __builtin_prefetch(&stubs_[call_messages_[stub.first_message + k + 1]]);
+          } else if (i + 1 < end && calls_[first + i + 1].messages > 0) {
+            __builtin_prefetch(&stubs_[call_messages_[calls_[first + i + 1].first_message]]);
+          }
           const MessageStub& message_stub = stubs_[number];
-          add_extents(message_stub, batch.inputs, chunk_extents[chunk]);
+          add_extents(message_stub, input_bytes, chunk_extents[chunk]);
           Message& m = batch.messages[id];
           start_over(m);
           m.id = id;  // for its findings, numbered as load() numbers them once the batch is used

@@ -103,8 +103,10 @@ class BatchedTrace {
   };
   // Per input, the bytes [first, second) a batch reads again.
   using Extent = std::pair<std::size_t, std::size_t>;
-  // Widens `extents` by the bytes of `inputs` that `stub` is read again from.
-  void add_extents(const MessageStub& stub, const std::vector<InputInfo>& inputs, std::vector<Extent>& extents) const;
+  // Widens `extents` by the bytes of the inputs (`input_bytes`, each
+  // input's) that `stub` is read again from.
+  void add_extents(const MessageStub& stub, const std::vector<std::string_view>& input_bytes,
+                   std::vector<Extent>& extents) const;
   // Gives back the pages of the inputs that a batch which read `touched` is
   // done with, knowing that the next batch reads `next`.
   static void give_back_pages(const std::vector<InputInfo>& inputs, const std::vector<Extent>& touched,
