@@ -483,37 +483,56 @@ class BatchedTrace::Reading {
 
     // load() meets calls along one timeline of every message, then the
     // records' calls: the first message decides, by time then by number.
+    // The keys are gathered first (on every core), so that sorting compares
+    // them side by side rather than fetching two scattered stubs each time.
+    struct FirstSeen {
+      std::int64_t time;
+      std::uint32_t message, call;
+    };
+    std::vector<FirstSeen> seen(message_calls);
+    base::for_each_index(
+        message_calls, threads_,
+        [&](std::size_t i) {
+          const std::uint32_t first = out_.call_messages_[calls[i].first_message];
+          seen[i] = {stub_time(first), first, static_cast<std::uint32_t>(i)};
+        },
+        4096);
+    std::sort(seen.begin(), seen.end(), [](const FirstSeen& a, const FirstSeen& b) {
+      return a.time != b.time ? a.time < b.time : a.message < b.message;
+    });
     std::vector<std::uint32_t> order(count);
-    for (std::uint32_t i = 0; i < count; ++i) order[i] = i;
-    auto first_of = [&](std::uint32_t call) { return out_.call_messages_[calls[call].first_message]; };
-    std::sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(message_calls),
-              [&](std::uint32_t a, std::uint32_t b) {
-                std::uint32_t fa = first_of(a), fb = first_of(b);
-                std::int64_t ta = stub_time(fa), tb = stub_time(fb);
-                return ta != tb ? ta < tb : fa < fb;
-              });
+    for (std::uint32_t i = 0; i < count; ++i) order[i] = i < message_calls ? seen[i].call : i;
+    // Each call reads and marks only its own messages and events: on every core.
     std::vector<std::int64_t> start(count, INT64_MAX);
-    for (std::uint32_t i = 0; i < count; ++i) {
-      const CallStub& c = calls[i];
-      std::optional<std::int64_t> earliest;
-      for (std::uint32_t k = 0; k < c.messages; ++k) {
-        const auto& t = out_.stubs_[out_.call_messages_[c.first_message + k]].time;
-        if (t.valid && (!earliest || t.micros < *earliest)) earliest = t.micros;
-      }
-      for (std::uint32_t k = 0; k < c.events; ++k) {
-        const auto& t = trace_.events[out_.call_events_[c.first_event + k]].event.time;
-        if (t.valid && (!earliest || t.micros < *earliest)) earliest = t.micros;
-      }
-      if (earliest) start[i] = *earliest;
-    }
+    base::for_each_index(
+        count, threads_,
+        [&](std::size_t i) {
+          const CallStub& c = calls[i];
+          std::optional<std::int64_t> earliest;
+          for (std::uint32_t k = 0; k < c.messages; ++k) {
+            const auto& t = out_.stubs_[out_.call_messages_[c.first_message + k]].time;
+            if (t.valid && (!earliest || t.micros < *earliest)) earliest = t.micros;
+          }
+          for (std::uint32_t k = 0; k < c.events; ++k) {
+            const auto& t = trace_.events[out_.call_events_[c.first_event + k]].event.time;
+            if (t.valid && (!earliest || t.micros < *earliest)) earliest = t.micros;
+          }
+          if (earliest) start[i] = *earliest;
+        },
+        4096);
     std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return start[a] < start[b]; });
-    out_.calls_.reserve(count);
-    for (std::uint32_t i = 0; i < count; ++i) {
-      out_.calls_.push_back(calls[order[i]]);
-      const CallStub& c = out_.calls_.back();
-      for (std::uint32_t k = 0; k < c.messages; ++k) out_.stubs_[out_.call_messages_[c.first_message + k]].call = i;
-      for (std::uint32_t k = 0; k < c.events; ++k) trace_.events[out_.call_events_[c.first_event + k]].call = i;
-    }
+    out_.calls_.resize(count);
+    base::for_each_index(
+        count, threads_,
+        [&](std::size_t i) {
+          const CallStub& c = out_.calls_[i] = calls[order[i]];
+          const auto number = static_cast<std::uint32_t>(i);
+          for (std::uint32_t k = 0; k < c.messages; ++k)
+            out_.stubs_[out_.call_messages_[c.first_message + k]].call = number;
+          for (std::uint32_t k = 0; k < c.events; ++k)
+            trace_.events[out_.call_events_[c.first_event + k]].call = number;
+        },
+        4096);
   }
 
   BatchedTrace& out_;
