@@ -27,6 +27,24 @@ namespace {
 constexpr std::size_t kPiecesPerThread = 2;
 constexpr std::size_t kPieceBytes = std::size_t{1} << 20;
 
+// The bytes of one input read so far, in order, and not yet given back.
+class ReadUntil {
+ public:
+  // [begin, end) has been read; gives back what was read once that is
+  // loading::kGiveBackBytes, or everything when `last`.
+  void read(const io::Buffer& data, std::size_t begin, std::size_t end, bool last) {
+    if (from_ == kNothing) from_ = begin;
+    if (end > from_ && (last || end - from_ >= loading::kGiveBackBytes)) {
+      data.release(from_, end - from_);
+      from_ = kNothing;
+    }
+  }
+
+ private:
+  static constexpr std::size_t kNothing = SIZE_MAX;
+  std::size_t from_ = kNothing;
+};
+
 // A message made into a stub on a worker, before the serial pass numbers it
 // and finds its call.
 struct PendingStub {
@@ -195,7 +213,7 @@ class BatchedTrace::Reading {
             Job& of = jobs_[piece.job];
             bool last = piece.last;
             take(of, piece);
-            of.input->data->release(piece.begin, piece.end - piece.begin);
+            of.read.read(*of.input->data, piece.begin, piece.end, last);
             if (last) finish(of);
           });
       i = end;
@@ -222,6 +240,7 @@ class BatchedTrace::Reading {
     std::uint64_t messages = 0;
     std::uint64_t events = 0;
     std::uint32_t lines_before = 0;  // lines of the pieces taken so far
+    ReadUntil read;
   };
   struct Piece {
     std::size_t job = 0;
@@ -386,7 +405,9 @@ class BatchedTrace::Reading {
     std::vector<Finding> findings;
     unsigned stub_threads = std::max(1u, threads_ - 1);
     base::HandOff<Delivery> stub_maker(4, [&](Delivery& delivery) {
-      if (delivery.length > 0) job.input->data->release(delivery.read_past, delivery.length);
+      if (delivery.length > 0) {
+        job.read.read(*job.input->data, delivery.read_past, delivery.read_past + delivery.length, false);
+      }
       if (delivery.records.empty()) return;
       make_stubs(delivery.records, job.id, job.format, stub_threads, stubs, findings);
       take_stubs(job, stubs, findings);
@@ -408,6 +429,7 @@ class BatchedTrace::Reading {
     };
     formats::ReadResult result = formats::read_pcap(bytes, read_options);
     stub_maker.drain();
+    job.read.read(*job.input->data, bytes.size(), bytes.size(), true);
     job.result = std::move(result);
     job.found = job.result.capture.sip_packets;
   }
@@ -670,15 +692,17 @@ void BatchedTrace::add_extents(const MessageStub& stub, const std::vector<std::s
 // Calls come in order of start, so later batches seldom reach below where
 // the next one starts: what lies below that is given back, while giving back
 // everything a batch read would only have the next one map much of it again.
-// What the batch read below what was given back before is given back again.
+// What the batch read below what was given back before is given back again;
+// the rest a few megabytes at a time (loading::kGiveBackBytes).
 void BatchedTrace::give_back_pages(const std::vector<InputInfo>& inputs, const std::vector<Extent>& touched,
                                    const std::vector<Extent>& next, std::vector<std::size_t>& given_back) {
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const io::Buffer& data = *inputs[i].data;
     auto [low, high] = touched[i];
     if (low < high && low < given_back[i]) data.release(low, std::min(high, given_back[i]) - low);
-    std::size_t until = next[i].first < next[i].second ? next[i].first : std::max(high, given_back[i]);
-    if (until > given_back[i]) {
+    const bool last = next[i].first >= next[i].second;  // no batch after reads this input
+    std::size_t until = last ? std::max(high, given_back[i]) : next[i].first;
+    if (until > given_back[i] && (last || until - given_back[i] >= loading::kGiveBackBytes)) {
       data.release(given_back[i], until - given_back[i]);
       given_back[i] = until;
     }

@@ -29,10 +29,24 @@ std::optional<std::int64_t> offset_for(const std::map<std::string, std::int64_t>
 std::vector<std::size_t> cuts_given_back(const io::Input& input, formats::Format format, std::size_t parts) {
   constexpr std::size_t kFolio = std::size_t{2} << 20;
   std::string_view bytes = input.data->bytes();
-  return formats::record_boundaries(bytes, format, parts, [&](std::size_t offset, std::size_t length) {
-    std::size_t begin = offset - std::min(offset, kFolio);
-    input.data->release(begin, std::min(bytes.size(), offset + length + kFolio) - begin);
-  });
+  // Cuts are found in order, and the folios about them overlap: given back
+  // together once they span kGiveBackBytes, or when the next lies apart.
+  std::size_t pending_begin = 0, pending_end = 0;
+  auto give_back = [&] {
+    if (pending_end > pending_begin) input.data->release(pending_begin, pending_end - pending_begin);
+    pending_begin = pending_end = 0;
+  };
+  std::vector<std::size_t> cuts =
+      formats::record_boundaries(bytes, format, parts, [&](std::size_t offset, std::size_t length) {
+        std::size_t begin = offset - std::min(offset, kFolio);
+        std::size_t end = std::min(bytes.size(), offset + length + kFolio);
+        if (pending_end > pending_begin && begin > pending_end) give_back();
+        if (pending_end <= pending_begin) pending_begin = begin;
+        pending_end = std::max(pending_end, end);
+        if (pending_end - pending_begin >= kGiveBackBytes) give_back();
+      });
+  give_back();
+  return cuts;
 }
 
 std::optional<std::uint32_t> InputRegistry::add(Trace& trace, const io::Input& input, formats::Format format,

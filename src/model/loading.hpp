@@ -21,11 +21,17 @@ void shift_times(formats::ReadResult& result, std::int64_t micros);
 // The --offset given for an input, by its name as given or its file name.
 std::optional<std::int64_t> offset_for(const std::map<std::string, std::int64_t>& offsets, const std::string& name);
 
+// Pages of an input done with are given back this many bytes at a time, not
+// as each small part is done: each madvise() has every other core running
+// this process flush its TLB, and giving back each 1 MB piece was thousands
+// of those interruptions a gigabyte.
+inline constexpr std::size_t kGiveBackBytes = std::size_t{8} << 20;
+
 // Where a log can be cut into `parts` pieces (formats::record_boundaries),
 // for a reading that gives each piece's pages back once read: finding a cut
 // reads a little, but the kernel may map a whole folio of the page cache
 // about it, up to 2 MB (5 GB over the cuts of a 10 GB log read from disk);
-// that is given back at once.
+// that is given back soon after (kGiveBackBytes).
 std::vector<std::size_t> cuts_given_back(const io::Input& input, formats::Format format, std::size_t parts);
 
 // Records what became of each input, in input order.
