@@ -778,9 +778,9 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
           // next text are asked for while this message is parsed, rather
           // than waited for from memory (7-9 % of building was the wait for
           // a stub, 6 % that for a text's first line).
-          if (id + 2 < chunk_end) __builtin_prefetch(&stubs_[numbers[id + 2]]);
-          if (id + 1 < chunk_end) {
-            if (const std::string_view next = stubs_[numbers[id + 1]].text; !next.empty())
+          if (id + 4 < chunk_end) __builtin_prefetch(&stubs_[numbers[id + 4]]);
+          if (id + 2 < chunk_end) {
+            if (const std::string_view next = stubs_[numbers[id + 2]].text; !next.empty())
               __builtin_prefetch(next.data());
           }
           const MessageStub& message_stub = stubs_[number];
