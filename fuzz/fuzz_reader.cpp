@@ -129,7 +129,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::vector<std::string> joined(delivered.size());
   for (std::size_t i = 0; i < delivered.size(); ++i) {
     formats::join_pieces(delivered[i], joined[i]);
-    // The Call-ID a TCP stream's reader found as it framed the message.
+    // The Call-ID found as a UDP message was decoded, or as a TCP stream's
+    // reader framed the message.
     if (const auto& place = delivered[i].call_id;
         place &&
         place->in(delivered[i].raw) != sip::first_header_value_in_message(delivered[i].raw, sip::HeaderId::call_id)) {

@@ -386,6 +386,12 @@ class CaptureDecoder {
     record.framing_issues = std::move(issues);
     if (defer_framing_) {
       record.raw = text;
+      // Found here, on the thread that decodes packets, as the reassembler
+      // finds a TCP message's: the thread that makes stubs of the messages
+      // was the one the others waited for.
+      if (transport == Transport::udp) {
+        record.call_id = TextPlace::of(sip::first_header_value_in_message(text, sip::HeaderId::call_id), text);
+      }
     } else {
       frame_delimited_message(text, record);
     }

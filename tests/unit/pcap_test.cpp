@@ -32,6 +32,35 @@ TEST(Pcap, UdpOnAnyPortRecognisedByContent) {
   EXPECT_EQ(r.capture.packets, 3u);
 }
 
+// Read for `calls` (framing deferred), a UDP message comes with its Call-ID,
+// placed in its text where a look through the unframed message finds it:
+// keep-alive line breaks before it, a compact name, and none at all.
+TEST(Pcap, UdpMessageReadUnframedComesWithItsCallId) {
+  PcapWriter w;
+  w.udp(1, kA, kB, message("OPTIONS sip:a@b SIP/2.0", "plain"));
+  w.udp(2, kA, kB, "\r\n" + message("OPTIONS sip:a@b SIP/2.0", "after-breaks"));
+  w.udp(3, kA, kB, "MESSAGE sip:a@b SIP/2.0\r\ni:  compact \r\nl: 0\r\n\r\n");
+  w.udp(4, kA, kB, "OPTIONS sip:a@b SIP/2.0\r\nCSeq: 1 OPTIONS\r\n\r\n");
+  ReadOptions options;
+  options.defer_framing = true;
+  ReadResult r = read_pcap(w.bytes(), options);
+  ASSERT_EQ(r.messages.size(), 4u);
+  const std::vector<std::string> expected = {"plain", "after-breaks", "compact", ""};
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    const SipRecord& record = r.messages[i];
+    EXPECT_TRUE(record.parts.start_line.empty()) << i;  // not framed
+    ASSERT_TRUE(record.call_id.has_value()) << i;
+    const std::string_view found = record.call_id->in(record.raw);
+    const std::string_view looked_up = sip::first_header_value_in_message(record.raw, sip::HeaderId::call_id);
+    EXPECT_EQ(found, expected[i]) << i;
+    if (!looked_up.empty()) {
+      EXPECT_EQ(found.data(), looked_up.data()) << i;
+    }
+  }
+  // Framed as it is read, a message needs no Call-ID found beside it.
+  EXPECT_FALSE(read_pcap(w.bytes()).messages[0].call_id.has_value());
+}
+
 // Messages are taken from the capture file itself when libpcap read them
 // whole (no copy), over UDP and within one TCP segment; split ones are copied.
 TEST(Pcap, MessagesPointIntoTheInputWhenWhole) {
