@@ -80,8 +80,9 @@ echo "Machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}'
   "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "Compiler: $($compiler --version | head -1), build type $(grep -E '^CMAKE_BUILD_TYPE:' build/CMakeCache.txt | cut -d= -f2)"
 echo "Commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo ' (with local changes)')"
-have tshark && echo "tshark: $(tshark --version 2>/dev/null | head -1)"
-have sngrep && echo "sngrep: $(sngrep -V 2>/dev/null | head -1)"
+# A tool that is missing is named, so that its empty rows are not taken for a result.
+if have tshark; then echo "tshark: $(tshark --version 2>/dev/null | head -1)"; else echo "tshark: not installed, left out (apt-get install tshark)"; fi
+if have sngrep; then echo "sngrep: $(sngrep -V 2>/dev/null | head -1)"; else echo "sngrep: not installed, left out (apt-get install sngrep)"; fi
 echo
 
 for size in $sizes; do
