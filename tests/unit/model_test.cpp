@@ -1,11 +1,15 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
+#include <mutex>
 #include <random>
 
 #include "formats/reader.hpp"
+#include "generated_traces.hpp"
 #include "model/batches.hpp"
 #include "model/call_ids.hpp"
+#include "model/loading.hpp"
 #include "support/helpers.hpp"
 #include "support/pcap_writer.hpp"
 #include "support/scenario.hpp"
@@ -621,6 +625,54 @@ TEST(Batches, InputsThatAreNotTracesAreReportedAsByLoad) {
   }
   EXPECT_EQ(batched.call_count(), whole.calls.size());
   EXPECT_GT(batched.call_count(), 0u);
+}
+
+// An input held in memory that records what it is told to give back.
+class GiveBackRecorder final : public io::Buffer {
+ public:
+  explicit GiveBackRecorder(std::string bytes) : bytes_(std::move(bytes)) {}
+  std::string_view bytes() const override { return bytes_; }
+  void release(std::size_t offset, std::size_t length) const override {
+    std::lock_guard lock(mutex_);
+    given_back_.emplace_back(offset, length);
+  }
+  std::vector<std::pair<std::size_t, std::size_t>> given_back() const {
+    std::lock_guard lock(mutex_);
+    return given_back_;
+  }
+
+ private:
+  std::string bytes_;
+  mutable std::mutex mutex_;
+  mutable std::vector<std::pair<std::size_t, std::size_t>> given_back_;
+};
+
+// `calls` gives an input's pages back as it is done with them, so that its
+// memory stays bounded: all of them in the end, and a few megabytes at a
+// time, since each madvise() interrupts the other cores.
+TEST(Batches, InputIsGivenBackAFewMegabytesAtATime) {
+  auto log = std::make_shared<GiveBackRecorder>(bench::client_log(80000));
+  const std::size_t size = log->bytes().size();
+  ASSERT_GT(size, 5 * loading::kGiveBackBytes);
+  io::OpenedInputs opened;
+  opened.inputs.push_back(io::Input{"big.uccapilog", log, false, false, {}});
+  LoadOptions options;
+  options.threads = 2;
+  BatchedTrace batched = load_batched(std::move(opened), options);
+  std::size_t calls = 0;
+  batched.for_each_batch(64, [&](const Trace& batch) { calls += batch.calls.size(); }, 2);
+  EXPECT_EQ(calls, 20000u);
+
+  auto given_back = log->given_back();
+  std::sort(given_back.begin(), given_back.end());
+  std::size_t covered = 0;  // [0, covered) given back
+  for (auto [offset, length] : given_back) {
+    if (offset <= covered) covered = std::max(covered, offset + length);
+  }
+  EXPECT_GE(covered, size);
+  // Fewer than one call a megabyte read: 21 here, where a piece, a batch or
+  // a probe at a time was about 400.
+  EXPECT_LE(given_back.size(), size >> 20) << "of " << size << " bytes";
 }
 
 }  // namespace
