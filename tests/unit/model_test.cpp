@@ -660,7 +660,8 @@ TEST(Batches, InputIsGivenBackAFewMegabytesAtATime) {
   options.threads = 2;
   BatchedTrace batched = load_batched(std::move(opened), options);
   std::size_t calls = 0;
-  batched.for_each_batch(64, [&](const Trace& batch) { calls += batch.calls.size(); }, 2);
+  batched.for_each_batch(
+      64, [&](const Trace& batch) { calls += batch.calls.size(); }, 2);
   EXPECT_EQ(calls, 20000u);
 
   auto given_back = log->given_back();
