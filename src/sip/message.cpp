@@ -192,12 +192,12 @@ void walk_header_lines(std::string_view block, Visit&& visit) {
   }
 }
 
-// A value that began at `value_offset` in `block`, extended over the folded
-// line `fold`; nothing when the extension is only white space.
-std::optional<std::string_view> extended_value(std::string_view block, std::size_t value_offset,
-                                               std::string_view fold) {
-  auto fold_end = static_cast<std::size_t>(fold.data() - block.data()) + fold.size();
-  std::string_view value = trim(block.substr(value_offset, fold_end - value_offset));
+// A value that begins at `value_begin`, extended over the folded line `fold`
+// that follows it in the same text; nothing when the extension is only white
+// space.
+std::optional<std::string_view> extended_value(const char* value_begin, std::string_view fold) {
+  std::string_view value =
+      trim(std::string_view(value_begin, static_cast<std::size_t>(fold.data() + fold.size() - value_begin)));
   if (value.empty()) return std::nullopt;
   return value;
 }
@@ -445,7 +445,7 @@ void Message::index(const HeaderLine& line, std::string_view block) {
     case HeaderLine::Kind::fold:
       if (!headers_.empty()) {
         HeaderSlot& last = headers_.back();
-        if (auto value = extended_value(block, last.value_offset, line.line)) {
+        if (auto value = extended_value(block.data() + last.value_offset, line.line)) {
           last.value_offset = offset_of(*value);
           last.value_length = static_cast<std::uint32_t>(value->size());
         }
@@ -577,10 +577,7 @@ bool FirstHeaderValue::named(std::string_view name) const {
 // A folded line extends the last header: the one found, once found.
 void FirstHeaderValue::fold(std::string_view line) {
   if (!found_) return;
-  const auto through_fold = static_cast<std::size_t>(line.data() + line.size() - value_.data());
-  if (std::string_view extended = trim(std::string_view(value_.data(), through_fold)); !extended.empty()) {
-    value_ = extended;
-  }
+  if (auto extended = extended_value(value_.data(), line)) value_ = *extended;
 }
 
 [[gnu::always_inline]] inline bool FirstHeaderValue::visit(const HeaderLine& line) {
