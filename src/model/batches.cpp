@@ -27,24 +27,6 @@ namespace {
 constexpr std::size_t kPiecesPerThread = 2;
 constexpr std::size_t kPieceBytes = std::size_t{1} << 20;
 
-// The bytes of one input read so far, in order, and not yet given back.
-class ReadUntil {
- public:
-  // [begin, end) has been read; gives back what was read once that is
-  // loading::kGiveBackBytes, or everything when `last`.
-  void read(const io::Buffer& data, std::size_t begin, std::size_t end, bool last) {
-    if (from_ == kNothing) from_ = begin;
-    if (end > from_ && (last || end - from_ >= loading::kGiveBackBytes)) {
-      data.release(from_, end - from_);
-      from_ = kNothing;
-    }
-  }
-
- private:
-  static constexpr std::size_t kNothing = SIZE_MAX;
-  std::size_t from_ = kNothing;
-};
-
 // A message made into a stub on a worker, before the serial pass numbers it
 // and finds its call.
 struct PendingStub {
@@ -89,10 +71,11 @@ void make_stubs(std::vector<formats::SipRecord>& records, std::uint32_t input, f
       bool log_text = format == formats::Format::client_log && !unframed.empty() && !m.record.original.empty() &&
                       m.record.original.size() < kNoId;
       if (m.record.call_id) {
-        // Found by the reader on its way through the lines (a log's) or as
-        // it framed the message (SIP over TCP); placed in `raw` as read.
+        // Found by the reader on its way through the lines (a log's, a UDP
+        // message's) or as it framed the message (SIP over TCP); placed in
+        // `raw` as read.
         pending.call_id = m.record.call_id->in(m.record.raw);
-      } else if (log_text || capture) {
+      } else if (capture) {  // over TCP, framed by the reassembler in two walks
         pending.call_id = sip::first_header_value_in_message(unframed, sip::HeaderId::call_id);
       } else {
         formats::frame_deferred(m.record);
@@ -213,7 +196,8 @@ class BatchedTrace::Reading {
             Job& of = jobs_[piece.job];
             bool last = piece.last;
             take(of, piece);
-            of.read.read(*of.input->data, piece.begin, piece.end, last);
+            of.read.done(*of.input->data, piece.begin, piece.end);
+            if (last) of.read.finish(*of.input->data);
             if (last) finish(of);
           });
       i = end;
@@ -240,7 +224,7 @@ class BatchedTrace::Reading {
     std::uint64_t messages = 0;
     std::uint64_t events = 0;
     std::uint32_t lines_before = 0;  // lines of the pieces taken so far
-    ReadUntil read;
+    loading::GiveBackInOrder read;  // the input read so far, not yet given back
   };
   struct Piece {
     std::size_t job = 0;
@@ -406,7 +390,7 @@ class BatchedTrace::Reading {
     unsigned stub_threads = std::max(1u, threads_ - 1);
     base::HandOff<Delivery> stub_maker(4, [&](Delivery& delivery) {
       if (delivery.length > 0) {
-        job.read.read(*job.input->data, delivery.read_past, delivery.read_past + delivery.length, false);
+        job.read.done(*job.input->data, delivery.read_past, delivery.read_past + delivery.length);
       }
       if (delivery.records.empty()) return;
       make_stubs(delivery.records, job.id, job.format, stub_threads, stubs, findings);
@@ -429,7 +413,7 @@ class BatchedTrace::Reading {
     };
     formats::ReadResult result = formats::read_pcap(bytes, read_options);
     stub_maker.drain();
-    job.read.read(*job.input->data, bytes.size(), bytes.size(), true);
+    job.read.finish(*job.input->data, bytes.size());
     job.result = std::move(result);
     job.found = job.result.capture.sip_packets;
   }

@@ -29,24 +29,27 @@ std::optional<std::int64_t> offset_for(const std::map<std::string, std::int64_t>
 std::vector<std::size_t> cuts_given_back(const io::Input& input, formats::Format format, std::size_t parts) {
   constexpr std::size_t kFolio = std::size_t{2} << 20;
   std::string_view bytes = input.data->bytes();
-  // Cuts are found in order, and the folios about them overlap: given back
-  // together once they span kGiveBackBytes, or when the next lies apart.
-  std::size_t pending_begin = 0, pending_end = 0;
-  auto give_back = [&] {
-    if (pending_end > pending_begin) input.data->release(pending_begin, pending_end - pending_begin);
-    pending_begin = pending_end = 0;
-  };
+  // Cuts are found in order, and the folios about them overlap.
+  GiveBackInOrder given_back;
   std::vector<std::size_t> cuts =
       formats::record_boundaries(bytes, format, parts, [&](std::size_t offset, std::size_t length) {
-        std::size_t begin = offset - std::min(offset, kFolio);
-        std::size_t end = std::min(bytes.size(), offset + length + kFolio);
-        if (pending_end > pending_begin && begin > pending_end) give_back();
-        if (pending_end <= pending_begin) pending_begin = begin;
-        pending_end = std::max(pending_end, end);
-        if (pending_end - pending_begin >= kGiveBackBytes) give_back();
+        given_back.done(*input.data, offset - std::min(offset, kFolio),
+                        std::min(bytes.size(), offset + length + kFolio));
       });
-  give_back();
+  given_back.finish(*input.data);
   return cuts;
+}
+
+void GiveBackInOrder::done(const io::Buffer& data, std::size_t begin, std::size_t end) {
+  if (end_ > begin_ && begin > end_) finish(data);
+  if (end_ <= begin_) begin_ = begin;
+  end_ = std::max(end_, end);
+  if (end_ - begin_ >= kGiveBackBytes) finish(data);
+}
+
+void GiveBackInOrder::finish(const io::Buffer& data, std::size_t end) {
+  if (end_ > begin_) data.release(begin_, std::max(end_, end) - begin_);
+  begin_ = end_ = 0;
 }
 
 std::optional<std::uint32_t> InputRegistry::add(Trace& trace, const io::Input& input, formats::Format format,

@@ -27,6 +27,20 @@ std::optional<std::int64_t> offset_for(const std::map<std::string, std::int64_t>
 // of those interruptions a gigabyte.
 inline constexpr std::size_t kGiveBackBytes = std::size_t{8} << 20;
 
+// The parts of one input done with, given in order of where they start, and
+// given back kGiveBackBytes at a time.
+class GiveBackInOrder {
+ public:
+  // [begin, end) is done with. A part that overlaps or adjoins those pending
+  // joins them; one that lies apart has them given back first.
+  void done(const io::Buffer& data, std::size_t begin, std::size_t end);
+  // Gives back what is pending, through `end` if that lies farther.
+  void finish(const io::Buffer& data, std::size_t end = 0);
+
+ private:
+  std::size_t begin_ = 0, end_ = 0;  // pending: [begin_, end_), none when empty
+};
+
 // Where a log can be cut into `parts` pieces (formats::record_boundaries),
 // for a reading that gives each piece's pages back once read: finding a cut
 // reads a little, but the kernel may map a whole folio of the page cache
