@@ -28,6 +28,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
            framed.content_length == split.content_length;
   };
   if (!same_call_id_unframed(bytes)) __builtin_trap();
+  // A reader's Call-ID (SipRecord::call_id) lies in `raw` exactly where the
+  // lookup `expected` found it.
+  [[maybe_unused]] auto placed_as = [](const formats::SipRecord& record, std::string_view expected) {
+    if (!record.call_id) return false;
+    const std::string_view found = record.call_id->in(record.raw);
+    return found == expected && (expected.empty() || found.data() == expected.data());
+  };
   // ... and frames and parses it in one walk, as split_message() and
   // Message::parse() do in two.
   auto same_framed_and_parsed = [](std::string_view text) {
@@ -86,11 +93,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (std::size_t i = 0; i < unframed.messages.size(); ++i) {
     formats::SipRecord& later = unframed.messages[i];
     // The Call-ID the reader found on its way through the message's lines.
-    const std::string_view in_message = sip::first_header_value_in_message(later.raw, sip::HeaderId::call_id);
-    if (!later.call_id || later.call_id->in(later.raw) != in_message ||
-        (!in_message.empty() && later.call_id->in(later.raw).data() != in_message.data())) {
-      __builtin_trap();
-    }
+    if (!placed_as(later, sip::first_header_value_in_message(later.raw, sip::HeaderId::call_id))) __builtin_trap();
     formats::frame_deferred(later);
     const formats::SipRecord& now = result.messages[i];
     if (later.parts.start_line != now.parts.start_line || later.parts.header_block != now.parts.header_block ||
@@ -106,11 +109,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto with_call_ids = formats::read_server_log(bytes, true);
   if (with_call_ids.messages.size() != result.messages.size()) __builtin_trap();
   for (const auto& record : with_call_ids.messages) {
-    const std::string_view in_block = sip::first_header_value(record.parts.header_block, sip::HeaderId::call_id);
-    if (!record.call_id || record.call_id->in(record.raw) != in_block ||
-        (!in_block.empty() && record.call_id->in(record.raw).data() != in_block.data())) {
-      __builtin_trap();
-    }
+    if (!placed_as(record, sip::first_header_value(record.parts.header_block, sip::HeaderId::call_id))) __builtin_trap();
   }
 #endif
 #ifdef SIPSLEUTH_FUZZ_CAPTURE
