@@ -29,11 +29,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   };
   if (!same_call_id_unframed(bytes)) __builtin_trap();
   // A reader's Call-ID (SipRecord::call_id) lies in `raw` exactly where the
-  // lookup `expected` found it.
+  // lookup `expected` found it, with its hash.
   [[maybe_unused]] auto placed_as = [](const formats::SipRecord& record, std::string_view expected) {
     if (!record.call_id) return false;
     const std::string_view found = record.call_id->in(record.raw);
-    return found == expected && (expected.empty() || found.data() == expected.data());
+    return found == expected && (expected.empty() || found.data() == expected.data()) &&
+           record.call_id_hash == formats::hash_call_id(expected);
   };
   // ... and frames and parses it in one walk, as split_message() and
   // Message::parse() do in two.
@@ -130,9 +131,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     formats::join_pieces(delivered[i], joined[i]);
     // The Call-ID found as a UDP message was decoded, or as a TCP stream's
     // reader framed the message.
-    if (const auto& place = delivered[i].call_id;
-        place &&
-        place->in(delivered[i].raw) != sip::first_header_value_in_message(delivered[i].raw, sip::HeaderId::call_id)) {
+    if (delivered[i].call_id &&
+        !placed_as(delivered[i], sip::first_header_value_in_message(delivered[i].raw, sip::HeaderId::call_id))) {
       __builtin_trap();
     }
     formats::frame_deferred(delivered[i]);

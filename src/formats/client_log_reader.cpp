@@ -103,7 +103,7 @@ ReadResult read_client_log(std::string_view data, bool defer_framing) {
     if (defer_framing) {
       record.raw = text;
       // Framed later, when its Call-ID is all that is needed first.
-      record.call_id = TextPlace::of(open->call_id.value(), text);
+      record.found_call_id(open->call_id.value(), text);
     } else {
       frame_delimited_message(text, record);
     }

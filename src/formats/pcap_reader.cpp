@@ -141,7 +141,7 @@ class CaptureDecoder {
                    seg.location, std::move(issues));
               SipRecord& record = result_.messages.back();
               record.packets = std::move(packets);
-              record.call_id = call_id;
+              if (call_id) record.found_call_id(call_id->in(text), text);
               if (!pieces.empty()) {
                 record.raw = {};  // `text` is the reassembler's, gone after this call
                 record.pieces = std::move(pieces);
@@ -390,7 +390,7 @@ class CaptureDecoder {
       // finds a TCP message's: the thread that makes stubs of the messages
       // was the one the others waited for.
       if (transport == Transport::udp) {
-        record.call_id = TextPlace::of(sip::first_header_value_in_message(text, sip::HeaderId::call_id), text);
+        record.found_call_id(sip::first_header_value_in_message(text, sip::HeaderId::call_id), text);
       }
     } else {
       frame_delimited_message(text, record);

@@ -34,6 +34,9 @@ struct TextPlace {
   std::string_view in(std::string_view text) const { return text.substr(offset, length); }
 };
 
+// The hash Call-IDs are grouped by.
+inline std::size_t hash_call_id(std::string_view call_id) { return std::hash<std::string_view>{}(call_id); }
+
 struct SipRecord {
   Location location;
   Timestamp time;
@@ -64,6 +67,17 @@ struct SipRecord {
   // finds it in `raw`, or for a server log's record, sip::first_header_value()
   // in its header block. Empty if not looked for.
   std::optional<TextPlace> call_id;
+  // hash_call_id() of that Call-ID, taken where it was found, while its
+  // bytes are in that core's cache: grouping, on another core, then reads
+  // them only to compare them with the Call-ID its hash leads to.
+  std::size_t call_id_hash = 0;
+
+  // `value`, a view into `text` (which is `raw`, or what `raw` will be)
+  // or empty, as the Call-ID found.
+  void found_call_id(std::string_view value, std::string_view text) {
+    call_id = TextPlace::of(value, text);
+    call_id_hash = hash_call_id(value);
+  }
 };
 
 // A server diagnostic or trace record tied to a call (TF_DIAG, TF_COMPONENT...).

@@ -124,7 +124,7 @@ void emit_protocol_record(std::string_view data, const OpenRecord& rec, std::siz
     record.parts.body = body;
   }
   record.raw = data.substr(rec.location.offset, body_end - rec.location.offset);
-  if (find_call_id) record.call_id = TextPlace::of(rec.call_id.value(), record.raw);
+  if (find_call_id) record.found_call_id(rec.call_id.value(), record.raw);
   result.messages.push_back(std::move(record));
 }
 

@@ -75,11 +75,15 @@ void make_stubs(std::vector<formats::SipRecord>& records, std::uint32_t input, f
         // message's) or as it framed the message (SIP over TCP); placed in
         // `raw` as read.
         pending.call_id = m.record.call_id->in(m.record.raw);
-      } else if (capture) {  // over TCP, framed by the reassembler in two walks
-        pending.call_id = sip::first_header_value_in_message(unframed, sip::HeaderId::call_id);
+        pending.hash = m.record.call_id_hash;
       } else {
-        formats::frame_deferred(m.record);
-        pending.call_id = sip::first_header_value(m.record.parts.header_block, sip::HeaderId::call_id);
+        if (capture) {  // over TCP, framed by the reassembler in two walks
+          pending.call_id = sip::first_header_value_in_message(unframed, sip::HeaderId::call_id);
+        } else {
+          formats::frame_deferred(m.record);
+          pending.call_id = sip::first_header_value(m.record.parts.header_block, sip::HeaderId::call_id);
+        }
+        pending.hash = formats::hash_call_id(pending.call_id);
       }
       if (pending.call_id.empty()) {
         formats::frame_and_parse(m.record, m.sip);
@@ -117,7 +121,6 @@ void make_stubs(std::vector<formats::SipRecord>& records, std::uint32_t input, f
         pending.source = r.source;
         pending.destination = r.destination;
       }
-      pending.hash = std::hash<std::string_view>{}(pending.call_id);
     }
   });
   for (auto& list : chunk_findings) std::move(list.begin(), list.end(), std::back_inserter(findings));
@@ -327,7 +330,18 @@ class BatchedTrace::Reading {
       f.message += first;
       message_findings_.push_back(std::move(f));
     }
+    // Each message's call is looked up in a table far larger than the
+    // cache, by a Call-ID another core read: the slots of the messages a
+    // few ahead, then their keys and Call-IDs, are asked for while this
+    // one's are used.
+    constexpr std::size_t kSlotsAhead = 8, kKeysAhead = 4;
+    for (std::size_t i = 0; i < std::min(taken, kSlotsAhead); ++i) call_ids_.prefetch_slot(stubs[i].hash);
     for (std::size_t i = 0; i < taken; ++i) {
+      if (i + kSlotsAhead < taken) call_ids_.prefetch_slot(stubs[i + kSlotsAhead].hash);
+      if (i + kKeysAhead < taken) {
+        call_ids_.prefetch_key(stubs[i + kKeysAhead].hash);
+        __builtin_prefetch(stubs[i + kKeysAhead].call_id.data());
+      }
       PendingStub& p = stubs[i];
       if (job.offset && p.stub.time.valid) p.stub.time.micros += *job.offset;
       p.stub.source = address_id(p.source);
@@ -439,8 +453,7 @@ class BatchedTrace::Reading {
     std::vector<std::uint32_t> event_call(trace_.events.size(), kNoId);
     for (std::uint32_t id : event_order) {
       std::string_view call_id = sip::trim(trace_.events[id].event.field("SIP-Call-ID"));
-      if (!call_id.empty())
-        event_call[id] = call_ids_.find_or_add(call_id, std::hash<std::string_view>{}(call_id)).first;
+      if (!call_id.empty()) event_call[id] = call_ids_.find_or_add(call_id, formats::hash_call_id(call_id)).first;
     }
     const std::size_t count = call_ids_.size();
     call_ids_ = CallIdIndex(0, true);

@@ -407,7 +407,7 @@ void group_calls(Trace& trace, unsigned threads) {
   std::vector<std::size_t> hashes(trace.messages.size());
   base::for_each_index(
       trace.messages.size(), threads,
-      [&](std::size_t i) { hashes[i] = std::hash<std::string_view>{}(trace.messages[i].sip.call_id()); }, 4096);
+      [&](std::size_t i) { hashes[i] = formats::hash_call_id(trace.messages[i].sip.call_id()); }, 4096);
   std::vector<Call> calls;
   CallIdIndex table(trace.messages.size() / 4 + trace.events.size() / 4 + 16, false);
   auto call_index = [&](std::string_view call_id, std::size_t hash) {
@@ -435,7 +435,7 @@ void group_calls(Trace& trace, unsigned threads) {
     Event& e = trace.events[id];
     std::string_view call_id = sip::trim(e.event.field("SIP-Call-ID"));
     if (call_id.empty()) continue;
-    e.call = call_index(call_id, std::hash<std::string_view>{}(call_id));
+    e.call = call_index(call_id, formats::hash_call_id(call_id));
     calls[e.call].events.push_back(id);
   }
 
