@@ -57,11 +57,16 @@ output="$dir/output.$$"
 have() { command -v "$1" > /dev/null 2>&1; }
 
 # "seconds peak_rss_kb" of the best of $runs runs, after one untimed run;
-# "stopped kb" when a run hits the time limit.
+# "stopped kb" when a run hits the time limit. The file is read into the page
+# cache again before each run: the project's VM drops cached pages even with
+# most of its memory free (session 14 saw 5-15 % of four 1 GB files gone 20 s
+# after reading them), and a run that reads part of its input from disk
+# measures the disk.
 measure() {
   timeout "$limit" "$@" > "$output" 2>&1 || true
   local best="" rss=""
   for _ in $(seq "$runs"); do
+    cat "$file" > /dev/null
     local started=$EPOCHREALTIME status=0 seconds kb
     /usr/bin/time -f "%M" -o "$times" timeout "$limit" "$@" > "$output" 2>&1 || status=$?
     seconds=$(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.3f", b - a}')
