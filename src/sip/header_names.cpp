@@ -209,11 +209,19 @@ HeaderId header_id(std::string_view name) {
   return kHeaders[entry].id;
 }
 
+namespace {
+// Every message's Call-ID lookup (FirstHeaderValue) asks for a name's length.
+constexpr auto make_by_id() {
+  std::array<std::string_view, static_cast<std::size_t>(HeaderId::count_)> names{};
+  for (const auto& h : kHeaders) names[static_cast<std::size_t>(h.id)] = h.canonical;
+  return names;
+}
+constexpr auto kCanonicalById = make_by_id();
+}  // namespace
+
 std::string_view canonical_header_name(HeaderId id) {
-  for (const auto& h : kHeaders) {
-    if (h.id == id) return h.canonical;
-  }
-  return {};
+  const auto index = static_cast<std::size_t>(id);
+  return index < kCanonicalById.size() ? kCanonicalById[index] : std::string_view{};
 }
 
 }  // namespace sipsleuth::sip
