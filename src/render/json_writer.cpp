@@ -49,22 +49,11 @@ void JsonWriter::line_break() {
   ++used_;
 }
 
-void JsonWriter::key(const PlainKey& name) {
-  const bool comma = comma_owed();
-  after_key_ = true;
-  if (!name.fits()) {
-    if (comma) put(",");
-    put("\"");
-    put(name.text());
-    put("\":");
-    return;
-  }
-  // The quoted key is copied whole, room and all: a copy of a size known
-  // when compiling, where one of the key's own size is a call.
-  char* out = room(1 + PlainKey::kQuotedRoom);
-  *out = ',';
-  std::memcpy(out + (comma ? 1 : 0), name.quoted(), PlainKey::kQuotedRoom);
-  used_ += (comma ? 1 : 0) + name.quoted_size();
+void JsonWriter::long_key(std::string_view name, bool comma) {
+  if (comma) put(",");
+  put("\"");
+  put(name);
+  put("\":");
 }
 
 void JsonWriter::escaped_key(std::string_view name) {

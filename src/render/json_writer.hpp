@@ -66,7 +66,22 @@ class JsonWriter {
   void end_object() { close('}'); }
   void begin_array() { open('['); }
   void end_array() { close(']'); }
-  void key(const PlainKey& name);
+  // Inline: a call's line has dozens of keys, each known when compiling, so
+  // that its quoted text and size become constants where it is written.
+  void key(const PlainKey& name) {
+    const bool comma = comma_owed();
+    after_key_ = true;
+    if (!name.fits()) {
+      long_key(name.text(), comma);
+      return;
+    }
+    // The quoted key is copied whole, room and all: a copy of a size known
+    // when compiling, where one of the key's own size is a call.
+    char* out = room(1 + PlainKey::kQuotedRoom);
+    *out = ',';
+    std::memcpy(out + (comma ? 1 : 0), name.quoted(), PlainKey::kQuotedRoom);
+    used_ += (comma ? 1 : 0) + name.quoted_size();
+  }
   void escaped_key(std::string_view name);  // any text
 
   void string(std::string_view text);  // invalid UTF-8 becomes U+FFFD, as in nlohmann's "replace"
@@ -115,6 +130,7 @@ class JsonWriter {
     used_ += text.size();
   }
   void grow(std::size_t bytes);
+  void long_key(std::string_view name, bool comma);  // key() of one too long for PlainKey's room
   void quoted(std::string_view text);
   void escaped(std::string_view text);  // quoted(), for text with something to escape or over 0x7f
   template <typename Integer>
