@@ -4,7 +4,7 @@
 # command runs once untimed first). Prints Markdown tables for
 # docs/performance.md: best-of-RUNS seconds, throughput, peak RSS and ratios.
 #
-#   bench/compare.sh [-s "SIZES_MB"] [-f "FORMATS"] [-r RUNS] [-d DIR] [-t SECONDS]
+#   bench/compare.sh [-s "SIZES_MB"] [-f "FORMATS"] [-r RUNS] [-d DIR] [-t SECONDS] [-c CLIENTS]
 #     -s  sizes in MB, default "200"            (e.g. "100 1000 10000")
 #     -f  formats, default "client server pcap pcap-tcp"
 #     -r  runs per command, default 3
@@ -12,6 +12,8 @@
 #         (each file is deleted once measured)
 #     -t  stop a command after this long, default 300 (tshark reassembling
 #         one long TCP stream can take hours on a gigabyte)
+#     -c  client addresses in server logs and captures, default 1 (as every
+#         figure in docs/performance.md before session 14): see gen_traces
 #
 # Output goes to a file, not /dev/null: GNU grep stops at the first match when
 # its output is /dev/null, which would time half a scan.
@@ -30,13 +32,15 @@ formats="client server pcap pcap-tcp"
 runs=3
 dir=""
 limit=300
-while getopts "s:f:r:d:t:h" option; do
+clients=1
+while getopts "s:f:r:d:t:c:h" option; do
   case $option in
     s) sizes=$OPTARG ;;
     f) formats=$OPTARG ;;
     r) runs=$OPTARG ;;
     d) dir=$OPTARG ;;
     t) limit=$OPTARG ;;
+    c) clients=$OPTARG ;;
     *) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 done
@@ -93,10 +97,10 @@ echo
 for size in $sizes; do
   for format in $formats; do
     file="$dir/gen-$size.$format"
-    id=$(build/bench/gen_traces "$format" "$size" "$file" 7)
+    id=$(build/bench/gen_traces "$format" "$size" "$file" 7 "$clients")
     bytes=$(stat -c %s "$file")
     mb=$(awk "BEGIN{printf \"%.0f\", $bytes/1e6}")
-    echo "### $format, $mb MB ($bytes bytes)"
+    echo "### $format, $mb MB ($bytes bytes)$([ "$clients" = 1 ] || [ "$format" = client ] || echo ", $clients clients")"
     echo
     echo "| command | seconds | MB/s | peak RSS MB | RSS / input | time / grep -c |"
     echo "| --- | ---: | ---: | ---: | ---: | ---: |"

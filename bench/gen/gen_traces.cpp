@@ -1,5 +1,5 @@
 // Writes a large synthetic trace for whole-process benchmarks:
-//   gen_traces client|server|pcap|pcap-tcp SIZE_MB OUTPUT [SEED]
+//   gen_traces client|server|pcap|pcap-tcp SIZE_MB OUTPUT [SEED [CLIENTS]]
 // A fixed mix of calls from a fixed seed: registrations challenged once
 // (NTLM), answered calls with SDP and a BYE, calls forked to two devices,
 // cancelled calls, busy and failed calls, and IM. Each call has a unique
@@ -8,6 +8,12 @@
 // of gigabytes need no more memory than a few calls. "pcap" carries SIP over
 // UDP; "pcap-tcp" over one TCP connection, in segments of at most 1,400 bytes
 // so that messages must be reassembled.
+// CLIENTS (default 1) spreads the users over that many client addresses, as
+// a server log or a capture on a server sees them: the default, one client
+// (10.1.2.3:51000), puts all of a server log or a capture on one pair of
+// addresses, one UDP flow or one TCP connection, which flatters whatever
+// looks addresses or flows up. A client log is one client's view, so it
+// keeps one address. With the default, the output is what it always was.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -17,6 +23,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "support/pcap_writer.hpp"
@@ -27,6 +34,7 @@ struct Message {
   bool from_client;
   double at;  // seconds after the call start
   std::string text;
+  std::string client_ip;  // the calling user's address
 };
 
 std::string sdp(const std::string& ip, int port) {
@@ -38,21 +46,31 @@ std::string sdp(const std::string& ip, int port) {
 
 class CallWriter {
  public:
-  explicit CallWriter(unsigned seed) : random_(seed), seed_(seed) {}
+  CallWriter(unsigned seed, unsigned clients) : random_(seed), seed_(seed), clients_(clients) {}
 
   std::vector<Message> next(std::string& call_id) {
     call_id = "gen-" + std::to_string(seed_) + "-" + std::to_string(++count_);
     int kind = pick(0, 99);
-    std::string user = "user" + std::to_string(pick(1, 5000));
+    const int user_number = pick(1, 5000);
+    std::string user = "user" + std::to_string(user_number);
     std::string peer = "user" + std::to_string(pick(1, 5000));
     std::string tag = hex(10);
-    if (kind < 15) return registration(call_id, user, tag);
-    if (kind < 25) return im(call_id, user, peer, tag);
-    return call(call_id, user, peer, tag, kind);
+    client_ip_ = client_ip(user_number);
+    std::vector<Message> messages = kind < 15   ? registration(call_id, user, tag)
+                                    : kind < 25 ? im(call_id, user, peer, tag)
+                                                : call(call_id, user, peer, tag, kind);
+    for (auto& m : messages) m.client_ip = client_ip_;
+    return messages;
   }
 
  private:
   int pick(int low, int high) { return std::uniform_int_distribution<int>(low, high)(random_); }
+  // A user's client address; with one client, everyone's is 10.1.2.3.
+  std::string client_ip(int user_number) const {
+    if (clients_ <= 1) return "10.1.2.3";
+    const unsigned k = static_cast<unsigned>(user_number) % clients_;
+    return "10.1." + std::to_string(k / 250) + "." + std::to_string(k % 250 + 1);
+  }
   std::string hex(int digits) {
     std::string s;
     for (int i = 0; i < digits; ++i) s.push_back("0123456789abcdef"[pick(0, 15)]);
@@ -61,7 +79,7 @@ class CallWriter {
   std::string headers(const std::string& start, const std::string& call_id, const std::string& from,
                       const std::string& to, const std::string& cseq, const std::string& extra,
                       const std::string& body) {
-    std::string m = start + "\r\nVia: SIP/2.0/TLS 10.1.2.3:51000;branch=z9hG4bK" + hex(12) +
+    std::string m = start + "\r\nVia: SIP/2.0/TLS " + client_ip_ + ":51000;branch=z9hG4bK" + hex(12) +
                     ";ms-received-port=51000;ms-received-cid=" + hex(6) + "\r\nMax-Forwards: 70\r\nFrom: " + from +
                     "\r\nTo: " + to + "\r\nCall-ID: " + call_id + "\r\nCSeq: " + cseq +
                     "\r\nUser-Agent: UCCAPI/16.0.4849.1000 OC/16.0.4849.1000 (Skype for "
@@ -77,8 +95,9 @@ class CallWriter {
     std::vector<Message> out;
     out.push_back({true, 0,
                    headers("REGISTER sip:contoso.com SIP/2.0", id, from, aor, "1 REGISTER",
-                           "Contact: <sip:10.1.2.3:51000;transport=tls>;methods=\"INVITE, "
-                           "MESSAGE, INFO\"\r\n",
+                           "Contact: <sip:" + client_ip_ +
+                               ":51000;transport=tls>;methods=\"INVITE, "
+                               "MESSAGE, INFO\"\r\n",
                            "")});
     out.push_back({false, 0.02,
                    headers("SIP/2.0 401 Unauthorized", id, from, aor + ";tag=" + hex(32), "1 REGISTER",
@@ -121,7 +140,7 @@ class CallWriter {
     std::string ruri = "INVITE sip:" + peer + "@contoso.com SIP/2.0";
     std::string conv = "Ms-Conversation-ID: " + hex(24) + "==\r\n";
     std::vector<Message> out;
-    out.push_back({true, 0, headers(ruri, id, from, to, "1 INVITE", conv, sdp("10.1.2.3", 50000 + pick(0, 9000)))});
+    out.push_back({true, 0, headers(ruri, id, from, to, "1 INVITE", conv, sdp(client_ip_, 50000 + pick(0, 9000)))});
     out.push_back({false, 0.05, headers("SIP/2.0 100 Trying", id, from, to, "1 INVITE", "", "")});
     std::string tag_a = ";tag=" + hex(10) + ";epid=" + hex(10);
     std::string tag_b = ";tag=" + hex(10) + ";epid=" + hex(10);
@@ -164,6 +183,8 @@ class CallWriter {
 
   std::mt19937 random_;
   unsigned seed_;
+  unsigned clients_;
+  std::string client_ip_;
   unsigned long count_ = 0;
 };
 
@@ -183,32 +204,49 @@ std::string clock_text(double t, bool server) {
 
 int main(int argc, char** argv) {
   if (argc < 4) {
-    std::fprintf(stderr, "usage: gen_traces client|server|pcap|pcap-tcp SIZE_MB OUTPUT [SEED]\n");
+    std::fprintf(stderr, "usage: gen_traces client|server|pcap|pcap-tcp SIZE_MB OUTPUT [SEED [CLIENTS]]\n");
     return 2;
   }
   std::string format = argv[1];
   const double target = std::atof(argv[2]) * 1024 * 1024;
   unsigned seed = argc > 4 ? static_cast<unsigned>(std::atoi(argv[4])) : 1;
+  const int clients = argc > 5 ? std::atoi(argv[5]) : 1;
+  if (clients < 1 || clients > 60000) {
+    std::fprintf(stderr, "gen_traces: CLIENTS must be from 1 to 60000\n");
+    return 2;
+  }
   const bool capture = format == "pcap" || format == "pcap-tcp";
   if (format != "client" && format != "server" && !capture) {
     std::fprintf(stderr, "gen_traces: format must be client, server, pcap or pcap-tcp\n");
     return 2;
   }
-  CallWriter writer(seed);
+  CallWriter writer(seed, format == "client" ? 1u : static_cast<unsigned>(clients));
   std::ofstream out(argv[3], std::ios::binary);
   sipsleuth::testing::PcapWriter pcap;  // for captures, flushed to `out` after every call
   using Endpoint = sipsleuth::testing::PcapWriter::Endpoint;
-  const Endpoint client{"10.1.2.3", 51000}, server{"10.0.0.11", 5060};
-  std::uint32_t client_seq = 1000, server_seq = 5000;  // pcap-tcp: next sequence number each way
+  const Endpoint server{"10.0.0.11", 5060};
+  // pcap-tcp: one connection a client, opened before its first message, and
+  // the next sequence number each way.
+  struct Connection {
+    std::uint32_t client_seq = 1000, server_seq = 5000;
+  };
+  std::unordered_map<std::string, Connection> connections;
   std::size_t written = 0;
   std::string middle_call;
   double start = 8 * 3600;
-  if (format == "pcap-tcp") {
-    using W = sipsleuth::testing::PcapWriter;
-    pcap.tcp(1709625600.0 + start, client, server, client_seq - 1, W::kSyn);
-    pcap.tcp(1709625600.0 + start, server, client, server_seq - 1, W::kSyn | W::kAck);
-    pcap.tcp(1709625600.0 + start, client, server, client_seq, W::kAck);
-  }
+  auto connection = [&](const Endpoint& client, double t) -> Connection& {
+    auto [it, opened] = connections.try_emplace(client.ip);
+    if (opened) {
+      using W = sipsleuth::testing::PcapWriter;
+      Connection& c = it->second;
+      pcap.tcp(1709625600.0 + t, client, server, c.client_seq - 1, W::kSyn);
+      pcap.tcp(1709625600.0 + t, server, client, c.server_seq - 1, W::kSyn | W::kAck);
+      pcap.tcp(1709625600.0 + t, client, server, c.client_seq, W::kAck);
+    }
+    return it->second;
+  };
+  // With one client its connection opens at the start, as it always did.
+  if (format == "pcap-tcp" && clients == 1) connection({"10.1.2.3", 51000}, start);
   std::string call_id;
   std::string chunk;
   // Calls overlap, so messages wait here until no later call can come before
@@ -217,6 +255,7 @@ int main(int argc, char** argv) {
   auto later = [](const Timed& a, const Timed& b) { return a.first > b.first; };
   std::priority_queue<Timed, std::vector<Timed>, decltype(later)> pending(later);
   auto write = [&](double t, const Message& m) {
+    const Endpoint client{m.client_ip, 51000};
     if (format == "client") {
       std::string marker = m.from_client ? "Sending Packet - 10.0.0.11:5061 (From Local "
                                            "Address: 10.1.2.3:51000) " +
@@ -238,11 +277,10 @@ int main(int argc, char** argv) {
                "begin_record\r\n"
                "Trace-Correlation-Id: " +
                std::to_string(written % 1000000007) + "\r\nInstance-Id: 00003E21\r\n" +
-               (m.from_client ? "Direction: "
-                                "incoming;source=\"10.1.2.3\";destination=\"local\"\r\n"
-                              : "Direction: "
-                                "outgoing;source=\"local\";destination=\"10.1.2.3\"\r\n") +
-               "Peer: 10.1.2.3:51000\r\nMessage-Type: " + (m.text.rfind("SIP/2.0", 0) == 0 ? "response" : "request") +
+               (m.from_client ? "Direction: incoming;source=\"" + m.client_ip + "\";destination=\"local\"\r\n"
+                              : "Direction: outgoing;source=\"local\";destination=\"" + m.client_ip + "\"\r\n") +
+               "Peer: " + m.client_ip +
+               ":51000\r\nMessage-Type: " + (m.text.rfind("SIP/2.0", 0) == 0 ? "response" : "request") +
                "\r\nStart-Line: " + m.text.substr(0, line_end) + "\r\n" +
                m.text.substr(line_end + 2, body_at + 2 - line_end - 2) +
                "Message-Body: " + (body.empty() ? "-\r\n" : body) +
@@ -251,7 +289,8 @@ int main(int argc, char** argv) {
       pcap.udp(1709625600.0 + t, m.from_client ? client : server, m.from_client ? server : client, m.text);
     } else {
       constexpr std::size_t kSegment = 1400;
-      std::uint32_t& seq = m.from_client ? client_seq : server_seq;
+      Connection& c = connection(client, t);
+      std::uint32_t& seq = m.from_client ? c.client_seq : c.server_seq;
       for (std::size_t at = 0; at < m.text.size(); at += kSegment) {
         std::string_view piece = std::string_view(m.text).substr(at, kSegment);
         pcap.tcp(1709625600.0 + t, m.from_client ? client : server, m.from_client ? server : client, seq,
