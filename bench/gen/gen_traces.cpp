@@ -211,8 +211,8 @@ int main(int argc, char** argv) {
   const double target = std::atof(argv[2]) * 1024 * 1024;
   unsigned seed = argc > 4 ? static_cast<unsigned>(std::atoi(argv[4])) : 1;
   const int clients = argc > 5 ? std::atoi(argv[5]) : 1;
-  if (clients < 1 || clients > 60000) {
-    std::fprintf(stderr, "gen_traces: CLIENTS must be from 1 to 60000\n");
+  if (clients < 1 || clients > 5000) {  // one address a user at most
+    std::fprintf(stderr, "gen_traces: CLIENTS must be from 1 to 5000\n");
     return 2;
   }
   const bool capture = format == "pcap" || format == "pcap-tcp";
