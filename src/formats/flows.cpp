@@ -133,13 +133,6 @@ std::size_t NetEndpoint::hash() const {
   return static_cast<std::size_t>(h);
 }
 
-std::size_t FlowTable::PairHash::operator()(const PairKey& k) const {
-  std::uint64_t h = 0x9e3779b97f4a7c15ull;
-  mix(h, k.first);
-  mix(h, k.second);
-  return static_cast<std::size_t>(h);
-}
-
 void FlowTable::add_attempt(const NetEndpoint& client, const NetEndpoint& server, TcpOutcome outcome,
                             const Timestamp& time, std::uint32_t packet) {
   TcpAttempt attempt;
@@ -156,30 +149,41 @@ void FlowTable::tcp(const NetEndpoint& source, const NetEndpoint& destination, s
                     std::uint32_t packet) {
   const bool syn = flags & kSyn, ack = flags & kAck, rst = flags & kRst;
   if (syn && !ack) {
-    auto [it, inserted] = tcp_index_.try_emplace(PairKey{source, destination}, flows_.tcp.size());
-    if (inserted) add_attempt(source, destination, TcpOutcome::unanswered, time, packet);
-    TcpAttempt& attempt = flows_.tcp[it->second];
+    auto it = tcp_index_.try_emplace(PairKey{source, destination}).first;
+    std::uint32_t& index = attempt_from(*it, source);
+    if (index == kNoAttempt) {
+      index = static_cast<std::uint32_t>(flows_.tcp.size());
+      add_attempt(source, destination, TcpOutcome::unanswered, time, packet);
+    }
+    TcpAttempt& attempt = flows_.tcp[index];
     ++attempt.syns;
     ++attempt.packets_to_server;
     attempt.last_syn = time;
     attempt.last_syn_packet = packet;
     return;
   }
-  // Any other segment belongs to the attempt in one direction or the other.
+  // Any other segment belongs to the attempt in one direction or the other:
+  // first the one this segment's source opened, else the one its destination did.
   bool to_server = true;
+  std::uint32_t index = kNoAttempt;
   auto it = tcp_index_.find(PairKey{source, destination});
-  if (it == tcp_index_.end()) {
-    it = tcp_index_.find(PairKey{destination, source});
-    to_server = false;
+  if (it != tcp_index_.end()) {
+    index = attempt_from(*it, source);
+    if (index == kNoAttempt) {
+      index = attempt_from(*it, destination);
+      to_server = false;
+    }
   }
-  if (it == tcp_index_.end()) {
+  if (index == kNoAttempt) {
     if (rst || (flags & kFin)) return;  // the end of a connection the capture never saw
     // Data of a connection opened before the capture started.
-    it = tcp_index_.emplace(PairKey{source, destination}, flows_.tcp.size()).first;
+    if (it == tcp_index_.end()) it = tcp_index_.try_emplace(PairKey{source, destination}).first;
+    index = static_cast<std::uint32_t>(flows_.tcp.size());
+    attempt_from(*it, source) = index;
     add_attempt(source, destination, TcpOutcome::midstream, time, packet);
     to_server = true;
   }
-  TcpAttempt& attempt = flows_.tcp[it->second];
+  TcpAttempt& attempt = flows_.tcp[index];
   ++(to_server ? attempt.packets_to_server : attempt.packets_to_client);
   if (to_server || attempt.outcome == TcpOutcome::established || attempt.outcome == TcpOutcome::midstream) return;
   if (syn && ack) {
@@ -203,8 +207,10 @@ void FlowTable::mark_tcp_signalling(const NetEndpoint& one, const NetEndpoint& o
   const PairKey pair{one, other};
   if (last_marked_ && EitherWayEqual{}(*last_marked_, pair)) return;
   last_marked_ = pair;
-  for (const PairKey& key : {PairKey{one, other}, PairKey{other, one}}) {
-    if (auto it = tcp_index_.find(key); it != tcp_index_.end()) flows_.tcp[it->second].signalling = true;
+  if (auto it = tcp_index_.find(pair); it != tcp_index_.end()) {
+    for (std::uint32_t index : {it->second.from_first, it->second.from_second}) {
+      if (index != kNoAttempt) flows_.tcp[index].signalling = true;
+    }
   }
 }
 

@@ -92,11 +92,8 @@ class FlowTable {
     NetEndpoint first, second;
     bool operator==(const PairKey&) const = default;
   };
-  struct PairHash {
-    std::size_t operator()(const PairKey& k) const;
-  };
-  // A UDP flow is the same pair of endpoints either way round: one lookup
-  // finds it from a packet going either way.
+  // A UDP flow, and the TCP attempts between two endpoints, are found under
+  // the same key either way round: one lookup, whichever way a packet goes.
   struct EitherWayHash {
     std::size_t operator()(const PairKey& k) const { return k.first.hash() + k.second.hash(); }
   };
@@ -105,8 +102,22 @@ class FlowTable {
       return (x.first == y.first && x.second == y.second) || (x.first == y.second && x.second == y.first);
     }
   };
+  // The attempts between two endpoints: the one whose client is the key's
+  // `first`, and the one whose client is its `second` (kNoAttempt if none).
+  // Both under one key, either way round: a packet finds its attempt in one
+  // lookup whichever way it goes, where a key per direction took two for
+  // every packet from a server, each a cache miss in a capture of thousands
+  // of connections.
+  static constexpr std::uint32_t kNoAttempt = 0xffffffffu;
+  struct TcpAttempts {
+    std::uint32_t from_first = kNoAttempt, from_second = kNoAttempt;
+  };
+  // The attempt whose client is `client`, of the attempts between the key's two endpoints.
+  static std::uint32_t& attempt_from(std::pair<const PairKey, TcpAttempts>& entry, const NetEndpoint& client) {
+    return entry.first.first == client ? entry.second.from_first : entry.second.from_second;
+  }
   NetworkFlows flows_;
-  std::unordered_map<PairKey, std::size_t, PairHash> tcp_index_;                       // (client, server) -> attempt
+  std::unordered_map<PairKey, TcpAttempts, EitherWayHash, EitherWayEqual> tcp_index_;  // {a, b} -> attempts
   std::unordered_map<PairKey, std::size_t, EitherWayHash, EitherWayEqual> udp_index_;  // (a, b) -> flow
   std::optional<PairKey> last_marked_;  // the pair mark_tcp_signalling() marked last, with no attempt added since
 };

@@ -72,6 +72,43 @@ TEST(FlowTable, ConnectionsThatCarriedSipAreMarked) {
   EXPECT_TRUE(flows.tcp[2].signalling);
 }
 
+// Two endpoints can hold an attempt each way, each opened by a SYN from its
+// client: a segment belongs to the one its source opened, else to the one
+// its destination did; marking the pair marks both.
+TEST(FlowTable, AttemptsEachWayBetweenTheSameEndpoints) {
+  formats::FlowTable table;
+  auto a = ep("10.0.0.1", 5061), b = ep("10.0.0.2", 5061), c = ep("10.0.0.3", 5070), d = ep("10.0.0.4", 5080);
+  table.tcp(a, b, 0x02, at_second(1), 1);  // SYN: a's attempt
+  table.tcp(b, a, 0x02, at_second(1), 2);  // SYN the other way: b's
+  table.tcp(a, b, 0x18, at_second(2), 3);  // a's data: to a's server
+  table.tcp(b, a, 0x18, at_second(2), 4);  // b's data: to b's server
+  table.tcp(b, a, 0x12, at_second(2), 5);  // SYN/ACK from b: b's own attempt, so a's stays unanswered
+  table.tcp(c, d, 0x18, at_second(3), 6);  // opened before the capture, by c
+  table.tcp(d, c, 0x18, at_second(3), 7);  // the answer: to c
+  table.tcp(d, c, 0x02, at_second(4), 8);  // then d opens one of its own
+  table.tcp(d, c, 0x18, at_second(4), 9);
+  table.mark_tcp_signalling(c, d);
+  auto flows = table.take();
+  ASSERT_EQ(flows.tcp.size(), 4u);
+  EXPECT_EQ(flows.tcp[0].client, a);
+  EXPECT_EQ(flows.tcp[0].outcome, TcpOutcome::unanswered);
+  EXPECT_EQ(flows.tcp[0].packets_to_server, 2u);
+  EXPECT_EQ(flows.tcp[0].packets_to_client, 0u);
+  EXPECT_EQ(flows.tcp[1].client, b);
+  EXPECT_EQ(flows.tcp[1].packets_to_server, 3u);
+  EXPECT_EQ(flows.tcp[2].client, c);
+  EXPECT_EQ(flows.tcp[2].outcome, TcpOutcome::midstream);
+  EXPECT_EQ(flows.tcp[2].packets_to_server, 1u);
+  EXPECT_EQ(flows.tcp[2].packets_to_client, 1u);
+  EXPECT_EQ(flows.tcp[3].client, d);
+  EXPECT_EQ(flows.tcp[3].syns, 1u);
+  EXPECT_EQ(flows.tcp[3].packets_to_server, 2u);
+  EXPECT_FALSE(flows.tcp[0].signalling);
+  EXPECT_FALSE(flows.tcp[1].signalling);
+  EXPECT_TRUE(flows.tcp[2].signalling);
+  EXPECT_TRUE(flows.tcp[3].signalling);
+}
+
 std::string stun(std::uint16_t type, bool cookie) {
   std::string m(20, '\0');
   m[0] = static_cast<char>(type >> 8);
