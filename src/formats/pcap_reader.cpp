@@ -147,6 +147,7 @@ class CaptureDecoder {
                 record.pieces = std::move(pieces);
               }
             },
+            [this](const NetEndpoint& endpoint) { return address(endpoint); },
             options.pieces_not_copies && options.defer_framing) {}
 
   void link(int dlt, const unsigned char* data, std::size_t length, const Packet& packet) {
@@ -317,9 +318,8 @@ class CaptureDecoder {
         segment.source = NetEndpoint::from_bytes(family, src, be16(p));
         segment.destination = NetEndpoint::from_bytes(family, dst, be16(p + 2));
         flows_.tcp(segment.source, segment.destination, flags, packet_.time, packet_.location.packet);
-        StreamKey key{segment.source, segment.destination, address(family, src, be16(p)),
-                      address(family, dst, be16(p + 2))};
-        tcp_.add(key, segment);
+        // Named by the reassembler when the stream is new.
+        tcp_.add(StreamKey{segment.source, segment.destination, {}, {}}, segment);
         return;
       }
       case 4:  // IP in IP
@@ -402,7 +402,9 @@ class CaptureDecoder {
   // "10.0.0.1:5060" for an address and port, formatted once per endpoint:
   // a capture has a few endpoints and millions of packets.
   std::string_view address(int family, const unsigned char* ip, std::uint16_t port) {
-    NetEndpoint endpoint = NetEndpoint::from_bytes(family, ip, port);
+    return address(NetEndpoint::from_bytes(family, ip, port));
+  }
+  std::string_view address(const NetEndpoint& endpoint) {
     auto it = addresses_.find(endpoint);
     if (it != addresses_.end()) return it->second;
     std::string_view text = result_.intern(endpoint.text());

@@ -82,8 +82,17 @@ std::optional<sip::SplitResult> framed_to_blank_line(std::string_view view, std:
 
 }  // namespace
 
-void TcpReassembler::add(const StreamKey& key, const TcpSegment& segment) {
-  Stream& s = streams_[key];
+void TcpReassembler::add(const StreamKey& given, const TcpSegment& segment) {
+  auto it = streams_.find(given);
+  if (it == streams_.end()) {
+    StreamKey named = given;
+    if (named.source_text.empty()) named.source_text = name_endpoint_(named.source);
+    if (named.destination_text.empty()) named.destination_text = name_endpoint_(named.destination);
+    it = streams_.try_emplace(named).first;
+  }
+  // Nothing below adds a stream: `it` stays good until the stream ends.
+  const StreamKey& key = it->first;
+  Stream& s = it->second;
   if (segment.syn) {
     s.have_seq = true;
     s.next_seq = segment.seq + 1;
@@ -122,7 +131,7 @@ void TcpReassembler::add(const StreamKey& key, const TcpSegment& segment) {
   s.last = segment;
   if (segment.fin || segment.rst) {
     extract(key, s, segment, true);
-    streams_.erase(key);
+    streams_.erase(it);
   }
 }
 

@@ -19,7 +19,9 @@ namespace sipsleuth::formats {
 // One direction of a TCP connection, compared by its endpoints. Their text
 // ("ip:port") is the reader's, which lives as long as its ReadResult: a key
 // is made for every packet, and copying the text each time cost more than
-// reassembling.
+// reassembling. A key given without its text is named when its stream is
+// first seen (TcpReassembler's NameEndpoint), so that a packet of a stream
+// already known looks nothing up but the stream.
 struct StreamKey {
   NetEndpoint source, destination;
   std::string_view source_text, destination_text;
@@ -55,8 +57,14 @@ class TcpReassembler {
                                   std::vector<sip::ParseIssue> issues, std::vector<std::uint32_t> packets,
                                   std::vector<std::string_view> pieces, std::optional<TextPlace> call_id)>;
 
-  TcpReassembler(ReadResult& result, Sink sink, bool pieces_not_copies = false)
-      : result_(result), sink_(std::move(sink)), pieces_not_copies_(pieces_not_copies) {}
+  // An endpoint's text, for a key given without it.
+  using NameEndpoint = std::function<std::string_view(const NetEndpoint&)>;
+
+  TcpReassembler(ReadResult& result, Sink sink, NameEndpoint name_endpoint, bool pieces_not_copies = false)
+      : result_(result),
+        sink_(std::move(sink)),
+        name_endpoint_(std::move(name_endpoint)),
+        pieces_not_copies_(pieces_not_copies) {}
   void add(const StreamKey& key, const TcpSegment& segment);
   // Emits what is left in every stream at the end of the capture.
   void finish();
@@ -129,6 +137,7 @@ class TcpReassembler {
 
   ReadResult& result_;
   Sink sink_;
+  NameEndpoint name_endpoint_;
   bool pieces_not_copies_ = false;
   std::unordered_map<StreamKey, Stream, StreamKeyHash> streams_;
 };
