@@ -88,25 +88,29 @@ TEST(FlowTable, AttemptsEachWayBetweenTheSameEndpoints) {
   table.tcp(d, c, 0x02, at_second(4), 8);  // then d opens one of its own
   table.tcp(d, c, 0x18, at_second(4), 9);
   table.mark_tcp_signalling(c, d);
+  struct Expected {
+    NetEndpoint client;
+    TcpOutcome outcome;
+    std::uint32_t syns, to_server, to_client;
+    bool signalling;
+  };
+  const Expected expected[] = {
+      {a, TcpOutcome::unanswered, 1, 2, 0, false},
+      {b, TcpOutcome::unanswered, 1, 3, 0, false},
+      {c, TcpOutcome::midstream, 0, 1, 1, true},
+      {d, TcpOutcome::unanswered, 1, 2, 0, true},
+  };
   auto flows = table.take();
-  ASSERT_EQ(flows.tcp.size(), 4u);
-  EXPECT_EQ(flows.tcp[0].client, a);
-  EXPECT_EQ(flows.tcp[0].outcome, TcpOutcome::unanswered);
-  EXPECT_EQ(flows.tcp[0].packets_to_server, 2u);
-  EXPECT_EQ(flows.tcp[0].packets_to_client, 0u);
-  EXPECT_EQ(flows.tcp[1].client, b);
-  EXPECT_EQ(flows.tcp[1].packets_to_server, 3u);
-  EXPECT_EQ(flows.tcp[2].client, c);
-  EXPECT_EQ(flows.tcp[2].outcome, TcpOutcome::midstream);
-  EXPECT_EQ(flows.tcp[2].packets_to_server, 1u);
-  EXPECT_EQ(flows.tcp[2].packets_to_client, 1u);
-  EXPECT_EQ(flows.tcp[3].client, d);
-  EXPECT_EQ(flows.tcp[3].syns, 1u);
-  EXPECT_EQ(flows.tcp[3].packets_to_server, 2u);
-  EXPECT_FALSE(flows.tcp[0].signalling);
-  EXPECT_FALSE(flows.tcp[1].signalling);
-  EXPECT_TRUE(flows.tcp[2].signalling);
-  EXPECT_TRUE(flows.tcp[3].signalling);
+  ASSERT_EQ(flows.tcp.size(), std::size(expected));
+  for (std::size_t i = 0; i < flows.tcp.size(); ++i) {
+    const auto& attempt = flows.tcp[i];
+    EXPECT_EQ(attempt.client, expected[i].client) << i;
+    EXPECT_EQ(attempt.outcome, expected[i].outcome) << i;
+    EXPECT_EQ(attempt.syns, expected[i].syns) << i;
+    EXPECT_EQ(attempt.packets_to_server, expected[i].to_server) << i;
+    EXPECT_EQ(attempt.packets_to_client, expected[i].to_client) << i;
+    EXPECT_EQ(attempt.signalling, expected[i].signalling) << i;
+  }
 }
 
 std::string stun(std::uint16_t type, bool cookie) {
