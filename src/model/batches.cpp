@@ -200,8 +200,10 @@ class BatchedTrace::Reading {
             bool last = piece.last;
             take(of, piece);
             of.read.done(*of.input->data, piece.begin, piece.end);
-            if (last) of.read.finish(*of.input->data);
-            if (last) finish(of);
+            if (last) {
+              of.read.finish(*of.input->data);
+              finish(of);
+            }
           });
       i = end;
     }
@@ -802,11 +804,7 @@ void BatchedTrace::for_each_batch(std::size_t calls_per_batch, const std::functi
     });
     // The batch's findings about its messages, as load() orders those of
     // each call: by the number it gives their messages.
-    auto number_of = [&](std::uint32_t id) {
-      const std::size_t call = static_cast<std::size_t>(std::upper_bound(first_local.begin(), first_local.end(), id) -
-                                                        first_local.begin() - 1);
-      return call_messages_[calls_[first + call].first_message + (id - first_local[call])];
-    };
+    auto number_of = [&](std::uint32_t id) { return numbers[id]; };
     std::vector<Extent> touched = none;
     for (const auto& extents : chunk_extents) {
       for (std::size_t i = 0; i < touched.size(); ++i) {
