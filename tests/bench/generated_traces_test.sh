@@ -6,6 +6,14 @@
 set -euo pipefail
 gen=$1 sipsleuth=$2 work=$3
 mkdir -p "$work"
+# A client count the generator cannot give is refused, naming the bound.
+for clients in 0 5001; do
+  if "$gen" server 1 "$work/refused" 7 "$clients" 2> "$work/refused.err"; then
+    echo "gen_traces wrote a trace for $clients clients" >&2
+    exit 1
+  fi
+  grep -q "CLIENTS must be from 1 to 5000" "$work/refused.err"
+done
 # Each format with one client, then those a server sees with fifty: the
 # users' addresses, flows and TCP connections vary.
 for run in client server pcap pcap-tcp server:50 pcap:50 pcap-tcp:50; do
