@@ -2,10 +2,12 @@
 // SIPSLEUTH_FUZZ_READER) and parses every message it finds.
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "formats/pcap_records.hpp"
 #include "formats/reader.hpp"
 #include "sip/message.hpp"
 #include "sip/uri.hpp"
@@ -139,6 +141,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto& a = delivered[i].parts;
     const auto& b = result.messages[i].parts;
     if (a.start_line != b.start_line || a.header_block != b.header_block || a.body != b.body) __builtin_trap();
+  }
+  // Records walked over the bytes must be libpcap's records, one for one.
+  formats::CaptureRecords walked(bytes, formats::RecordWalk::mapped_when_plain);
+  formats::CaptureRecords by_libpcap(bytes, formats::RecordWalk::libpcap_only);
+  if (walked.opened() != by_libpcap.opened()) __builtin_trap();
+  if (walked.opened()) {
+    std::deque<std::string> copies;
+    formats::CaptureRecord a, b;
+    do {
+      walked.next(a, copies);
+      by_libpcap.next(b, copies);
+      if (!formats::same_record(a, b)) __builtin_trap();
+    } while (a.status == 1);
   }
 #endif
   return 0;

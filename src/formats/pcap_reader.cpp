@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "base/parallel.hpp"
+#include "formats/pcap_records.hpp"
 #include "formats/reader.hpp"
 #include "formats/tcp_reassembly.hpp"
 #include "sip/message.hpp"
@@ -37,20 +38,6 @@ struct Packet {
   std::string_view record;    // the input's bytes libpcap read for it: record header, packet, options
 };
 
-// `bytes`, found `at` bytes into a packet, as a view of the record libpcap
-// read the packet from, or an empty view: a classic pcap record ends with
-// its packet, and a pcapng Enhanced Packet Block puts it 28 bytes after the
-// block's start.
-std::string_view in_record(std::string_view record, std::size_t packet_size, std::size_t at, std::string_view bytes) {
-  const std::size_t starts[] = {record.size() - std::min(record.size(), packet_size), 28};
-  for (std::size_t start : starts) {
-    if (start + at + bytes.size() > record.size()) continue;
-    std::string_view candidate = record.substr(start + at, bytes.size());
-    if (candidate == bytes) return candidate;
-  }
-  return {};
-}
-
 // The same bytes as `text` (inside packet.captured) in the input itself, or
 // an empty view.
 std::string_view find_in_input(const Packet& packet, std::string_view text) {
@@ -59,7 +46,7 @@ std::string_view find_in_input(const Packet& packet, std::string_view text) {
   // Nearly always read_pcap() has found the packet itself in the input.
   const std::string_view record = packet.record;
   if (data >= record.data() && data + packet.captured.size() <= record.data() + record.size()) return text;
-  return in_record(record, packet.captured.size(), static_cast<std::size_t>(text.data() - data), text);
+  return bytes_in_record(record, packet.captured.size(), static_cast<std::size_t>(text.data() - data), text);
 }
 
 // IP datagrams waiting for their other fragments, keyed by (src, dst, id, proto).
@@ -438,82 +425,53 @@ class CaptureDecoder {
 
 }  // namespace
 
-namespace {
-
-// One record as libpcap read it. Its packet is a view of the input where it
-// lies there (libpcap's own buffer is reused by the next read), else a copy
-// the batch keeps.
-struct RecordRead {
-  int status = 0;        // pcap_next_ex()'s
-  long offset = 0;       // where the record starts in the input
-  long after = 0;        // and where the next starts
-  pcap_pkthdr header{};  // with status 1
-  std::string_view captured;
-};
-
-struct RecordsRead {
-  std::vector<RecordRead> records;
-  std::deque<std::string> copies;
-  std::string error;  // libpcap's, for a last record with PCAP_ERROR
-};
-
-}  // namespace
-
 ReadResult read_pcap(std::string_view data, const ReadOptions& options) {
   ReadProgress* progress = options.progress;
   ReadResult result;
   result.format = Format::pcap;
-  // libpcap reads from a FILE*; fmemopen serves mapped or decompressed bytes alike.
-  FILE* stream = fmemopen(const_cast<char*>(data.data()), data.size(), "rb");
-  if (!stream) {
-    result.add_finding("pcap.unreadable", Severity::error, Location{}, "cannot open the capture in memory");
-    return result;
-  }
-  char error[PCAP_ERRBUF_SIZE] = {};
-  pcap_t* handle = pcap_fopen_offline_with_tstamp_precision(stream, PCAP_TSTAMP_PRECISION_MICRO, error);
-  if (!handle) {
-    fclose(stream);
-    result.add_finding("pcap.unreadable", Severity::error, Location{}, std::string("libpcap: ") + error);
+  CaptureRecords records(data, RecordWalk::mapped_when_plain);
+  if (!records.opened()) {
+    result.add_finding("pcap.unreadable", Severity::error, Location{}, records.open_error());
     return result;
   }
   CaptureDecoder decoder(result, options);
   if (!options.deliver) result.expect_messages(data.size(), 600);  // as in a capture of SIP only
-  const int dlt = pcap_datalink(handle);
+  const int dlt = records.link_type();
   std::uint32_t number = 0;
   std::uint64_t cut_by_snaplen = 0;
   Location first_cut;
   std::uint64_t reported = 0;
   bool ended = false;
-  auto record_view = [&](long offset, long after) {
-    if (offset < 0 || after <= offset || static_cast<std::size_t>(after) > data.size()) return std::string_view{};
-    return data.substr(static_cast<std::size_t>(offset), static_cast<std::size_t>(after - offset));
-  };
 
-  // Records are decoded on a thread of their own while libpcap reads the
-  // next ones on this one: decoding, reassembling TCP and framing SIP cost
+  struct Batch {
+    std::vector<CaptureRecord> records;
+    std::deque<std::string> copies;  // packets not in the input as they are
+  };
+  // Records are decoded on a thread of their own while the next ones are
+  // read on this one: decoding, reassembling TCP and framing SIP cost
   // several times the reading, and a capture is one sequence of packets
   // that only one thread can decode, in order.
-  base::HandOff<RecordsRead> decoding(4, [&](RecordsRead& batch) {
-    for (const RecordRead& read : batch.records) {
+  base::HandOff<Batch> decoding(4, [&](Batch& batch) {
+    for (const CaptureRecord& read : batch.records) {
       if (ended) return;
       if ((number & 0xfff) == 0 && read.offset > 0) {
         if (options.deliver && !result.messages.empty()) {
           options.deliver(result.messages);
           result.messages.clear();
         }
-        if (progress) *progress += static_cast<std::uint64_t>(read.offset) - reported;
-        if (options.read_past) options.read_past(reported, static_cast<std::uint64_t>(read.offset) - reported);
-        reported = static_cast<std::uint64_t>(read.offset);
+        if (progress) *progress += read.offset - reported;
+        if (options.read_past) options.read_past(reported, read.offset - reported);
+        reported = read.offset;
       }
       if (read.status == PCAP_ERROR_BREAK) {  // end of file
         ended = true;
         return;
       }
       ++number;
-      Location location{static_cast<std::uint64_t>(read.offset < 0 ? 0 : read.offset), 0, number};
+      Location location{read.offset, 0, number};
       if (read.status == PCAP_ERROR) {
         result.add_finding("pcap.truncated", Severity::warning, location,
-                           std::string("capture ends inside packet ") + std::to_string(number) + ": " + batch.error);
+                           std::string("capture ends inside packet ") + std::to_string(number) + ": " + read.error);
         ended = true;
         return;
       }
@@ -522,42 +480,25 @@ ReadResult read_pcap(std::string_view data, const ReadOptions& options) {
       const pcap_pkthdr& header = read.header;
       if (header.caplen < header.len && cut_by_snaplen++ == 0) first_cut = location;
       Packet packet;
-      // Classic pcap stores seconds as an unsigned 32-bit number; libpcap may
-      // sign-extend it, which would put times after 2038 in 1901.
-      std::int64_t seconds = static_cast<std::int64_t>(header.ts.tv_sec);
-      if (seconds < 0) seconds += std::int64_t{1} << 32;
-      packet.time.micros = seconds * 1000000 + header.ts.tv_usec;
+      packet.time.micros = capture_seconds(header) * 1000000 + header.ts.tv_usec;
       packet.time.valid = true;
       packet.time.utc = true;
       packet.location = location;
       packet.captured = read.captured;
-      packet.record = record_view(read.offset, read.after);
+      if (read.after > read.offset && read.after <= data.size()) {
+        packet.record = data.substr(read.offset, read.after - read.offset);
+      }
       decoder.link(dlt, reinterpret_cast<const unsigned char*>(read.captured.data()), read.captured.size(), packet);
     }
   });
 
   constexpr std::size_t kRecordsPerBatch = 1024;
-  // Records follow each other: where one ends, the next starts (one ftell
-  // a packet, which through fmemopen costs more than reading the record).
-  long next_offset = ftell(stream);
   for (bool more = true; more;) {
-    RecordsRead batch;
+    Batch batch;
     batch.records.reserve(kRecordsPerBatch);
     while (more && batch.records.size() < kRecordsPerBatch) {
-      RecordRead& read = batch.records.emplace_back();
-      read.offset = next_offset;
-      struct pcap_pkthdr* header = nullptr;
-      const unsigned char* bytes = nullptr;
-      read.status = pcap_next_ex(handle, &header, &bytes);
-      read.after = next_offset = ftell(stream);
-      if (read.status == 1) {
-        read.header = *header;
-        std::string_view captured(reinterpret_cast<const char*>(bytes), header->caplen);
-        read.captured = in_record(record_view(read.offset, read.after), captured.size(), 0, captured);
-        if (read.captured.data() == nullptr) read.captured = batch.copies.emplace_back(captured);
-      } else if (read.status == PCAP_ERROR) {
-        batch.error = pcap_geterr(handle);
-      }
+      CaptureRecord& read = batch.records.emplace_back();
+      records.next(read, batch.copies);
       more = read.status != PCAP_ERROR_BREAK && read.status != PCAP_ERROR;
     }
     decoding.give(std::move(batch));
@@ -569,7 +510,6 @@ ReadResult read_pcap(std::string_view data, const ReadOptions& options) {
                        std::to_string(cut_by_snaplen) +
                            " packet(s) were captured shorter than sent (snaplen); SIP in them may be incomplete");
   }
-  pcap_close(handle);  // also closes `stream`
   if (options.deliver && !result.messages.empty()) {
     options.deliver(result.messages);
     result.messages.clear();

@@ -1,5 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <deque>
+#include <functional>
+
+#include "formats/pcap_records.hpp"
 #include "formats/reader.hpp"
 #include "sip/message.hpp"
 #include "support/pcap_writer.hpp"
@@ -360,6 +365,137 @@ TEST(Pcap, GarbageAfterMagicIsAnError) {
   ReadResult r = read_pcap(std::string("\xd4\xc3\xb2\xa1garbage", 11));
   ASSERT_EQ(r.findings.size(), 1u);
   EXPECT_EQ(r.findings[0].code, "pcap.unreadable");
+}
+
+// Every record of `bytes`, read as `walk` says, up to the end or an error.
+// With how many of them were taken without libpcap.
+std::vector<CaptureRecord> records_of(std::string_view bytes, RecordWalk walk, std::deque<std::string>& copies,
+                                      std::size_t* walked = nullptr) {
+  CaptureRecords records(bytes, walk);
+  std::vector<CaptureRecord> read;
+  if (!records.opened()) return read;
+  do {
+    records.next(read.emplace_back(), copies);
+  } while (read.back().status == 1 && read.size() < 10000);
+  if (walked) *walked = records.walked();
+  return read;
+}
+
+// A PcapWriter capture (this machine's byte order, microseconds) changed as
+// another writer would have written it: the other byte order, nanoseconds,
+// another version.
+std::string rewritten(std::string bytes, bool swap, bool nanoseconds, std::uint16_t minor = 4) {
+  auto field32 = [&](std::size_t at, auto change) {
+    std::uint32_t v;
+    std::memcpy(&v, bytes.data() + at, 4);
+    v = change(v);
+    if (swap) v = __builtin_bswap32(v);
+    std::memcpy(bytes.data() + at, &v, 4);
+  };
+  auto same = [](std::uint32_t v) { return v; };
+  field32(0, [&](std::uint32_t) { return nanoseconds ? 0xa1b23c4du : 0xa1b2c3d4u; });
+  std::uint16_t version[2] = {2, minor};
+  if (swap) version[0] = __builtin_bswap16(version[0]), version[1] = __builtin_bswap16(version[1]);
+  std::memcpy(bytes.data() + 4, version, 4);
+  for (std::size_t at : {8, 12, 16, 20}) field32(at, same);
+  for (std::size_t at = 24; at + 16 <= bytes.size();) {
+    std::uint32_t caplen;
+    std::memcpy(&caplen, bytes.data() + at + 8, 4);
+    field32(at, same);
+    field32(at + 4, [&](std::uint32_t micros) { return nanoseconds ? micros * 1000 + 999 : micros; });
+    field32(at + 8, same);
+    field32(at + 12, same);
+    at += 16 + caplen;
+  }
+  return bytes;
+}
+
+// Overwrites one 32-bit field of the record header at `record`, in this
+// machine's byte order.
+void set_field(std::string& bytes, std::size_t record, int field, std::uint32_t value) {
+  std::memcpy(bytes.data() + record + 4 * field, &value, 4);
+}
+
+TEST(PcapRecords, PlainRecordsAreReadAsLibpcapReadsThemAndPointIntoTheInput) {
+  PcapWriter w;
+  w.udp(1700000000.25, kA, kB, message("OPTIONS sip:a@b SIP/2.0", "one"));
+  w.udp(4000000000.5, kB, kA, message("SIP/2.0 200 OK", "one"));  // after 2038
+  w.tcp(1700000001, kA, kB, 7, PcapWriter::kSyn);
+  struct Case {
+    const char* name;
+    std::string bytes;
+  };
+  const Case cases[] = {
+      {"as written", w.bytes()},
+      {"other byte order", rewritten(w.bytes(), true, false)},
+      {"nanoseconds", rewritten(w.bytes(), false, true)},
+      {"nanoseconds, other byte order", rewritten(w.bytes(), true, true)},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    std::deque<std::string> copies;
+    std::size_t without_libpcap = 0;
+    auto walked = records_of(c.bytes, RecordWalk::mapped_when_plain, copies, &without_libpcap);
+    auto by_libpcap = records_of(c.bytes, RecordWalk::libpcap_only, copies);
+    EXPECT_EQ(without_libpcap, 3u);
+    ASSERT_EQ(walked.size(), 4u);
+    ASSERT_EQ(by_libpcap.size(), walked.size());
+    for (std::size_t i = 0; i < walked.size(); ++i) EXPECT_TRUE(same_record(walked[i], by_libpcap[i])) << i;
+    EXPECT_EQ(walked.back().status, PCAP_ERROR_BREAK);
+    EXPECT_EQ(capture_seconds(walked[1].header), 4000000000);
+    EXPECT_EQ(walked[1].header.ts.tv_usec, 500000);
+    for (std::size_t i = 0; i < 3; ++i) {
+      EXPECT_GE(walked[i].captured.data(), c.bytes.data());
+      EXPECT_LE(walked[i].captured.data() + walked[i].captured.size(), c.bytes.data() + c.bytes.size());
+    }
+  }
+}
+
+// The walk leaves every record it does not take as it lies to libpcap, from
+// that record to the end: libpcap judges and words every anomaly as before.
+TEST(PcapRecords, AnUnusualRecordAndAllAfterItAreLibpcaps) {
+  PcapWriter w;
+  w.udp(1, kA, kB, message("OPTIONS sip:a@b SIP/2.0", "one"));
+  const std::size_t second = w.bytes().size();
+  w.udp(2, kB, kA, message("SIP/2.0 200 OK", "one"));
+  w.udp(3, kA, kB, message("OPTIONS sip:a@b SIP/2.0", "two"));
+  struct Case {
+    const char* name;
+    std::function<void(std::string&)> change;
+    std::size_t records;  // with the last, the end or libpcap's error
+    std::size_t walked;   // before libpcap took over
+  };
+  const Case cases[] = {
+      {"longer than the snapshot length",
+       [&](std::string& b) {
+         set_field(b, 16, 0, 100);  // the file header's snapshot length
+       },
+       4, 0},
+      {"captured longer than sent", [&](std::string& b) { set_field(b, second, 3, 20); }, 4, 1},
+      {"a fraction of a second of a million microseconds", [&](std::string& b) { set_field(b, second, 1, 1000000); }, 4,
+       1},
+      {"longer than the file",
+       [&](std::string& b) {
+         set_field(b, second, 2, 60000);
+         set_field(b, second, 3, 60000);
+       },
+       2, 1},
+      {"a header cut short", [&](std::string& b) { b.resize(second + 10); }, 2, 1},
+      {"version 2.3", [&](std::string& b) { b = rewritten(b, false, false, 3); }, 4, 0},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    std::string bytes = w.bytes();
+    c.change(bytes);
+    std::deque<std::string> copies;
+    std::size_t without_libpcap = 0;
+    auto walked = records_of(bytes, RecordWalk::mapped_when_plain, copies, &without_libpcap);
+    auto by_libpcap = records_of(bytes, RecordWalk::libpcap_only, copies);
+    EXPECT_EQ(without_libpcap, c.walked);
+    ASSERT_EQ(by_libpcap.size(), c.records);
+    ASSERT_EQ(walked.size(), by_libpcap.size());
+    for (std::size_t i = 0; i < walked.size(); ++i) EXPECT_TRUE(same_record(walked[i], by_libpcap[i])) << i;
+  }
 }
 
 }  // namespace
