@@ -91,6 +91,7 @@ class CaptureRecords {
   bool nanoseconds_ = false;
   std::uint32_t snapshot_ = 0;
   std::size_t walked_ = 0;
+  std::size_t prefetched_ = 0;  // the walk has asked for the bytes below this
 };
 
 }  // namespace sipsleuth::formats
