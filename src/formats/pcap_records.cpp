@@ -81,7 +81,7 @@ CaptureRecords::CaptureRecords(std::string_view data, RecordWalk walk) : data_(d
   const bool version_2_4 = load16(data.data() + 4, swapped_) == 2 && load16(data.data() + 6, swapped_) == 4;
   walking_ = (native == kMicrosecondMagic || native == kNanosecondMagic) && version_2_4 &&
              (pcap_is_swapped(handle_) == 1) == swapped_;
-  snapshot_ = static_cast<std::uint32_t>(std::max(0, pcap_snapshot(handle_)));
+  snapshot_ = snapshot();
 }
 
 CaptureRecords::~CaptureRecords() {
@@ -89,6 +89,10 @@ CaptureRecords::~CaptureRecords() {
 }
 
 int CaptureRecords::link_type() const { return handle_ ? pcap_datalink(handle_) : -1; }
+
+std::uint32_t CaptureRecords::snapshot() const {
+  return handle_ ? static_cast<std::uint32_t>(std::max(0, pcap_snapshot(handle_))) : 0;
+}
 
 void CaptureRecords::next(CaptureRecord& record, std::deque<std::string>& copies) {
   if (walking_ && walk_plain(record)) return;

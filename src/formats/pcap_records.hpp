@@ -70,6 +70,7 @@ class CaptureRecords {
   bool opened() const { return handle_ != nullptr; }
   const std::string& open_error() const { return open_error_; }
   int link_type() const;
+  std::uint32_t snapshot() const;  // the snapshot length libpcap gives the capture
 
   // The next record; after one with status PCAP_ERROR_BREAK or PCAP_ERROR
   // there are no more.

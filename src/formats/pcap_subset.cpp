@@ -1,9 +1,9 @@
 #include "formats/pcap_subset.hpp"
 
-#include <pcap/pcap.h>
-
 #include <algorithm>
-#include <cstdio>
+#include <deque>
+
+#include "formats/pcap_records.hpp"
 
 namespace sipsleuth::formats {
 namespace {
@@ -15,16 +15,9 @@ void put16(std::string& s, std::uint16_t v) { s.append(reinterpret_cast<const ch
 
 bool copy_packets(std::string_view capture, const std::vector<std::uint32_t>& packets, std::string& out,
                   std::string& error) {
-  FILE* stream = fmemopen(const_cast<char*>(capture.data()), capture.size(), "rb");
-  if (!stream) {
-    error = "cannot open the capture in memory";
-    return false;
-  }
-  char message[PCAP_ERRBUF_SIZE] = {};
-  pcap_t* handle = pcap_fopen_offline_with_tstamp_precision(stream, PCAP_TSTAMP_PRECISION_MICRO, message);
-  if (!handle) {
-    fclose(stream);
-    error = std::string("libpcap: ") + message;
+  CaptureRecords records(capture, RecordWalk::mapped_when_plain);
+  if (!records.opened()) {
+    error = records.open_error();
     return false;
   }
   // The global header in this machine's byte order, as libpcap writes it too.
@@ -33,25 +26,25 @@ bool copy_packets(std::string_view capture, const std::vector<std::uint32_t>& pa
   put16(out, 4);
   put32(out, 0);
   put32(out, 0);
-  put32(out, static_cast<std::uint32_t>(std::max(pcap_snapshot(handle), 65535)));
-  put32(out, static_cast<std::uint32_t>(pcap_datalink(handle)));
+  put32(out, std::max(records.snapshot(), 65535u));
+  put32(out, static_cast<std::uint32_t>(records.link_type()));
   std::uint32_t number = 0;
   auto wanted = packets.begin();
+  CaptureRecord record;
+  std::deque<std::string> copies;
   while (wanted != packets.end()) {
-    struct pcap_pkthdr* header = nullptr;
-    const unsigned char* bytes = nullptr;
-    int status = pcap_next_ex(handle, &header, &bytes);
-    if (status != 1) break;  // end of file, or a truncated last packet
+    records.next(record, copies);
+    if (record.status != 1) break;  // end of file, or a truncated last packet
+    copies.clear();                 // the packet is appended below, if wanted, before the next is read
     ++number;
     if (number < *wanted) continue;
-    put32(out, static_cast<std::uint32_t>(header->ts.tv_sec));
-    put32(out, static_cast<std::uint32_t>(header->ts.tv_usec));
-    put32(out, header->caplen);
-    put32(out, header->len);
-    out.append(reinterpret_cast<const char*>(bytes), header->caplen);
+    put32(out, static_cast<std::uint32_t>(record.header.ts.tv_sec));
+    put32(out, static_cast<std::uint32_t>(record.header.ts.tv_usec));
+    put32(out, record.header.caplen);
+    put32(out, record.header.len);
+    out.append(record.captured);
     while (wanted != packets.end() && *wanted <= number) ++wanted;
   }
-  pcap_close(handle);
   return true;
 }
 
