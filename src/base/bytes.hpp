@@ -5,7 +5,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace sipsleuth::base {
 
@@ -37,6 +39,24 @@ inline std::size_t count_newlines(std::string_view text) {
   }
   for (; n > 0; --n, ++p) total += *p == '\n';
   return total;
+}
+
+// Whether `needle` occurs in `text`. glibc's memmem, not string_view::find:
+// find() stops at every byte equal to the needle's first, and a Call-ID's
+// first character is often a hex digit, which SIP text is full of. On 1 GB
+// of capture, a hex needle took find() 0.26-0.29 s and memmem 0.09-0.10 s;
+// over 550-byte windows (a message each), 0.31-0.43 s against 0.15-0.22 s.
+inline bool contains(std::string_view text, std::string_view needle) {
+  if (needle.empty()) return true;
+  return memmem(text.data(), text.size(), needle.data(), needle.size()) != nullptr;
+}
+
+// Whether any of `needles` that is not empty occurs in `text`.
+inline bool contains_any(std::string_view text, const std::vector<std::string>& needles) {
+  for (const auto& needle : needles) {
+    if (!needle.empty() && contains(text, needle)) return true;
+  }
+  return false;
 }
 
 }  // namespace sipsleuth::base

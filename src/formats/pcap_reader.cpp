@@ -13,6 +13,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "base/bytes.hpp"
 #include "base/parallel.hpp"
 #include "formats/pcap_records.hpp"
 #include "formats/reader.hpp"
@@ -406,11 +407,7 @@ class CaptureDecoder {
 
   // A search names what it wants: other messages are not framed or kept.
   bool wanted(std::string_view text) const {
-    if (!required_text_ || required_text_->empty()) return true;
-    for (const auto& needle : *required_text_) {
-      if (!needle.empty() && text.find(needle) != std::string_view::npos) return true;
-    }
-    return false;
+    return !required_text_ || required_text_->empty() || base::contains_any(text, *required_text_);
   }
 
   ReadResult& result_;

@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 
+#include "base/bytes.hpp"
 #include "base/parallel.hpp"
 #include "formats/reader.hpp"
 #include "formats/sniff.hpp"
@@ -38,13 +39,7 @@ struct Piece {
   std::size_t found = 0;           // line breaks in the piece, to number the next piece's lines
 };
 
-
-bool contains_any(std::string_view text, const std::vector<std::string>& needles) {
-  for (const auto& needle : needles) {
-    if (!needle.empty() && text.find(needle) != std::string_view::npos) return true;
-  }
-  return false;
-}
+using base::contains_any;
 
 void keep_only_containing(formats::ReadResult& result, const std::vector<std::string>& needles) {
   std::erase_if(result.messages, [&](const formats::SipRecord& r) {

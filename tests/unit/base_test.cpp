@@ -23,6 +23,19 @@ TEST(CountNewlines, EmptyAndShortTexts) {
   EXPECT_EQ(count_newlines("no newline here at all"), 0u);
 }
 
+TEST(Contains, FindsANeedleWhereverItLiesAndNothingElse) {
+  const std::string text = std::string("Call-ID: 3f2a\0\x80", 18) + "9c3f2a9c\r\n";
+  EXPECT_TRUE(contains(text, "3f2a9c"));   // after a partial match and a NUL
+  EXPECT_TRUE(contains(text, "9c\r\n"));   // at the very end
+  EXPECT_TRUE(contains(text, "Call-ID"));  // at the start
+  EXPECT_FALSE(contains(text, "3f2a9d"));
+  EXPECT_FALSE(contains("3f2", "3f2a"));  // longer than the text
+  EXPECT_TRUE(contains(text, ""));
+  EXPECT_TRUE(contains_any(text, {"nope", "c3f2a9"}));
+  EXPECT_FALSE(contains_any(text, {"", "nope"}));  // empty needles match nothing
+  EXPECT_FALSE(contains_any(text, {}));
+}
+
 // Every byte a newline: each lane counts as many as it can hold between
 // sums, so a lane that overflowed would show here.
 TEST(CountNewlines, NothingButNewlinesOverManyRounds) {
