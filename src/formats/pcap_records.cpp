@@ -30,6 +30,32 @@ std::uint16_t load16(const char* p, bool swapped) {
   return swapped ? __builtin_bswap16(value) : value;
 }
 
+// Link types whose packets libpcap gives as they lie in the file. It
+// rewrites a few pseudo-headers (USB, NFLOG; a Linux cooked header's CAN id
+// when the file's byte order is not this machine's), and sipsleuth decodes
+// none of those: their records are left to libpcap.
+bool given_as_written(int link_type, bool swapped) {
+  switch (link_type) {
+    case DLT_EN10MB:
+    case DLT_NULL:
+    case DLT_LOOP:
+    case DLT_RAW:
+    case 14:  // raw IP on some BSDs
+#ifdef DLT_IPV4
+    case DLT_IPV4:
+    case DLT_IPV6:
+#endif
+      return true;
+    case DLT_LINUX_SLL:
+#ifdef DLT_LINUX_SLL2
+    case DLT_LINUX_SLL2:
+#endif
+      return !swapped;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 std::string_view bytes_in_record(std::string_view record, std::size_t packet_size, std::size_t at,
@@ -80,7 +106,7 @@ CaptureRecords::CaptureRecords(std::string_view data, RecordWalk walk) : data_(d
   nanoseconds_ = native == kNanosecondMagic;
   const bool version_2_4 = load16(data.data() + 4, swapped_) == 2 && load16(data.data() + 6, swapped_) == 4;
   walking_ = (native == kMicrosecondMagic || native == kNanosecondMagic) && version_2_4 &&
-             (pcap_is_swapped(handle_) == 1) == swapped_;
+             (pcap_is_swapped(handle_) == 1) == swapped_ && given_as_written(link_type(), swapped_);
   snapshot_ = snapshot();
 }
 

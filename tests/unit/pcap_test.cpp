@@ -482,6 +482,8 @@ TEST(PcapRecords, AnUnusualRecordAndAllAfterItAreLibpcaps) {
        2, 1},
       {"a header cut short", [&](std::string& b) { b.resize(second + 10); }, 2, 1},
       {"version 2.3", [&](std::string& b) { b = rewritten(b, false, false, 3); }, 4, 0},
+      {"a link type whose pseudo-header libpcap rewrites (USB)", [&](std::string& b) { set_field(b, 20, 0, 189); }, 4,
+       0},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
