@@ -36,7 +36,7 @@ struct Packet {
   Timestamp time;
   Location location;
   std::string_view captured;  // the packet: its bytes in the input, or a copy read_pcap() keeps meanwhile
-  std::string_view record;    // the input's bytes libpcap read for it: record header, packet, options
+  std::string_view record;    // the record in the input: its header, the packet, any options
 };
 
 // The same bytes as `text` (inside packet.captured) in the input itself, or

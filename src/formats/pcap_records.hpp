@@ -3,11 +3,12 @@
 // libpcap reads from a FILE*, which over bytes in memory (fmemopen) copies
 // every record twice: into the FILE's buffer, then into libpcap's packet
 // buffer. In a capture of small SIP packets that copying was two thirds of
-// the reading thread's time. A classic pcap file whose records are all plain
-// is therefore walked here, over the bytes themselves; libpcap still opens
-// every capture (checking its header), reads every pcapng file, and takes
-// over from the first record that is in any way unusual, so that every
-// anomaly is judged, and reported, by libpcap as before.
+// the reading thread's time. The records of a classic pcap file are
+// therefore walked here, over the bytes themselves, for as long as they are
+// plain; libpcap still opens every capture (checking its header), reads
+// every pcapng file and every link type whose pseudo-headers it rewrites,
+// and takes over from the first record that is in any way unusual, so that
+// every anomaly is judged, and reported, by libpcap as before.
 #pragma once
 
 #include <pcap/pcap.h>
