@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libpcap-dev libarchive-dev zlib1g-dev libfmt-dev libcli11-dev nlohmann-json3-dev
-  libre2-dev
+  libre2-dev libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   tshark gzip

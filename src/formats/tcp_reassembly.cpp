@@ -112,8 +112,8 @@ void TcpReassembler::add(const StreamKey& given, const TcpSegment& segment) {
     }
     if (diff > 0) {
       if (s.kind != Kind::other) {
-        auto [it, inserted] =
-            s.pending.try_emplace(segment.seq, Held{std::string(payload), segment.time, segment.location});
+        const bool inserted =
+            s.pending.try_emplace(segment.seq, Held{std::string(payload), segment.time, segment.location}).second;
         if (inserted) s.pending_bytes += payload.size();
       }
       if (s.pending_bytes <= kMaxPendingBytes) {
