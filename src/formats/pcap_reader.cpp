@@ -1,6 +1,7 @@
 // pcap and pcapng captures through libpcap: link layers, IPv4/IPv6 with
 // fragment reassembly, IP-in-IP and GRE tunnels, SIP over UDP recognised by
 // content on any port, SIP over TCP through TcpReassembler.
+#include <absl/container/flat_hash_map.h>
 #include <arpa/inet.h>
 #include <pcap/pcap.h>
 
@@ -11,7 +12,6 @@
 #include <map>
 #include <string>
 #include <tuple>
-#include <unordered_map>
 
 #include "base/bytes.hpp"
 #include "base/parallel.hpp"
@@ -403,7 +403,7 @@ class CaptureDecoder {
   struct EndpointHash {
     std::size_t operator()(const NetEndpoint& e) const { return e.hash(); }
   };
-  std::unordered_map<NetEndpoint, std::string_view, EndpointHash> addresses_;
+  absl::flat_hash_map<NetEndpoint, std::string_view, EndpointHash> addresses_;  // looked up only (see flows.hpp)
 
   // A search names what it wants: other messages are not framed or kept.
   bool wanted(std::string_view text) const {

@@ -1,11 +1,12 @@
 #include "model/batches.hpp"
 
+#include <absl/container/flat_hash_map.h>
+
 #include <algorithm>
 #include <array>
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <unordered_map>
 
 #include "base/parallel.hpp"
 #include "formats/reader.hpp"
@@ -565,7 +566,7 @@ class BatchedTrace::Reading {
   std::vector<Piece> pieces_;
   loading::InputRegistry registry_;
   CallIdIndex call_ids_{0, true};          // copies: each piece's pages are given back once read
-  std::unordered_map<std::string_view, std::uint32_t> address_ids_;
+  absl::flat_hash_map<std::string_view, std::uint32_t> address_ids_;              // looked up only (see flows.hpp)
   std::array<std::pair<std::string_view, std::uint32_t>, 4> recent_addresses_{};  // the last looked up
   std::size_t next_recent_address_ = 0;
   std::vector<Finding> message_findings_;  // of messages without a Call-ID
