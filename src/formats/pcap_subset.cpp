@@ -33,9 +33,9 @@ bool copy_packets(std::string_view capture, const std::vector<std::uint32_t>& pa
   CaptureRecord record;
   std::deque<std::string> copies;
   while (wanted != packets.end()) {
+    copies.clear();  // the last packet, if copied, is written by now
     records.next(record, copies);
     if (record.status != 1) break;  // end of file, or a truncated last packet
-    copies.clear();                 // the packet is appended below, if wanted, before the next is read
     ++number;
     if (number < *wanted) continue;
     put32(out, static_cast<std::uint32_t>(record.header.ts.tv_sec));

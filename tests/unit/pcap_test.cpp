@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "formats/pcap_records.hpp"
+#include "formats/pcap_subset.hpp"
 #include "formats/reader.hpp"
 #include "sip/message.hpp"
 #include "support/pcap_writer.hpp"
@@ -498,6 +499,28 @@ TEST(PcapRecords, AnUnusualRecordAndAllAfterItAreLibpcaps) {
     ASSERT_EQ(walked.size(), by_libpcap.size());
     for (std::size_t i = 0; i < walked.size(); ++i) EXPECT_TRUE(same_record(walked[i], by_libpcap[i])) << i;
   }
+}
+
+// A packet libpcap changes as it reads it (here a USB pseudo-header in the
+// other byte order) is not in the input as it is: it is copied, and the copy
+// is what `search -o` writes.
+TEST(PcapRecords, PacketsLibpcapChangesAreCopiedAndWrittenAsItGivesThem) {
+  PcapWriter w;
+  w.udp(1, kA, kB, message("OPTIONS sip:a@b SIP/2.0", "one"));
+  w.udp(2, kB, kA, message("SIP/2.0 200 OK", "one"));
+  std::string bytes = w.bytes();
+  set_field(bytes, 20, 0, 189);  // LINKTYPE_USB_LINUX
+  bytes = rewritten(bytes, true, false);
+  std::deque<std::string> copies;
+  auto read = records_of(bytes, RecordWalk::libpcap_only, copies);
+  ASSERT_EQ(read.size(), 3u);
+  ASSERT_EQ(copies.size(), 2u);  // neither packet is in the input as libpcap gives it
+  std::string out, error;
+  ASSERT_TRUE(copy_packets(bytes, {1, 2}, out, error)) << error;
+  std::deque<std::string> copies_out;
+  auto written = records_of(out, RecordWalk::libpcap_only, copies_out);
+  ASSERT_EQ(written.size(), 3u);
+  for (std::size_t i = 0; i < 2; ++i) EXPECT_EQ(written[i].captured, read[i].captured) << i;
 }
 
 }  // namespace
